@@ -1,0 +1,142 @@
+/**
+ * piddiplatsch: keeps Handle PIDs in step with ESGF climate-data publications.
+ * The command tree; each command's work is in `src/commands/`.
+ *
+ * @module
+ */
+
+import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { configShow, configValidate } from "./src/commands/config_cmd.ts";
+import { ExitError, type GlobalOptions } from "./src/commands/context.ts";
+import { handleServerCommand } from "./src/commands/handle_server_cmd.ts";
+import { consumeCommand, mapCommand, retryCommand } from "./src/commands/run_cmds.ts";
+import { sendCommand } from "./src/commands/send_cmd.ts";
+import { PathError } from "./src/inputs/paths.ts";
+import { describeError } from "./src/errors/mod.ts";
+import denoJson from "./deno.json" with { type: "json" };
+
+/** The version printed by `--version`. */
+export const VERSION: string = denoJson.version;
+
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number ≥ 0");
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new InvalidArgumentError("expected a port 0-65535");
+  }
+  return n;
+}
+
+/** Builds the command tree; `exit` receives each command's exit code. */
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command()
+    .name("piddiplatsch")
+    .description("Keeps Handle PIDs in step with ESGF publication events (Kafka → Handle REST).")
+    .version(VERSION, "--version")
+    .option("-c, --config <file>", "configuration file (TOML), layered over the packaged defaults")
+    .option("-v, --verbose", "live status line and info messages")
+    .option("--debug", "debug messages in the log file (default pid.log)")
+    .option("-l, --log <file>", "log file")
+    .showHelpAfterError();
+
+  const globals = (): GlobalOptions => program.opts();
+  const run = (work: Promise<number>): Promise<void> => work.then(exit);
+
+  program.command("consume")
+    .description("consume the Kafka topic and register every event's handles")
+    .option("--dump", "write each raw event to outputs/dump/ before processing")
+    .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
+    .option("--force", "record transient failures in outputs/skipped/ and go on")
+    .option(
+      "--idle-timeout <seconds>",
+      "end with exit 0 after this long without a new event",
+      nonNegative,
+    )
+    .action((options) => run(consumeCommand(globals(), options)));
+
+  program.command("map")
+    .description("run event files (.json, .jsonl, directories, globs) through the same pipeline")
+    .argument("<paths...>", "files, directories or glob patterns")
+    .option("--dump", "write each raw event to outputs/dump/ before processing")
+    .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
+    .option("--force", "record transient failures in outputs/skipped/ and go on")
+    .action((paths, options) => run(mapCommand(globals(), paths, options)));
+
+  program.command("retry")
+    .description("retry failure or skipped files (files, directories, globs)")
+    .argument("<paths...>", "failure or skipped JSONL files, directories or glob patterns")
+    .option("--delete-after", "delete a file when every event in it succeeded")
+    .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
+    .option("--force", "record transient failures in outputs/skipped/ and go on")
+    .action((paths, options) => run(retryCommand(globals(), paths, options)));
+
+  program.command("send")
+    .description("publish event files to the topic (.json: one event; .jsonl: one per line)")
+    .argument("<paths...>", "files, directories or glob patterns")
+    .option("--topic <topic>", "topic (default [consumer].topic)")
+    .action((paths, options) => run(sendCommand(globals(), paths, options)));
+
+  program.command("handle-server")
+    .description("run a local Handle REST server (for demos, tests and benchmarks)")
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("--port <port>", "port (default: the port of [handle].server_url)", port)
+    .option("--prefix <prefix>", "served prefix (default [handle].prefix)")
+    .option("--username <user>", "admin user, an indexed handle (default [handle].username)")
+    .option("--password <password>", "admin password (default [handle].password)")
+    .option("--latency-ms <ms>", "added to every write, to model a production server", nonNegative)
+    .option("--data-file <file>", "keep records in this file across restarts")
+    .action((options) => run(handleServerCommand(globals(), options)));
+
+  const config = program.command("config").description("check or print the configuration");
+  config.command("validate")
+    .description("check types, host:port lists, backend and lookup requirements, unknown keys")
+    .action(() => run(configValidate(globals())));
+  config.command("show")
+    .description("print the merged configuration with every secret redacted")
+    .addOption(
+      new Option("--format <format>", "output format").choices(["toml", "json"]).default("toml"),
+    )
+    .option("--section <section>", "only this section, e.g. kafka or consumer.transient")
+    .option("--key <key>", "only this key, e.g. handle.prefix")
+    .action((options) => run(configShow(globals(), options)));
+
+  return program;
+}
+
+/** Runs the command line and exits with the command's code. */
+export async function main(args: string[]): Promise<void> {
+  let code = 0;
+  const program = buildProgram((c) => code = c);
+  program.exitOverride();
+  try {
+    await program.parseAsync(args, { from: "user" });
+  } catch (error) {
+    const commanderCode = (error as { code?: string; exitCode?: number }).code;
+    if (typeof commanderCode === "string" && commanderCode.startsWith("commander.")) {
+      const exitCode = (error as { exitCode?: number }).exitCode ?? 1;
+      Deno.exit(
+        commanderCode === "commander.helpDisplayed" || commanderCode === "commander.version"
+          ? 0
+          : exitCode,
+      );
+    }
+    if (error instanceof ExitError) {
+      console.error(error.message);
+      code = error.code;
+    } else if (error instanceof PathError) {
+      console.error(`error: ${error.message}`);
+      code = 1;
+    } else {
+      console.error(`error: ${describeError(error)}`);
+      code = 1;
+    }
+  }
+  Deno.exit(code);
+}
+
+if (import.meta.main) await main(Deno.args);

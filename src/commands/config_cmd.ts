@@ -1,0 +1,79 @@
+/**
+ * `config validate` and `config show`.
+ *
+ * @module
+ */
+
+import {
+  ConfigFileError,
+  formatProblem,
+  loadLayers,
+  showConfig,
+  ShowError,
+  validateConfig,
+} from "../config/mod.ts";
+import type { GlobalOptions } from "./context.ts";
+
+/** Options of `config show`. */
+export interface ShowCommandOptions {
+  /** `toml` (default) or `json`. */
+  format?: string;
+  /** A dotted section. */
+  section?: string;
+  /** A key. */
+  key?: string;
+}
+
+/** `config validate`: one line per problem; exit 1 on errors. */
+export async function configValidate(
+  options: GlobalOptions,
+  io: { out?: (line: string) => void } = {},
+): Promise<number> {
+  const out = io.out ?? console.log;
+  let layers;
+  try {
+    layers = await loadLayers({ configFile: options.config });
+  } catch (error) {
+    if (error instanceof ConfigFileError) {
+      out(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  const { problems } = validateConfig(layers.tree, { defaults: layers.defaults });
+  for (const problem of problems) out(formatProblem(problem));
+  const errors = problems.filter((p) => p.level === "error").length;
+  const warnings = problems.length - errors;
+  out(
+    errors === 0
+      ? `configuration OK (${layers.sources.join(", ")})${
+        warnings ? `, ${warnings} warning(s)` : ""
+      }`
+      : `configuration invalid: ${errors} error(s), ${warnings} warning(s)`,
+  );
+  return errors === 0 ? 0 : 1;
+}
+
+/** `config show`: the merged configuration, secrets redacted. */
+export async function configShow(
+  options: GlobalOptions,
+  show: ShowCommandOptions & { out?: (text: string) => void } = {},
+): Promise<number> {
+  const out = show.out ?? console.log;
+  const format = show.format ?? "toml";
+  if (format !== "toml" && format !== "json") {
+    out(`error: --format must be toml or json, got ${format}`);
+    return 1;
+  }
+  try {
+    const layers = await loadLayers({ configFile: options.config });
+    out(showConfig(layers.tree, { format, section: show.section, key: show.key }).trimEnd());
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigFileError || error instanceof ShowError) {
+      out(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}

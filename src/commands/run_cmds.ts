@@ -1,0 +1,182 @@
+/**
+ * `consume`, `map` and `retry`: three inputs, one pipeline.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import type { Outcome } from "../events/mod.ts";
+import { fileEvents } from "../inputs/files.ts";
+import { KafkaInput } from "../inputs/kafka.ts";
+import { expandPaths } from "../inputs/paths.ts";
+import { retryEvents } from "../inputs/retry.ts";
+import type { RunResult } from "../pipeline/mod.ts";
+import {
+  EXIT,
+  exitCodeOf,
+  preflight,
+  runInput,
+  type RunSwitches,
+  wirePipeline,
+} from "../runner/mod.ts";
+import { startReporter, Stats } from "../stats/mod.ts";
+import {
+  type CommandContext,
+  ExitError,
+  type GlobalOptions,
+  openContext,
+  printError,
+  signalController,
+} from "./context.ts";
+import type { KeyedEvent } from "../events/mod.ts";
+
+/** Options of `consume`. */
+export interface ConsumeOptions extends RunSwitches {
+  /** End after this many seconds without a new event. */
+  idleTimeout?: number;
+}
+
+/** Options of `retry`. */
+export interface RetryOptions extends RunSwitches {
+  /** Delete a source file when every event in it succeeded. */
+  deleteAfter?: boolean;
+}
+
+/** Runs an input through a freshly wired pipeline with statistics and the status line. */
+async function runWith(
+  context: CommandContext,
+  switches: RunSwitches,
+  open: (signal: AbortSignal) => Promise<AsyncIterable<KeyedEvent>>,
+): Promise<{ result: RunResult; code: number }> {
+  const { config, options } = context;
+  const stats = new Stats();
+  const stop = signalController((name) => printError(`${name}: finishing the events in flight…`));
+  const wiring = wirePipeline(config, { ...switches, stats, signal: stop.signal });
+  const reporter = startReporter(stats, {
+    intervalSeconds: config.stats.interval_seconds,
+    summaryInterval: config.stats.summary_interval,
+    dbPath: config.stats.enable_db ? config.stats.db_path : undefined,
+    verbose: options.verbose,
+  });
+  try {
+    const refused = await preflight(config, wiring);
+    if (refused) {
+      await wiring.close();
+      throw new ExitError(`${refused}; not starting (use --force to start anyway)`, EXIT.transient);
+    }
+    const events = await open(stop.signal);
+    const result = await runInput(wiring, events, { signal: stop.signal });
+    const code = exitCodeOf(result);
+    if (result.stop) printError(`stopped: ${result.stop.reason}`);
+    return { result, code };
+  } finally {
+    await reporter.close();
+    stop.dispose();
+  }
+}
+
+/** `consume`: the Kafka topic through the pipeline. */
+export async function consumeCommand(
+  globals: GlobalOptions,
+  options: ConsumeOptions,
+): Promise<number> {
+  const context = await openContext(globals);
+  try {
+    const { config } = context;
+    const { code } = await runWith(context, options, async () =>
+      await KafkaInput.open({
+        kafka: config.kafka,
+        topic: config.consumer.topic,
+        idleTimeoutMs: options.idleTimeout !== undefined ? options.idleTimeout * 1000 : undefined,
+        maxOutstanding: Math.max(16, config.consumer.concurrency * 4),
+      }));
+    return code;
+  } finally {
+    await context.logging.close();
+  }
+}
+
+/** `map`: event files through the pipeline. */
+export async function mapCommand(
+  globals: GlobalOptions,
+  paths: string[],
+  options: RunSwitches,
+): Promise<number> {
+  const context = await openContext(globals);
+  try {
+    const files = await expandPaths(paths);
+    const { code } = await runWith(context, options, () => Promise.resolve(fileEvents(files)));
+    return code;
+  } finally {
+    await context.logging.close();
+  }
+}
+
+/** Per-file tally of `retry`. */
+interface FileTally {
+  events: number;
+  read: boolean;
+  outcomes: Record<Outcome, number>;
+}
+
+/** `retry`: failure and skipped files through the pipeline, retry counts incremented. */
+export async function retryCommand(
+  globals: GlobalOptions,
+  paths: string[],
+  options: RetryOptions,
+): Promise<number> {
+  const context = await openContext(globals);
+  const log = getLogger(["piddiplatsch", "retry"]);
+  try {
+    const files = await expandPaths(paths, { extensions: [".jsonl"] });
+    const tallies = new Map<string, FileTally>(files.map((f) => [f, {
+      events: 0,
+      read: false,
+      outcomes: { registered: 0, failed: 0, skipped: 0, filtered: 0 },
+    }]));
+    const { result, code } = await runWith(
+      context,
+      options,
+      () =>
+        Promise.resolve(retryEvents(files, {
+          onAck: (file, outcome) => tallies.get(file)!.outcomes[outcome]++,
+          onFileRead: (file, events) => {
+            const tally = tallies.get(file)!;
+            tally.events = events;
+            tally.read = true;
+          },
+        })),
+    );
+    let total = 0, succeeded = 0, failed = 0, skipped = 0;
+    for (const [file, tally] of tallies) {
+      const ok = tally.outcomes.registered + tally.outcomes.filtered;
+      const done = ok + tally.outcomes.failed + tally.outcomes.skipped;
+      const pending = tally.events - done;
+      total += tally.events;
+      succeeded += ok;
+      failed += tally.outcomes.failed;
+      skipped += tally.outcomes.skipped;
+      let note = "";
+      if (options.deleteAfter && tally.read && ok === tally.events && !result.stop) {
+        await Deno.remove(file);
+        note = ", deleted";
+        log.info("{file}: every event succeeded, deleted", { file });
+      }
+      console.log(
+        `retry: ${file}: ${tally.events} event(s), ${ok} succeeded, ${tally.outcomes.failed} failed, ${tally.outcomes.skipped} skipped${
+          pending > 0 ? `, ${pending} not done` : ""
+        }${note}`,
+      );
+    }
+    const rate = total === 0 ? 100 : (100 * succeeded) / total;
+    console.log(
+      `retry: total ${total} event(s), ${succeeded} succeeded, ${failed} failed, ${skipped} skipped (${
+        rate.toFixed(1)
+      }% success)`,
+    );
+    if (code !== 0) return code;
+    return failed > 0 || skipped > 0 || succeeded < total ? EXIT.failed : EXIT.ok;
+  } finally {
+    await context.logging.close();
+  }
+}

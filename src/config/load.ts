@@ -1,0 +1,150 @@
+/**
+ * Reads the configuration layers and merges them: packaged defaults, then the
+ * system file, then `--config FILE`; environment variables override secrets.
+ *
+ * @module
+ */
+
+import { parse } from "smol-toml";
+import { describeError } from "../errors/mod.ts";
+
+/** A plain configuration tree, as parsed from TOML. */
+export type ConfigTree = Record<string, unknown>;
+
+/** The system-wide configuration file, read when present. */
+export const SYSTEM_CONFIG_FILE = "/etc/piddiplatsch/piddiplatsch.toml";
+
+/** Environment variables that override secrets, and the key each one sets. */
+export const SECRET_ENV: Readonly<Record<string, readonly [string, string]>> = {
+  PIDDI_HANDLE_PASSWORD: ["handle", "password"],
+  PIDDI_KAFKA_SASL_PASSWORD: ["kafka", "sasl.password"],
+  PIDDI_ES_PASSWORD: ["elasticsearch", "password"],
+};
+
+/** Keys of the Python tool's flat `[consumer]` layout and where they live now. */
+const LEGACY_CONSUMER_KEYS: Readonly<Record<string, string>> = {
+  stop_on_transient_skip: "stop_on_skip",
+  transient_retries: "retries",
+  transient_backoff_initial: "backoff_initial",
+  transient_backoff_max: "backoff_max",
+  preflight_stac: "preflight_stac",
+};
+
+/** The raw layers that were read, and their merge. */
+export interface LoadedLayers {
+  /** The merged tree (not yet checked). */
+  tree: ConfigTree;
+  /** The packaged defaults alone. */
+  defaults: ConfigTree;
+  /** Where each layer came from, in order. */
+  sources: string[];
+}
+
+/** Options of {@linkcode loadLayers}. */
+export interface LoadLayersOptions {
+  /** `--config FILE`: must exist. */
+  configFile?: string;
+  /** The system file (default {@linkcode SYSTEM_CONFIG_FILE}); read only if present. */
+  systemFile?: string;
+  /** Environment to read secrets from (default: the process environment). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Thrown when a layer cannot be read or parsed; the message is one line. */
+export class ConfigFileError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigFileError";
+  }
+}
+
+/** The packaged defaults as TOML text (shipped inside a compiled binary with `--include`). */
+export async function defaultConfigText(): Promise<string> {
+  return await Deno.readTextFile(new URL("../../config/default.toml", import.meta.url));
+}
+
+/** Parses TOML text; a syntax error becomes a one-line {@linkcode ConfigFileError}. */
+export function parseToml(text: string, origin: string): ConfigTree {
+  try {
+    return parse(text) as ConfigTree;
+  } catch (error) {
+    throw new ConfigFileError(`${origin}: invalid TOML: ${describeError(error)}`);
+  }
+}
+
+/** Rewrites the Python tool's legacy keys into today's layout (in place) and returns the tree. */
+export function upgradeLegacyKeys(tree: ConfigTree): ConfigTree {
+  const consumer = tree.consumer;
+  if (isTable(consumer)) {
+    for (const [oldKey, newKey] of Object.entries(LEGACY_CONSUMER_KEYS)) {
+      if (!(oldKey in consumer)) continue;
+      const transient = isTable(consumer.transient) ? consumer.transient : {};
+      if (!(newKey in transient)) transient[newKey] = consumer[oldKey];
+      consumer.transient = transient;
+      delete consumer[oldKey];
+    }
+  }
+  const handle = tree.handle;
+  if (isTable(handle) && handle.backend === "pyhandle") handle.backend = "rest";
+  return tree;
+}
+
+/** Merges `over` into `base` (tables recursively, everything else replaced); returns a new tree. */
+export function mergeTrees(base: ConfigTree, over: ConfigTree): ConfigTree {
+  const out: ConfigTree = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = isTable(current) && isTable(value) ? mergeTrees(current, value) : value;
+  }
+  return out;
+}
+
+/** Whether a value is a TOML table (a plain object). */
+export function isTable(value: unknown): value is ConfigTree {
+  return typeof value === "object" && value !== null && !Array.isArray(value) &&
+    !(value instanceof Date);
+}
+
+/** Reads the layers in order and merges them; the secrets from the environment come last. */
+export async function loadLayers(options: LoadLayersOptions = {}): Promise<LoadedLayers> {
+  const defaults = upgradeLegacyKeys(parseToml(await defaultConfigText(), "packaged defaults"));
+  let tree = structuredClone(defaults);
+  const sources = ["packaged defaults"];
+  const systemFile = options.systemFile ?? SYSTEM_CONFIG_FILE;
+  const systemText = await readIfPresent(systemFile);
+  if (systemText !== undefined) {
+    tree = mergeTrees(tree, upgradeLegacyKeys(parseToml(systemText, systemFile)));
+    sources.push(systemFile);
+  }
+  if (options.configFile !== undefined) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(options.configFile);
+    } catch (error) {
+      const why = error instanceof Deno.errors.NotFound ? "no such file" : describeError(error);
+      throw new ConfigFileError(`--config ${options.configFile}: ${why}`);
+    }
+    tree = mergeTrees(tree, upgradeLegacyKeys(parseToml(text, options.configFile)));
+    sources.push(options.configFile);
+  }
+  const env = options.env ?? Deno.env.toObject();
+  for (const [name, [section, key]] of Object.entries(SECRET_ENV)) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    const table = isTable(tree[section]) ? tree[section] as ConfigTree : {};
+    table[key] = value;
+    tree[section] = table;
+    sources.push(`$${name}`);
+  }
+  return { tree, defaults, sources };
+}
+
+async function readIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new ConfigFileError(`${path}: ${describeError(error)}`);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The shape of piddiplatsch's configuration, as a zod schema. The packaged defaults
+ * in `config/default.toml` fill every key; the schema checks types and ranges.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+
+const seconds = z.number().nonnegative();
+const intMinusOne = z.number().int().min(-1);
+
+/** Schema of `[consumer.transient]`. */
+export const transientSchema = z.object({
+  stop_on_skip: z.boolean(),
+  retries: z.number().int().min(0).max(100),
+  backoff_initial: seconds,
+  backoff_max: seconds,
+  preflight_stac: z.boolean(),
+}).strict();
+
+/** Schema of `[consumer]`. */
+export const consumerSchema = z.object({
+  processor: z.string().min(1),
+  topic: z.string().min(1),
+  output_dir: z.string().min(1),
+  max_errors: intMinusOne,
+  concurrency: z.number().int().min(1).max(1024),
+  transient: transientSchema,
+}).strict();
+
+/** Schema of `[kafka]`: librdkafka-style quoted keys. */
+export const kafkaSchema = z.object({
+  "bootstrap.servers": z.string(),
+  "group.id": z.string().min(1),
+  "auto.offset.reset": z.enum(["earliest", "latest", "smallest", "largest", "beginning", "end"]),
+  "enable.auto.commit": z.boolean(),
+  "session.timeout.ms": z.number().int().min(1000),
+  "security.protocol": z.enum(["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]),
+  "sasl.mechanisms": z.string(),
+  "sasl.username": z.string(),
+  "sasl.password": z.string(),
+  "ssl.ca.location": z.string(),
+  "client.id": z.string().min(1),
+}).catchall(z.union([z.string(), z.number(), z.boolean()]));
+
+/** Schema of `[handle]`. */
+export const handleSchema = z.object({
+  backend: z.enum(["rest", "jsonl", "pyhandle"]),
+  server_url: z.string(),
+  prefix: z.string(),
+  username: z.string(),
+  password: z.string(),
+  verify_https: z.boolean(),
+  ca_file: z.string(),
+  timeout: z.number().positive(),
+  concurrency: z.number().int().min(1).max(256),
+}).strict();
+
+/** Schema of `[stac]`. */
+export const stacSchema = z.object({
+  base_url: z.string(),
+  collection: z.string(),
+  timeout: z.number().positive(),
+}).strict();
+
+/** Schema of `[elasticsearch]`. */
+export const elasticsearchSchema = z.object({
+  url: z.string(),
+  index: z.string(),
+  username: z.string(),
+  password: z.string(),
+  timeout: z.number().positive(),
+}).strict();
+
+/** Schema of `[lookup]`. */
+export const lookupSchema = z.object({
+  enabled: z.boolean(),
+  backend: z.enum(["stac", "es"]),
+}).strict();
+
+/** Schema of `[schema]`. */
+export const schemaSchema = z.object({ strict_mode: z.boolean() }).strict();
+
+/** Schema of `[plugins.cmip6]`. */
+export const cmip6Schema = z.object({
+  landing_page_url: z.string(),
+  max_parts: intMinusOne,
+  excluded_asset_keys: z.array(z.string()),
+  esgf_marker: z.string(),
+}).strict();
+
+/** Schema of `[stats]`. */
+export const statsSchema = z.object({
+  interval_seconds: seconds,
+  summary_interval: z.number().int().min(0),
+  enable_db: z.boolean(),
+  db_path: z.string().min(1),
+}).strict();
+
+/** Schema of the whole configuration. */
+export const configSchema = z.object({
+  consumer: consumerSchema,
+  kafka: kafkaSchema,
+  handle: handleSchema,
+  stac: stacSchema,
+  elasticsearch: elasticsearchSchema,
+  lookup: lookupSchema,
+  schema: schemaSchema,
+  plugins: z.object({ cmip6: cmip6Schema }).catchall(z.record(z.string(), z.unknown())),
+  stats: statsSchema,
+}).strict();
+
+/** The merged, checked configuration. */
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,218 @@
+/**
+ * Checks a merged configuration tree: unknown keys (with a "did you mean"), types,
+ * and the cross checks between sections. Every problem is one line.
+ *
+ * @module
+ */
+
+import { type Config, configSchema } from "./schema.ts";
+import { type ConfigTree, isTable } from "./load.ts";
+
+/** One finding of {@linkcode validateConfig}. */
+export interface Problem {
+  /** Errors stop the run; warnings are printed. */
+  level: "error" | "warning";
+  /** Dotted key, e.g. `kafka.bootstrap.servers`; empty for the whole file. */
+  key: string;
+  /** One-line message. */
+  message: string;
+}
+
+/** The result of {@linkcode validateConfig}. */
+export interface Validation {
+  /** The typed configuration, when there are no errors. */
+  config?: Config;
+  /** Errors and warnings, in key order. */
+  problems: Problem[];
+}
+
+/** Sections whose keys are free-form (librdkafka passes through, other plugins). */
+const OPEN_TABLES = new Set(["kafka", "plugins"]);
+
+/** Passwords that only a demo or test setup would use. */
+const DEMO_PASSWORDS = new Set(["testpass", "password", "changeme", "secret"]);
+
+/** Checks the merged tree against the packaged defaults' keys and the schema. */
+export function validateConfig(tree: ConfigTree, options: { defaults: ConfigTree }): Validation {
+  const problems: Problem[] = [];
+  checkKnownKeys(tree, options.defaults, "", problems);
+  const parsed = configSchema.safeParse(tree);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === "unrecognized_keys") continue; // reported with suggestions above
+      problems.push({ level: "error", key: issue.path.join("."), message: issue.message });
+    }
+    return { problems: sortProblems(problems) };
+  }
+  crossCheck(parsed.data, problems);
+  const errors = problems.some((p) => p.level === "error");
+  return { config: errors ? undefined : parsed.data, problems: sortProblems(problems) };
+}
+
+/** Formats a problem as the one line `config validate` prints. */
+export function formatProblem(problem: Problem): string {
+  const where = problem.key ? `${problem.key}: ` : "";
+  return `${problem.level}: ${where}${problem.message}`;
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) =>
+    a.level === b.level ? a.key.localeCompare(b.key) : a.level === "error" ? -1 : 1
+  );
+}
+
+function checkKnownKeys(
+  tree: ConfigTree,
+  known: ConfigTree,
+  path: string,
+  problems: Problem[],
+): void {
+  for (const [key, value] of Object.entries(tree)) {
+    const dotted = path ? `${path}.${key}` : key;
+    if (!(key in known)) {
+      if (OPEN_TABLES.has(path.split(".")[0])) continue;
+      const hint = suggest(key, Object.keys(known));
+      problems.push({
+        level: "error",
+        key: dotted,
+        message: `unknown key${hint ? ` (did you mean ${path ? `${path}.` : ""}${hint}?)` : ""}`,
+      });
+      continue;
+    }
+    const expected = known[key];
+    if (isTable(expected) && isTable(value)) checkKnownKeys(value, expected, dotted, problems);
+  }
+}
+
+/** The known key closest to `key`, if it is close enough to be a typo. */
+export function suggest(key: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Whether a text is a comma-separated list of `host:port`. */
+export function isHostPortList(text: string): boolean {
+  const items = text.split(",").map((s) => s.trim());
+  return items.length > 0 && items.every((item) => {
+    const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(item);
+    return match !== null && Number(match[2]) > 0 && Number(match[2]) < 65536;
+  });
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+function crossCheck(config: Config, problems: Problem[]): void {
+  const error = (key: string, message: string): void => {
+    problems.push({ level: "error", key, message });
+  };
+  const warn = (key: string, message: string): void => {
+    problems.push({ level: "warning", key, message });
+  };
+  const kafka = config.kafka;
+  if (!isHostPortList(kafka["bootstrap.servers"])) {
+    error(
+      "kafka.bootstrap.servers",
+      `expected a comma-separated host:port list, got ${
+        JSON.stringify(kafka["bootstrap.servers"])
+      }`,
+    );
+  }
+  if (kafka["enable.auto.commit"]) {
+    warn(
+      "kafka.enable.auto.commit",
+      "ignored: piddiplatsch commits an offset only when its event is done",
+    );
+  }
+  const protocol = kafka["security.protocol"];
+  if (protocol.startsWith("SASL")) {
+    const mechanism = kafka["sasl.mechanisms"].toUpperCase();
+    if (!["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"].includes(mechanism)) {
+      error("kafka.sasl.mechanisms", `${protocol} needs PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512`);
+    }
+    if (!kafka["sasl.username"]) error("kafka.sasl.username", `required with ${protocol}`);
+    if (!kafka["sasl.password"]) {
+      error("kafka.sasl.password", `required with ${protocol} (or PIDDI_KAFKA_SASL_PASSWORD)`);
+    }
+  }
+  if (kafka["ssl.ca.location"] && !protocol.endsWith("SSL")) {
+    warn("kafka.ssl.ca.location", `ignored with security.protocol ${protocol}`);
+  }
+  const handle = config.handle;
+  if (!/^[0-9A-Za-z.]+$/.test(handle.prefix)) {
+    error("handle.prefix", `expected a Handle prefix such as 21.14100, got "${handle.prefix}"`);
+  }
+  if (handle.backend !== "jsonl") {
+    if (!isHttpUrl(handle.server_url)) {
+      error("handle.server_url", "the rest backend needs an http(s) URL");
+    } else if (handle.server_url.startsWith("http:") && !isLoopback(handle.server_url)) {
+      warn("handle.server_url", "plain http to a remote server sends the password unencrypted");
+    }
+    if (!/^\d+:[^/]+\/.+$/.test(handle.username)) {
+      error(
+        "handle.username",
+        `the rest backend needs an indexed handle such as 300:${handle.prefix}/user`,
+      );
+    }
+    if (!handle.password) {
+      error("handle.password", "the rest backend needs a password (or PIDDI_HANDLE_PASSWORD)");
+    }
+    if (!handle.verify_https) {
+      warn(
+        "handle.verify_https",
+        "false: Deno verifies TLS unless run with --unsafely-ignore-certificate-errors=<host>; prefer ca_file",
+      );
+    }
+  }
+  if (DEMO_PASSWORDS.has(handle.password) || handle.username.endsWith("/testuser")) {
+    warn("handle.password", "demo credentials: set real ones (or PIDDI_HANDLE_PASSWORD)");
+  }
+  if (config.consumer.transient.backoff_max < config.consumer.transient.backoff_initial) {
+    error("consumer.transient.backoff_max", "must not be smaller than backoff_initial");
+  }
+  if (config.lookup.enabled) {
+    if (config.lookup.backend === "stac") {
+      if (!isHttpUrl(config.stac.base_url)) {
+        error("stac.base_url", "lookup backend stac needs an http(s) URL");
+      }
+      if (!config.stac.collection) error("stac.collection", "lookup backend stac needs it");
+    } else {
+      if (!isHttpUrl(config.elasticsearch.url)) {
+        error("elasticsearch.url", "lookup backend es needs an http(s) URL");
+      }
+      if (!config.elasticsearch.index) error("elasticsearch.index", "lookup backend es needs it");
+    }
+  }
+  if (!isHttpUrl(config.plugins.cmip6.landing_page_url)) {
+    error("plugins.cmip6.landing_page_url", "expected an http(s) URL");
+  }
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host.startsWith("127.") || host === "[::1]";
+}

@@ -1,0 +1,50 @@
+/**
+ * The classes of trouble an event can meet on its way through the pipeline.
+ * Each class decides what happens to the event: see `../shared/spec/events.md`.
+ *
+ * @module
+ */
+
+/** A fault of the event itself: it is written to a failure file and the run goes on. */
+export class PermanentError extends Error {
+  /** Creates a permanent error with a one-line reason that names the field or asset. */
+  constructor(reason: string, options?: ErrorOptions) {
+    super(oneLine(reason), options);
+    this.name = "PermanentError";
+  }
+}
+
+/**
+ * A fault of a service the event needs (STAC API, Handle service, search index):
+ * retried with backoff; then the run stops (default) or the event is skipped (`--force`).
+ */
+export class TransientError extends Error {
+  /** Creates a transient error; the reason is one line. */
+  constructor(reason: string, options?: ErrorOptions) {
+    super(oneLine(reason), options);
+    this.name = "TransientError";
+  }
+}
+
+/**
+ * A fault of the configuration (bad credentials, forbidden prefix): the run stops at
+ * once and nothing more is committed.
+ */
+export class ConfigurationError extends Error {
+  /** Creates a configuration error; the reason is one line and never holds a secret. */
+  constructor(reason: string, options?: ErrorOptions) {
+    super(oneLine(reason), options);
+    this.name = "ConfigurationError";
+  }
+}
+
+/** Folds a text to a single line, so that every reason fits one log or record line. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
+}
+
+/** The message of any thrown value, as one line. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return oneLine(error.message || error.name);
+  return oneLine(String(error));
+}

@@ -1,0 +1,130 @@
+/**
+ * The project's own Handle REST server (`handle-server`): the subset of the Handle.Net
+ * HTTP JSON REST API that `../shared/spec/handle-api.md` describes, served with
+ * `Deno.serve`, with an optional durable data file and an optional artificial write
+ * latency. Tests, benchmarks and the demo register handles into it.
+ *
+ * Behaviour in brief:
+ * - `GET /api/handles/{prefix}/{suffix}` (`?type=T`, `?index=I` repeatable, `auth=true`
+ *   accepted) resolves; a filter that selects nothing gives 200 with responseCode 200
+ *   (values not found), as Handle.Net does.
+ * - `PUT` with `?overwrite=true` creates (201) or replaces (200) a record; without it an
+ *   existing handle gives 409/101. `?index=I` (repeatable, or `various`) adds or replaces
+ *   only those values (200 or 201); with an explicit `overwrite=false` an existing value
+ *   gives 409/201.
+ * - `DELETE` deletes (200), 404/100 when missing.
+ * - Errors: 400/102 invalid handle, 400/202 invalid value, 400/301 other prefix,
+ *   401/402 (with `WWW-Authenticate`) missing or wrong credentials, 403 not permitted
+ *   (rule in `handler.ts`: the user must belong to the served prefix, responseCode 401;
+ *   a PUT may not remove the last HS_ADMIN value, responseCode 400), 500/2 unexpected
+ *   faults such as an unwritable data file. A 500 on a write leaves the change in memory
+ *   and retries persisting it with the next write.
+ * - Sessions: `POST /api/sessions` (with Basic credentials) gives an authenticated
+ *   `sessionId` usable as `Authorization: Handle sessionId="..."`;
+ *   `GET`/`DELETE /api/sessions/this` inspect or end it.
+ *
+ * @example
+ * ```ts
+ * import { startHandleServer } from "./mod.ts";
+ * const server = await startHandleServer({
+ *   port: 0,
+ *   prefix: "21.TEST",
+ *   username: "300:21.TEST/testuser",
+ *   password: "secret",
+ * });
+ * console.log(server.url);
+ * await server.close();
+ * ```
+ *
+ * @module
+ */
+
+import { createHandleHandler } from "./handler.ts";
+import { HandleStore } from "./store.ts";
+
+export { createHandleHandler, ResponseCode } from "./handler.ts";
+export type { HandleHandlerOptions, RequestHandler } from "./handler.ts";
+export { HandleStore } from "./store.ts";
+export type { HandleStoreOptions } from "./store.ts";
+export type { HandleData, HandleValue } from "./values.ts";
+
+/** Options of {@link startHandleServer}. */
+export interface HandleServerOptions {
+  /** The address to listen on; "127.0.0.1" by default. */
+  host?: string;
+  /** The port; 0 (the default) picks a free one. */
+  port?: number;
+  /** The prefix the server is responsible for, e.g. "21.TEST". */
+  prefix: string;
+  /** The one user: an indexed handle such as "300:21.TEST/testuser". */
+  username: string;
+  /** The user's password. */
+  password: string;
+  /** Milliseconds added before every PUT or DELETE response (models a production server). */
+  latencyMs?: number;
+  /** A file that keeps the records across restarts (append log, compacted at start/close). */
+  dataFile?: string;
+  /** Aborting it closes the server (as {@link HandleServer.close}). */
+  signal?: AbortSignal;
+  /** Called once the server listens. */
+  onListen?: (addr: { hostname: string; port: number }) => void;
+}
+
+/** A running handle server. */
+export interface HandleServer {
+  /** The base URL, e.g. "http://127.0.0.1:8000". */
+  url: string;
+  /** The port listened on. */
+  port: number;
+  /** Stops serving, waits for requests in flight and flushes the data file. */
+  close(): Promise<void>;
+  /** The number of handles held. */
+  size(): number;
+}
+
+/**
+ * Starts a handle server.
+ *
+ * @throws {Error} when the data file cannot be read or the port is taken.
+ */
+export async function startHandleServer(options: HandleServerOptions): Promise<HandleServer> {
+  const store = await HandleStore.open({ dataFile: options.dataFile });
+  const handler = createHandleHandler(store, {
+    prefix: options.prefix,
+    username: options.username,
+    password: options.password,
+    latencyMs: options.latencyMs,
+  });
+  const hostname = options.host ?? "127.0.0.1";
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname,
+      port: options.port ?? 0,
+      onListen: (addr) => options.onListen?.({ hostname: addr.hostname, port: addr.port }),
+    }, handler);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const port = server.addr.port;
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      options.signal?.removeEventListener("abort", onAbort);
+      await server.shutdown();
+      await store.close();
+    })();
+    return closing;
+  }
+  function onAbort(): void {
+    close().catch(() => {});
+  }
+  if (options.signal?.aborted) {
+    await close();
+  } else {
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+  }
+  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+  return { url: `http://${host}:${port}`, port, close, size: () => store.size };
+}

@@ -1,0 +1,283 @@
+/**
+ * Events from a Kafka topic (kafkajs consumer group), as pipeline input.
+ *
+ * Offsets are committed by this input, never automatically: an offset is committed
+ * only when its event and every earlier event of its partition have been
+ * acknowledged. A batch is held until its events are acknowledged, so a rebalance
+ * waits for the partitions it revokes to drain; what is not acknowledged when the
+ * input closes stays uncommitted for the next owner.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import { type Consumer, Kafka, type KafkaMessage } from "kafkajs";
+import type { KeyedEvent } from "../events/mod.ts";
+import { kafkaLogCreator, type LibrdkafkaConfig, toKafkajs } from "../kafka/mod.ts";
+
+/** Options of {@linkcode KafkaInput.open}. */
+export interface KafkaInputOptions {
+  /** The `[kafka]` table. */
+  kafka: LibrdkafkaConfig;
+  /** Topic to consume. */
+  topic: string;
+  /** End the input after this many milliseconds without a new event. */
+  idleTimeoutMs?: number;
+  /** Events delivered but not yet acknowledged, at most (default 64). */
+  maxOutstanding?: number;
+  /** How often acknowledged offsets are committed while a batch drains, ms (default 500). */
+  commitIntervalMs?: number;
+}
+
+/** Offsets of one partition: delivered, acknowledged, committed. */
+class PartitionTracker {
+  readonly topic: string;
+  readonly partition: number;
+  #pending: bigint[] = [];
+  #done = new Set<bigint>();
+  #committable?: bigint;
+  #committed?: bigint;
+
+  constructor(topic: string, partition: number) {
+    this.topic = topic;
+    this.partition = partition;
+  }
+
+  deliver(offset: bigint): void {
+    this.#pending.push(offset);
+  }
+
+  ack(offset: bigint): void {
+    this.#done.add(offset);
+    while (this.#pending.length > 0 && this.#done.has(this.#pending[0])) {
+      const head = this.#pending.shift()!;
+      this.#done.delete(head);
+      this.#committable = head + 1n;
+    }
+  }
+
+  get drained(): boolean {
+    return this.#pending.length === 0;
+  }
+
+  /** Forgets what was delivered but not acknowledged (the partition is being given up). */
+  abandon(): void {
+    this.#pending = [];
+    this.#done.clear();
+  }
+
+  /** The offset to commit, if it moved since the last commit. */
+  take(): string | undefined {
+    if (this.#committable === undefined || this.#committable === this.#committed) return undefined;
+    return this.#committable.toString();
+  }
+
+  committed(offset: string): void {
+    this.#committed = BigInt(offset);
+  }
+}
+
+/** A Kafka topic as an async iterator of keyed events. */
+export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
+  readonly #options: KafkaInputOptions;
+  readonly #consumer: Consumer;
+  readonly #log = getLogger(["piddiplatsch", "kafka"]);
+  readonly #queue: KeyedEvent[] = [];
+  readonly #trackers = new Map<string, PartitionTracker>();
+  #waiters: Array<() => void> = [];
+  #outstanding = 0;
+  #closing = false;
+  #closed?: Promise<void>;
+  #crash?: Error;
+  /** Start of the idle clock: the last message, or joining the group (undefined before). */
+  #lastMessageAt?: number;
+  #commitChain: Promise<void> = Promise.resolve();
+
+  private constructor(options: KafkaInputOptions, consumer: Consumer) {
+    this.#options = options;
+    this.#consumer = consumer;
+  }
+
+  /** Connects, subscribes and starts fetching. */
+  static async open(options: KafkaInputOptions): Promise<KafkaInput> {
+    const translated = toKafkajs(options.kafka);
+    const log = getLogger(["piddiplatsch", "kafka"]);
+    if (translated.ignored.length > 0) {
+      log.warn("[kafka] keys ignored by this client: {keys}", {
+        keys: translated.ignored.join(", "),
+      });
+    }
+    const kafka = new Kafka({ ...translated.client, logCreator: kafkaLogCreator() });
+    const consumer = kafka.consumer({ ...translated.consumer, retry: { retries: 8 } });
+    const input = new KafkaInput(options, consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [options.topic], fromBeginning: translated.fromBeginning });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      input.#lastMessageAt ??= Date.now(); // not idle while still joining the group
+      input.#wake();
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) {
+        input.#crash = payload.error;
+        input.#wake();
+      }
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 8,
+      eachBatch: (payload) => input.#eachBatch(payload),
+    });
+    log.info("consuming {topic} from {brokers} as group {group}", {
+      topic: options.topic,
+      brokers: translated.client.brokers,
+      group: translated.consumer.groupId,
+    });
+    return input;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<KeyedEvent> {
+    return this;
+  }
+
+  /** The next event; done when closed or idle for `idleTimeoutMs`. */
+  async next(): Promise<IteratorResult<KeyedEvent>> {
+    while (true) {
+      if (this.#crash) throw this.#crash;
+      if (this.#closing) return { done: true, value: undefined };
+      const event = this.#queue.shift();
+      if (event) return { done: false, value: event };
+      const idle = this.#options.idleTimeoutMs;
+      let wait = 1000;
+      if (idle !== undefined && this.#lastMessageAt !== undefined) {
+        const left = this.#lastMessageAt + idle - Date.now();
+        if (left <= 0) return { done: true, value: undefined };
+        wait = Math.min(wait, left);
+      }
+      await this.#sleep(wait);
+    }
+  }
+
+  /** Stops fetching, commits what was acknowledged, and leaves the group. */
+  return(): Promise<IteratorResult<KeyedEvent>> {
+    this.#closed ??= this.#close();
+    return this.#closed.then(() => ({ done: true, value: undefined }));
+  }
+
+  async #close(): Promise<void> {
+    this.#closing = true;
+    this.#wake();
+    await this.#commit();
+    await this.#consumer.disconnect().catch((error) => {
+      this.#log.warn("disconnect: {error}", { error: String(error) });
+    });
+    await this.#commit();
+  }
+
+  async #eachBatch(
+    { batch, heartbeat, isRunning, isStale, resolveOffset }: {
+      batch: { topic: string; partition: number; messages: KafkaMessage[] };
+      heartbeat(): Promise<void>;
+      resolveOffset(offset: string): void;
+      isRunning(): boolean;
+      isStale(): boolean;
+    },
+  ): Promise<void> {
+    const tracker = this.#tracker(batch.topic, batch.partition);
+    const max = this.#options.maxOutstanding ?? 64;
+    const beat = (): Promise<void> => heartbeat().catch(() => {});
+    for (const message of batch.messages) {
+      while (this.#outstanding >= max && !this.#closing) {
+        await this.#sleep(this.#options.commitIntervalMs ?? 500);
+        await this.#commit();
+        await beat();
+      }
+      if (this.#closing || !isRunning() || isStale()) break;
+      const offset = BigInt(message.offset);
+      tracker.deliver(offset);
+      this.#outstanding++;
+      this.#lastMessageAt = Date.now();
+      let acked = false;
+      this.#queue.push({
+        key: message.key ? message.key.toString("utf8") : null,
+        value: message.value ? message.value.toString("utf8") : "",
+        source: { topic: batch.topic, partition: batch.partition, offset: message.offset },
+        retries: 0,
+        ack: () => {
+          if (acked) return;
+          acked = true;
+          this.#outstanding--;
+          tracker.ack(offset);
+          this.#wake();
+        },
+      });
+      // The fetch position moves on; the commit waits for the acknowledgement.
+      resolveOffset(message.offset);
+      this.#wake();
+    }
+    while (!tracker.drained && !this.#closing) {
+      await this.#sleep(this.#options.commitIntervalMs ?? 500);
+      await this.#commit();
+      await beat();
+    }
+    if (!tracker.drained) tracker.abandon(); // closing: the rest stays uncommitted
+    await this.#commit();
+  }
+
+  #tracker(topic: string, partition: number): PartitionTracker {
+    const id = `${topic}/${partition}`;
+    let tracker = this.#trackers.get(id);
+    if (!tracker) {
+      tracker = new PartitionTracker(topic, partition);
+      this.#trackers.set(id, tracker);
+    }
+    return tracker;
+  }
+
+  /** Commits every partition whose acknowledged prefix moved; commits never overlap. */
+  #commit(): Promise<void> {
+    const next = this.#commitChain.then(async () => {
+      const offsets: Array<
+        { topic: string; partition: number; offset: string; tracker: PartitionTracker }
+      > = [];
+      for (const tracker of this.#trackers.values()) {
+        const offset = tracker.take();
+        if (offset !== undefined) {
+          offsets.push({ topic: tracker.topic, partition: tracker.partition, offset, tracker });
+        }
+      }
+      if (offsets.length === 0) return;
+      try {
+        await this.#consumer.commitOffsets(
+          offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+        );
+        for (const { tracker, offset } of offsets) tracker.committed(offset);
+      } catch (error) {
+        // e.g. a rebalance took the partition: its events are read again by the next owner.
+        this.#log.warn("offset commit failed, the events will be read again: {error}", {
+          error: String(error),
+        });
+      }
+    });
+    this.#commitChain = next.catch(() => {});
+    return next;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const waiters = this.#waiters;
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      waiters.push(done);
+    });
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+}

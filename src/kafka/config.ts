@@ -1,0 +1,79 @@
+/**
+ * Translates the librdkafka-style keys of `[kafka]` (the Python tool's
+ * configuration) into kafkajs client and consumer options.
+ *
+ * @module
+ */
+
+import type { ConsumerConfig, KafkaConfig, SASLOptions } from "kafkajs";
+
+/** The `[kafka]` table: quoted librdkafka keys. */
+export type LibrdkafkaConfig = Record<string, string | number | boolean>;
+
+/** kafkajs options derived from `[kafka]`. */
+export interface KafkajsOptions {
+  /** Client options. */
+  client: KafkaConfig;
+  /** Consumer options. */
+  consumer: ConsumerConfig;
+  /** Start from the earliest offset when the group has none. */
+  fromBeginning: boolean;
+  /** Keys that have no kafkajs counterpart and are ignored. */
+  ignored: string[];
+}
+
+/** Keys this translation understands. */
+const KNOWN = new Set([
+  "bootstrap.servers",
+  "group.id",
+  "client.id",
+  "auto.offset.reset",
+  "session.timeout.ms",
+  "security.protocol",
+  "sasl.mechanisms",
+  "sasl.mechanism",
+  "sasl.username",
+  "sasl.password",
+  "ssl.ca.location",
+  "enable.auto.commit",
+]);
+
+/** Options of {@linkcode toKafkajs}. */
+export interface ToKafkajsOptions {
+  /** Reads the CA file (default: `Deno.readTextFileSync`). */
+  readFile?: (path: string) => string;
+}
+
+/** Translates `[kafka]` to kafkajs options. `enable.auto.commit` is ignored: piddiplatsch commits itself. */
+export function toKafkajs(
+  config: LibrdkafkaConfig,
+  options: ToKafkajsOptions = {},
+): KafkajsOptions {
+  const text = (key: string): string => String(config[key] ?? "").trim();
+  const brokers = text("bootstrap.servers").split(",").map((s) => s.trim()).filter(Boolean);
+  const protocol = (text("security.protocol") || "PLAINTEXT").toUpperCase();
+  const client: KafkaConfig = { brokers, clientId: text("client.id") || "piddiplatsch" };
+  if (protocol === "SSL" || protocol === "SASL_SSL") {
+    const caPath = text("ssl.ca.location");
+    const read = options.readFile ?? Deno.readTextFileSync;
+    client.ssl = caPath ? { ca: [read(caPath)] } : true;
+  }
+  if (protocol === "SASL_PLAINTEXT" || protocol === "SASL_SSL") {
+    const mechanism = (text("sasl.mechanisms") || text("sasl.mechanism") || "PLAIN").toLowerCase();
+    client.sasl = {
+      mechanism,
+      username: text("sasl.username"),
+      password: text("sasl.password"),
+    } as SASLOptions;
+  }
+  const sessionTimeout = Number(config["session.timeout.ms"] ?? 30000);
+  const consumer: ConsumerConfig = {
+    groupId: text("group.id") || "piddiplatsch-consumer",
+    sessionTimeout,
+    heartbeatInterval: Math.max(500, Math.min(3000, Math.floor(sessionTimeout / 3))),
+  };
+  const reset = text("auto.offset.reset").toLowerCase() || "earliest";
+  const fromBeginning = ["earliest", "smallest", "beginning"].includes(reset);
+  const ignored = Object.keys(config).filter((k) => !KNOWN.has(k));
+  return { client, consumer, fromBeginning, ignored };
+}

@@ -1,0 +1,13 @@
+/**
+ * Kafka plumbing: configuration translation and logging for kafkajs.
+ *
+ * @module
+ */
+
+export {
+  type KafkajsOptions,
+  type LibrdkafkaConfig,
+  toKafkajs,
+  type ToKafkajsOptions,
+} from "./config.ts";
+export { kafkaLogCreator } from "./logging.ts";

@@ -1,0 +1,313 @@
+/**
+ * The one processing pipeline, fed by any async iterable of keyed events (Kafka,
+ * event files, retry files): decode → route to the project plugin → resolve
+ * (PATCH, previous version) → map to records → register → record the outcome →
+ * acknowledge. It knows nothing of where events come from.
+ *
+ * Several events are in flight at once (`concurrency`); events about the same
+ * item keep their order. An event is acknowledged only once it is registered or
+ * written to a failure or skipped file; an event that must be taken again by the
+ * next run is never acknowledged.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import { type DecodedEvent, decodeEvent } from "../decode/mod.ts";
+import {
+  ConfigurationError,
+  describeError,
+  PermanentError,
+  TransientError,
+} from "../errors/mod.ts";
+import { type KeyedEvent, type Outcome, provenanceText } from "../events/mod.ts";
+import type { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
+import type { ProjectPlugin, StacItem } from "../plugins/types.ts";
+import { registrationOrder } from "../records/mod.ts";
+import type { Registrar } from "../register/mod.ts";
+import { applyItemPatch } from "../stac/mod.ts";
+import type { Stats } from "../stats/mod.ts";
+import { TransientExhaustedError } from "../transient/mod.ts";
+
+/** Fetches the current item of a PATCH event (e.g. from the STAC API). */
+export interface ItemSource {
+  /** The item held by the service; throws `TransientError` when it cannot be had. */
+  fetchItem(collectionId: string, itemId: string): Promise<StacItem>;
+}
+
+/** Finds the previous version of a dataset. */
+export interface VersionLookup {
+  /** The item id of the newest lower version, if any; throws `TransientError` when unreachable. */
+  previousVersion(itemId: string): Promise<string | undefined>;
+}
+
+/** Why a run stopped early. */
+export type StopKind = "max_errors" | "transient" | "configuration" | "fatal";
+
+/** What stopped a run early. */
+export interface StopReason {
+  /** The kind of stop. */
+  kind: StopKind;
+  /** One-line reason. */
+  reason: string;
+}
+
+/** Options of {@linkcode Pipeline}. */
+export interface PipelineOptions {
+  /** The project plugin events are routed to. */
+  plugin: ProjectPlugin;
+  /** Where records go. */
+  registrar: Registrar;
+  /** Permanent failures. */
+  failures: FailureRecorder;
+  /** Transient failures under `--force`. */
+  skipped: SkipRecorder;
+  /** Raw events (`--dump`). */
+  dump?: DumpRecorder;
+  /** Items for PATCH events. */
+  items?: ItemSource;
+  /** Previous-version lookup, when enabled. */
+  lookup?: VersionLookup;
+  /** Handle prefix. */
+  prefix: string;
+  /** Record transient failures in `skipped/` and go on, instead of stopping. */
+  force: boolean;
+  /** Stop after this many permanent failures (-1 = unlimited). */
+  maxErrors: number;
+  /** Events in flight at once. */
+  concurrency: number;
+  /** Counters. */
+  stats: Stats;
+  /** The clock (tests). */
+  now?: () => Date;
+}
+
+/** The end of a run. */
+export interface RunResult {
+  /** Set when the run stopped before its input ended. */
+  stop?: StopReason;
+  /** Events acknowledged in this run. */
+  acknowledged: number;
+  /** Events registered in this run. */
+  registered: number;
+  /** Events recorded as failures. */
+  failed: number;
+  /** Events recorded as skipped. */
+  skipped: number;
+}
+
+/** Runs events through the steps. One instance may run several inputs in turn. */
+export class Pipeline {
+  readonly #o: PipelineOptions;
+  readonly #log = getLogger(["piddiplatsch", "pipeline"]);
+  #stop?: StopReason;
+  #stopNow?: () => void;
+  #result!: RunResult;
+
+  /** Creates a pipeline. */
+  constructor(options: PipelineOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Takes events until the input ends, the signal aborts, or a stop condition
+   * arises; then waits for the events in flight and closes the input's iterator
+   * (which commits what was acknowledged).
+   */
+  async run(
+    events: AsyncIterable<KeyedEvent>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<RunResult> {
+    this.#stop = undefined;
+    this.#result = { acknowledged: 0, registered: 0, failed: 0, skipped: 0 };
+    const iterator = events[Symbol.asyncIterator]();
+    const abort = (): void => this.#stopNow?.();
+    options.signal?.addEventListener("abort", abort, { once: true });
+    const halt = (): boolean => this.#stop !== undefined || options.signal?.aborted === true;
+    /** Waits for `promise`, or less when the run is halted (no reaction outlives the wait). */
+    const untilHalt = <T>(promise: Promise<T>): Promise<T | "halt"> => {
+      if (halt()) return Promise.resolve("halt");
+      return new Promise<T | "halt">((resolve, reject) => {
+        this.#stopNow = () => resolve("halt");
+        promise.then(resolve, reject);
+      });
+    };
+    const inFlight = new Set<Promise<void>>();
+    const chains = new Map<string, Promise<void>>();
+    let sequence = 0;
+    try {
+      while (!halt()) {
+        while (inFlight.size >= this.#o.concurrency && !halt()) {
+          await untilHalt(Promise.race(inFlight));
+        }
+        if (halt()) break;
+        const next = await untilHalt(iterator.next());
+        if (next === "halt" || next.done) break;
+        const event = next.value;
+        const prepared = prepare(event);
+        const orderKey = prepared.orderKey ?? `#${sequence++}`;
+        const previous = chains.get(orderKey) ?? Promise.resolve();
+        const task: Promise<void> = previous.then(() =>
+          this.#stop === undefined ? this.#process(event, prepared) : undefined
+        );
+        chains.set(orderKey, task);
+        inFlight.add(task);
+        task.finally(() => {
+          inFlight.delete(task);
+          if (chains.get(orderKey) === task) chains.delete(orderKey);
+        });
+      }
+      await Promise.all(inFlight);
+    } finally {
+      options.signal?.removeEventListener("abort", abort);
+      this.#stopNow = undefined;
+      await iterator.return?.();
+    }
+    return { ...this.#result, stop: this.#stop };
+  }
+
+  #halt(kind: StopKind, reason: string): void {
+    if (this.#stop !== undefined) return;
+    this.#stop = { kind, reason };
+    this.#stopNow?.();
+  }
+
+  async #process(event: KeyedEvent, prepared: Prepared): Promise<void> {
+    const o = this.#o;
+    const where = provenanceText(event.source);
+    try {
+      if (o.dump) await o.dump.record(event);
+      o.stats.add("messages");
+      if (prepared.error) throw prepared.error;
+      const decoded = prepared.decoded!;
+      if (!o.plugin.accepts(decoded.collectionId ?? "")) {
+        o.stats.add("filtered");
+        this.#log.debug("{where}: filtered, project {project} not selected", {
+          where,
+          project: decoded.collectionId,
+        });
+        this.#ack(event, "filtered");
+        return;
+      }
+      const item = await this.#resolveItem(decoded);
+      const previousVersion = o.lookup ? await o.lookup.previousVersion(decoded.itemId) : undefined;
+      const mapped = o.plugin.map(item, {
+        prefix: o.prefix,
+        eventTime: decoded.time,
+        collectionId: decoded.collectionId,
+        now: o.now?.() ?? new Date(),
+        previousVersion,
+      });
+      for (const warning of mapped.warnings) {
+        this.#log.warn("{where}: {item}: {warning}", { where, item: mapped.itemId, warning });
+      }
+      const records = registrationOrder(mapped);
+      await o.registrar.register(records, { project: o.plugin.name, source: event.source });
+      o.stats.add("handles", records.length);
+      o.stats.add("warnings", mapped.warnings.length);
+      if (mapped.retracted) o.stats.add("retracted");
+      o.stats.add("replicas", mapped.replicas);
+      this.#result.registered++;
+      this.#log.debug("{where}: {item}: {count} handles", {
+        where,
+        item: mapped.itemId,
+        count: records.length,
+      });
+      this.#ack(event, "registered");
+    } catch (error) {
+      await this.#settle(event, error);
+    }
+  }
+
+  async #resolveItem(decoded: DecodedEvent): Promise<StacItem> {
+    if (decoded.method === "POST") return decoded.item;
+    const items = this.#o.items;
+    if (!items) throw new PermanentError("PATCH event but no STAC API is configured");
+    const current = await items.fetchItem(decoded.collectionId!, decoded.itemId);
+    const patched = applyItemPatch(current, decoded.operations);
+    this.#o.stats.add("patched");
+    return patched;
+  }
+
+  async #settle(event: KeyedEvent, error: unknown): Promise<void> {
+    const o = this.#o;
+    const where = provenanceText(event.source);
+    try {
+      if (error instanceof ConfigurationError) {
+        this.#log.error("{where}: {reason}; stopping, the event stays uncommitted", {
+          where,
+          reason: error.message,
+        });
+        this.#halt("configuration", error.message);
+        return;
+      }
+      if (error instanceof TransientError) {
+        o.stats.add("external_failures");
+        const reason = error.message.startsWith("TRANSIENT")
+          ? error.message
+          : `TRANSIENT ${error.message}`;
+        if (o.force) {
+          const attempts = error instanceof TransientExhaustedError ? error.attempts : 1;
+          await o.skipped.record(event, { reason, attempts });
+          o.stats.add("skipped");
+          this.#result.skipped++;
+          this.#log.warn("{where}: skipped: {reason}", { where, reason });
+          this.#ack(event, "skipped");
+        } else {
+          this.#log.error(
+            "{where}: {reason}; stopping, the event stays uncommitted (--force skips it)",
+            {
+              where,
+              reason,
+            },
+          );
+          this.#halt("transient", reason);
+        }
+        return;
+      }
+      const reason = error instanceof PermanentError
+        ? error.message
+        : `internal error: ${describeError(error)}`;
+      if (!(error instanceof PermanentError)) this.#log.error("{where}: {error}", { where, error });
+      await o.failures.record(event, reason);
+      o.stats.add("errors");
+      this.#result.failed++;
+      this.#log.error("{where}: failed: {reason}", { where, reason });
+      this.#ack(event, "failed");
+      if (o.maxErrors >= 0 && o.stats.get("errors") >= o.maxErrors) {
+        this.#halt(
+          "max_errors",
+          `${o.stats.get("errors")} failures reached consumer.max_errors = ${o.maxErrors}`,
+        );
+      }
+    } catch (recordError) {
+      // The outcome could not be written (disk full, permissions): keep the event for the next run.
+      this.#log.error("{where}: cannot record the outcome: {reason}", {
+        where,
+        reason: describeError(recordError),
+      });
+      this.#halt("fatal", `cannot record the outcome of ${where}: ${describeError(recordError)}`);
+    }
+  }
+
+  #ack(event: KeyedEvent, outcome: Outcome): void {
+    this.#result.acknowledged++;
+    event.ack(outcome);
+  }
+}
+
+/** An event decoded ahead of processing, for its ordering key. */
+interface Prepared {
+  decoded?: DecodedEvent;
+  error?: unknown;
+  orderKey?: string;
+}
+
+function prepare(event: KeyedEvent): Prepared {
+  try {
+    const decoded = decodeEvent(event.value);
+    return { decoded, orderKey: decoded.itemId };
+  } catch (error) {
+    return { error, orderKey: event.key ?? undefined };
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The hosting node, the replica nodes and the publication time of a dataset,
+ * taken from its assets in the order the spec prescribes.
+ *
+ * @module
+ */
+
+import { normaliseTimestamp } from "./timestamps.ts";
+import { isObject, nonEmptyString } from "./values.ts";
+
+/** Asset keys looked at first for host and times (those present), before the others in item order. */
+export const LEADING_ASSET_KEYS: readonly string[] = ["reference_file", "data0000", "data0001"];
+
+/** Host name used when no asset names one. */
+export const UNKNOWN_HOST = "unknown";
+
+/** A node entry of `HOSTING_NODE` / `REPLICA_NODES`. */
+export interface NodeEntry {
+  /** Data node host name. */
+  host: string;
+  /** Publication time on that node (ISO 8601). */
+  published_on: string;
+}
+
+/** Where a dataset is hosted. */
+export interface Hosting {
+  /** `HOSTING_NODE`. */
+  hostingNode: NodeEntry;
+  /** `REPLICA_NODES`, possibly empty. */
+  replicaNodes: NodeEntry[];
+}
+
+/** Inputs besides the assets. */
+export interface HostingOptions {
+  /** Item properties (`created`, `updated` are fallbacks for the time). */
+  properties: Record<string, unknown>;
+  /** Event time, the next fallback. */
+  eventTime?: string;
+  /** The clock, the last fallback. */
+  now: Date;
+}
+
+/** Asset keys in host/time order: the leading keys that are present, then the others in item order. */
+export function hostingAssetOrder(assets: Record<string, unknown>): string[] {
+  const leading = LEADING_ASSET_KEYS.filter((key) => Object.hasOwn(assets, key));
+  const rest = Object.keys(assets).filter((key) => !LEADING_ASSET_KEYS.includes(key));
+  return [...leading, ...rest];
+}
+
+/**
+ * Resolves `HOSTING_NODE` and `REPLICA_NODES`: host = first non-empty `alternate:name`
+ * (else `unknown`); time = first non-empty `published_on` / `created` / `updated` of an
+ * asset, else `properties.created` / `updated`, else the event time, else now; replicas =
+ * every `alternate` key once, with the alternate's own `published_on` or the time.
+ */
+export function resolveHosting(
+  assets: Record<string, unknown>,
+  options: HostingOptions,
+): Hosting {
+  const ordered: Record<string, unknown>[] = [];
+  for (const key of hostingAssetOrder(assets)) {
+    const asset = assets[key];
+    if (isObject(asset)) ordered.push(asset);
+  }
+  let host: string | undefined;
+  let time: string | undefined;
+  for (const asset of ordered) {
+    host ??= nonEmptyString(asset["alternate:name"]);
+    time ??= normaliseTimestamp(asset.published_on) ?? normaliseTimestamp(asset.created) ??
+      normaliseTimestamp(asset.updated);
+    if (host !== undefined && time !== undefined) break;
+  }
+  const publishedOn = time ?? normaliseTimestamp(options.properties.created) ??
+    normaliseTimestamp(options.properties.updated) ?? normaliseTimestamp(options.eventTime) ??
+    options.now.toISOString();
+  const replicaNodes: NodeEntry[] = [];
+  const seen = new Set<string>();
+  for (const asset of ordered) {
+    const alternates = asset.alternate;
+    if (!isObject(alternates)) continue;
+    for (const [replicaHost, alternate] of Object.entries(alternates)) {
+      if (replicaHost.trim() === "" || seen.has(replicaHost)) continue;
+      seen.add(replicaHost);
+      const own = isObject(alternate) ? normaliseTimestamp(alternate.published_on) : undefined;
+      replicaNodes.push({ host: replicaHost, published_on: own ?? publishedOn });
+    }
+  }
+  return {
+    hostingNode: { host: host ?? UNKNOWN_HOST, published_on: publishedOn },
+    replicaNodes,
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Resolution of dataset and file handle suffixes from the PID fields of a STAC
+ * item, with the name-based UUID v3 fallback. Project-agnostic: the project name
+ * decides the field names (`<project>:pid`, `<project>:tracking_id`).
+ *
+ * @module
+ */
+
+import { v3 as uuidV3 } from "uuid";
+import { PermanentError } from "../../errors/mod.ts";
+
+/** The URL namespace of RFC 4122, used for the UUID v3 fallback. */
+export const URL_NAMESPACE = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Options that decide which PID fields are read. */
+export interface PidFieldOptions {
+  /** Project name as in the item (e.g. `CMIP6`); `<project>:pid` is read in this and in lower case. */
+  project: string;
+  /** Whether the legacy fields `pid` / `tracking_id` are read too (CMIP6 only). */
+  legacy: boolean;
+}
+
+/** Options for {@linkcode resolveFileSuffix}. */
+export interface FileSuffixOptions extends PidFieldOptions {
+  /** The item id (dataset id with version). */
+  itemId: string;
+  /** The asset key. */
+  assetKey: string;
+}
+
+/** Whether a text is a UUID in its canonical 8-4-4-4-12 hex form (any case). */
+export function isUuid(text: string): boolean {
+  return UUID.test(text);
+}
+
+/** UUID v3 (MD5, URL namespace) of a name, lower-case. */
+export function uuidV3Url(name: string): string {
+  return uuidV3(name, URL_NAMESPACE).toLowerCase();
+}
+
+/**
+ * The names of the fields that may hold a PID, in precedence order:
+ * `<project>:<kind>`, its lower-case variant (if different), and with `legacy` the bare `<kind>`.
+ */
+export function pidFieldNames(kind: "pid" | "tracking_id", options: PidFieldOptions): string[] {
+  const names = [`${options.project}:${kind}`];
+  const lower = `${options.project.toLowerCase()}:${kind}`;
+  if (lower !== names[0]) names.push(lower);
+  if (options.legacy) names.push(kind);
+  return names;
+}
+
+/**
+ * The suffix of a PID value (`hdl:<prefix>/<uuid>`, `<prefix>/<uuid>` or `<uuid>`), lower-case;
+ * `undefined` if the value is absent or empty. Throws `PermanentError` naming `field` if the
+ * value is not a string or its suffix is not a UUID.
+ */
+export function suffixFromPid(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") {
+    throw new PermanentError(
+      `${field} must be a string, got ${typeof value} ${JSON.stringify(value)}`,
+    );
+  }
+  const text = value.trim();
+  if (text === "") return undefined;
+  const suffix = text.slice(text.lastIndexOf("/") + 1);
+  if (!isUuid(suffix)) {
+    throw new PermanentError(
+      `${field} has suffix ${JSON.stringify(suffix)} (from ${JSON.stringify(text)}), not a UUID`,
+    );
+  }
+  return suffix.toLowerCase();
+}
+
+/**
+ * The dataset suffix: from `properties["<project>:pid"]` (and legacy `properties.pid`),
+ * else UUID v3 of the item id. Throws `PermanentError` on a bad value or on fields that
+ * name different suffixes.
+ */
+export function resolveDatasetSuffix(
+  itemId: string,
+  properties: Record<string, unknown>,
+  options: PidFieldOptions,
+): string {
+  const fields = pidFieldNames("pid", options);
+  const given = resolveGiven(properties, fields, (name) => `properties${accessor(name)}`);
+  return given ?? uuidV3Url(itemId);
+}
+
+/**
+ * The file suffix: from the asset's `"<project>:tracking_id"` (and legacy `tracking_id`),
+ * else UUID v3 of `"<item id>#<asset key>"`. Throws `PermanentError` on a bad value or on
+ * fields that name different suffixes.
+ */
+export function resolveFileSuffix(
+  asset: Record<string, unknown>,
+  options: FileSuffixOptions,
+): string {
+  const fields = pidFieldNames("tracking_id", options);
+  const given = resolveGiven(asset, fields, (name) => `asset ${options.assetKey}: ${name}`);
+  return given ?? uuidV3Url(`${options.itemId}#${options.assetKey}`);
+}
+
+function resolveGiven(
+  source: Record<string, unknown>,
+  fields: string[],
+  label: (name: string) => string,
+): string | undefined {
+  let found: { field: string; suffix: string } | undefined;
+  for (const name of fields) {
+    if (!Object.hasOwn(source, name)) continue;
+    const field = label(name);
+    const suffix = suffixFromPid(source[name], field);
+    if (suffix === undefined) continue;
+    if (found === undefined) {
+      found = { field, suffix };
+    } else if (found.suffix !== suffix) {
+      throw new PermanentError(
+        `conflicting PID fields: ${found.field} names ${found.suffix} but ${field} names ${suffix}`,
+      );
+    }
+  }
+  return found?.suffix;
+}
+
+function accessor(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+}

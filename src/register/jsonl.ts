@@ -1,0 +1,62 @@
+/**
+ * The dry-run registrar (`--dry-run` or `[handle].backend = "jsonl"`): one line per
+ * record in `outputs/handles/handles_<UTC date>.jsonl`, with provenance. The
+ * records of one event are written together, in one write.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { DailyJsonlWriter } from "../outcome/mod.ts";
+import { provenanceFields } from "../events/mod.ts";
+import type { HandleRecord } from "../records/mod.ts";
+import type { RegisterContext, Registrar } from "./types.ts";
+
+/** Options of {@linkcode JsonlRegistrar}. */
+export interface JsonlRegistrarOptions {
+  /** The clock (tests). */
+  now?: () => Date;
+}
+
+/** One dry-run line. */
+export function jsonlLine(
+  record: HandleRecord,
+  options: { context: RegisterContext; timestamp: string },
+): Record<string, unknown> {
+  return {
+    handle: record.handle,
+    URL: record.URL,
+    data: record.data,
+    timestamp: options.timestamp,
+    project: options.context.project,
+    ...provenanceFields(options.context.source),
+  };
+}
+
+/** Writes records as JSON lines instead of registering them. */
+export class JsonlRegistrar implements Registrar {
+  readonly #writer: DailyJsonlWriter;
+  readonly #now: () => Date;
+
+  /** A registrar writing below `<outputDir>/handles`. */
+  constructor(outputDir: string, options: JsonlRegistrarOptions = {}) {
+    this.#now = options.now ?? (() => new Date());
+    this.#writer = new DailyJsonlWriter(join(outputDir, "handles"), "handles", { now: this.#now });
+  }
+
+  /** The file records go to today. */
+  get path(): string {
+    return this.#writer.pathFor(this.#now());
+  }
+
+  /** Appends one line per record. */
+  async register(records: HandleRecord[], context: RegisterContext): Promise<void> {
+    const timestamp = this.#now().toISOString();
+    await this.#writer.append(...records.map((r) => jsonlLine(r, { context, timestamp })));
+  }
+
+  /** Closes the file. */
+  async close(): Promise<void> {
+    await this.#writer.close();
+  }
+}

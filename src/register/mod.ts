@@ -1,0 +1,17 @@
+/**
+ * Step 4 of the pipeline: registration, to a Handle server over REST or, in
+ * dry-run, to JSONL files.
+ *
+ * @module
+ */
+
+export type { RegisterContext, Registrar } from "./types.ts";
+export {
+  basicAuth,
+  handlePath,
+  HandleRestClient,
+  type HandleRestOptions,
+  RestRegistrar,
+} from "./rest.ts";
+export { jsonlLine, JsonlRegistrar, type JsonlRegistrarOptions } from "./jsonl.ts";
+export { Semaphore } from "./semaphore.ts";

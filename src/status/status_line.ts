@@ -1,0 +1,144 @@
+/**
+ * The live status line of `--verbose`: redrawn in place on a terminal, written
+ * as periodic plain lines otherwise.
+ *
+ * @module
+ */
+
+import type { Stats, StatsSnapshot } from "../stats/counters.ts";
+import { formatRate, rates } from "../stats/summary.ts";
+
+/** Carriage return plus the ANSI "erase whole line" sequence: a redraw in place. */
+export const REDRAW = "\r\x1b[2K";
+
+/** Options of {@linkcode formatStatusLine}. */
+export interface FormatStatusLineOptions {
+  /** The current time (ms since the epoch); default the snapshot's `takenAt`. */
+  now?: number;
+}
+
+/** `h:mm:ss` of a number of seconds. */
+export function formatClock(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const hh = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = s % 60;
+  return `${hh}:${String(mm).padStart(2, "0")}:${String(ss).padStart(2, "0")}`;
+}
+
+function formatAgo(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 120) return `${s}s ago`;
+  if (s < 7200) return `${Math.floor(s / 60)}m ago`;
+  return `${Math.floor(s / 3600)}h ago`;
+}
+
+/**
+ * The status line of a snapshot, e.g.
+ * `msgs 120 (40.0/s) | handles 960 (320.0/s) | err 1 | warn 0 | retracted 1 |
+ * replicas 4 | skipped 0 | patched 3 | last error 12s ago | elapsed 0:00:03`.
+ */
+export function formatStatusLine(
+  snapshot: StatsSnapshot,
+  options: FormatStatusLineOptions = {},
+): string {
+  const now = options.now ?? snapshot.takenAt;
+  const c = snapshot.counts;
+  const r = rates({ ...snapshot, takenAt: now });
+  const lastError = snapshot.lastErrorAt === undefined
+    ? "never"
+    : formatAgo((now - snapshot.lastErrorAt) / 1000);
+  return [
+    `msgs ${c.messages} (${formatRate(r.messageRate)})`,
+    `handles ${c.handles} (${formatRate(r.handleRate)})`,
+    `err ${c.errors}`,
+    `warn ${c.warnings}`,
+    `retracted ${c.retracted}`,
+    `replicas ${c.replicas}`,
+    `skipped ${c.skipped}`,
+    `patched ${c.patched}`,
+    `last error ${lastError}`,
+    `elapsed ${formatClock(r.elapsedSeconds)}`,
+  ].join(" | ");
+}
+
+/** Options of {@linkcode StatusLine}. */
+export interface StatusLineOptions {
+  /** Redraw in place (a terminal) or write plain lines. */
+  terminal: boolean;
+  /** Where the text goes. */
+  write: (text: string) => void;
+  /** Redraw period on a terminal, ms (default 250). */
+  refreshMs?: number;
+  /** Period of the plain lines, ms (default 10000). */
+  plainIntervalMs?: number;
+  /** The clock (default: the snapshot's time, i.e. the clock of the `Stats`). */
+  now?: () => number;
+  /** Terminal width, to cut the line so a redraw never wraps (default: the console's). */
+  columns?: () => number | undefined;
+}
+
+function consoleColumns(): number | undefined {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A status line that follows a {@linkcode Stats} until stopped. */
+export class StatusLine {
+  readonly #stats: Stats;
+  readonly #terminal: boolean;
+  readonly #write: (text: string) => void;
+  readonly #periodMs: number;
+  readonly #now?: () => number;
+  readonly #columns: () => number | undefined;
+  #timer?: ReturnType<typeof setInterval>;
+  #running = false;
+
+  /** Follows `stats`; nothing is written before {@linkcode StatusLine.start}. */
+  constructor(stats: Stats, options: StatusLineOptions) {
+    this.#stats = stats;
+    this.#terminal = options.terminal;
+    this.#write = options.write;
+    this.#periodMs = options.terminal
+      ? options.refreshMs ?? 250
+      : options.plainIntervalMs ?? 10_000;
+    this.#now = options.now;
+    this.#columns = options.columns ?? consoleColumns;
+  }
+
+  /** Draws the line now and then every period; a second call does nothing. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    if (this.#terminal) this.#draw();
+    const timer = setInterval(() => this.#draw(), this.#periodMs);
+    Deno.unrefTimer(timer);
+    this.#timer = timer;
+  }
+
+  /** Stops the timer and draws a last line (on a terminal, ending with a newline). */
+  stop(): void {
+    if (!this.#running) return;
+    this.#running = false;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#draw();
+    if (this.#terminal) this.#write("\n");
+  }
+
+  #draw(): void {
+    let line = formatStatusLine(this.#stats.snapshot(), { now: this.#now?.() });
+    if (this.#terminal) {
+      const columns = this.#columns();
+      if (columns !== undefined && columns > 1 && line.length >= columns) {
+        line = line.slice(0, columns - 1);
+      }
+      this.#write(REDRAW + line);
+    } else {
+      this.#write(line + "\n");
+    }
+  }
+}

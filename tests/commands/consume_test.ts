@@ -1,0 +1,353 @@
+/**
+ * End to end: events produced with kafkajs to the real broker are consumed by the
+ * real CLI (`consume`) and registered in the real `handle-server` over HTTP.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startHandleServer } from "../../src/handle_server/mod.ts";
+import { makeCmip6Event } from "../fixtures/events.ts";
+import {
+  cliCommand,
+  kafkaForTests,
+  makeWorkspace,
+  produce,
+  readJsonLines,
+  resolveHandle,
+  runCli,
+} from "../helpers.ts";
+
+const LANDING = "https://handle-esgf.dkrz.de/lp";
+const kafkaTest = { sanitizeOps: false, sanitizeResources: false };
+
+type Asset = Record<string, unknown>;
+
+function suffixOf(pid: string): string {
+  return pid.slice(pid.lastIndexOf("/") + 1);
+}
+
+/** The records records.md requires for a generated event, written out independently of the plugin. */
+function expectedRecords(event: Record<string, unknown>): Map<string, Record<string, string>> {
+  const payload = (event.data as { payload: { item: Record<string, unknown> } }).payload;
+  const item = payload.item as {
+    id: string;
+    properties: Record<string, unknown>;
+    assets: Record<string, Asset>;
+  };
+  const datasetSuffix = suffixOf(String(item.properties["cmip6:pid"]));
+  const datasetHandle = `21.TEST/${datasetSuffix}`;
+  const out = new Map<string, Record<string, string>>();
+  const parts: string[] = [];
+  const dataKeys = Object.keys(item.assets).filter((k) => k.startsWith("data"));
+  for (const key of dataKeys) {
+    const asset = item.assets[key];
+    const suffix = suffixOf(String(asset["cmip6:tracking_id"]));
+    parts.push(`hdl:21.TEST/${suffix}`);
+    const checksum = String(asset["file:checksum"]);
+    const md5 = checksum.startsWith("d501");
+    const href = String(asset.href);
+    out.set(`21.TEST/${suffix}`, {
+      URL: `${LANDING}/21.TEST/${suffix}`,
+      AGGREGATION_LEVEL: "FILE",
+      FILE_NAME: href.slice(href.lastIndexOf("/") + 1),
+      IS_PART_OF: `hdl:${datasetHandle}`,
+      CHECKSUM: checksum.slice(md5 ? 6 : 4),
+      CHECKSUM_METHOD: md5 ? "md5" : "sha2-256",
+      FILE_SIZE: String(asset["file:size"]),
+      DOWNLOAD_URL: href,
+      ESGF: "ESGF2 TEST",
+    });
+  }
+  const id = item.id;
+  const first = item.assets.data0000;
+  out.set(datasetHandle, {
+    URL: `${LANDING}/${datasetHandle}`,
+    AGGREGATION_LEVEL: "DATASET",
+    DATASET_ID: id.slice(0, id.lastIndexOf(".")),
+    DATASET_VERSION: id.slice(id.lastIndexOf(".") + 1),
+    HAS_PARTS: JSON.stringify(parts),
+    HOSTING_NODE: JSON.stringify({
+      host: first["alternate:name"],
+      published_on: first.published_on,
+    }),
+    ESGF: "ESGF2 TEST",
+  });
+  return out;
+}
+
+function itemIdOf(event: Record<string, unknown>): string {
+  return (event.data as { payload: { item: { id: string } } }).payload.item.id;
+}
+
+function eventsFor(count: number, stem: string, files = 3): Record<string, unknown>[] {
+  return Array.from({ length: count }, (_, i) =>
+    makeCmip6Event({
+      files,
+      itemId: `CMIP6.CMIP.TEST-INST.TEST-ESM1-0.${stem}.r${i + 1}i1p1f1.Amon.tas.gn.v20240101`,
+    }));
+}
+
+function summaryCount(stderr: string, counter: string): number {
+  const match = new RegExp(`${counter}=(\\d+)`).exec(stderr);
+  assert.ok(match, `no ${counter}= in the summary:\n${stderr}`);
+  return Number(match[1]);
+}
+
+Deno.test(
+  "consume registers every event's records, field by field; a second run reprocesses nothing",
+  kafkaTest,
+  async () => {
+    const kafka = await kafkaForTests();
+    const handles = await startHandleServer({
+      prefix: "21.TEST",
+      username: "300:21.TEST/testuser",
+      password: "testpass",
+    });
+    const ws = await makeWorkspace({ bootstrap: kafka.bootstrap, handleUrl: handles.url });
+    try {
+      const events = eventsFor(5, "historical");
+      events.push(makeCmip6Event({
+        files: 2,
+        itemId: "CMIP6.CMIP.TEST-INST.TEST-ESM1-0.historical.r9i1p1f1.Amon.pr.gn.v20240101",
+        replicas: ["replica-a.example.net", "replica-b.example.net"],
+      }));
+      await produce(
+        kafka.bootstrap,
+        ws.topic,
+        events.map((e) => ({ key: itemIdOf(e), value: JSON.stringify(e) })),
+      );
+
+      const first = await runCli(["-c", ws.config, "consume", "--idle-timeout", "4"], {
+        cwd: ws.dir,
+      });
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(summaryCount(first.stderr, "messages"), 6);
+      assert.equal(summaryCount(first.stderr, "errors"), 0);
+
+      for (const event of events) {
+        for (const [handle, fields] of expectedRecords(event)) {
+          const got = await resolveHandle(handles.url, handle);
+          assert.ok(got, `${handle} is not registered`);
+          for (const [field, value] of Object.entries(fields)) {
+            assert.equal(got[field], value, `${handle} ${field}`);
+          }
+          assert.ok(got.HS_ADMIN, `${handle} has no HS_ADMIN`);
+        }
+      }
+      // replicas: REPLICA_NODES on the dataset, REPLICA_DOWNLOAD_URLS on the files
+      const replicated = expectedRecords(events[5]);
+      const [datasetHandle] = [...replicated.keys()].slice(-1);
+      const dataset = await resolveHandle(handles.url, datasetHandle);
+      const nodes = JSON.parse(dataset!.REPLICA_NODES) as Array<{ host: string }>;
+      assert.deepEqual(nodes.map((n) => n.host), [
+        "replica-a.example.net",
+        "replica-b.example.net",
+      ]);
+      const [fileHandle] = replicated.keys();
+      const file = await resolveHandle(handles.url, fileHandle);
+      assert.equal(JSON.parse(file!.REPLICA_DOWNLOAD_URLS).length, 2);
+      const handleCount = handles.size();
+      assert.equal(handleCount, 5 * 4 + 3);
+
+      const second = await runCli(["-c", ws.config, "consume", "--idle-timeout", "3"], {
+        cwd: ws.dir,
+      });
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(summaryCount(second.stderr, "messages"), 0, "the second run read events again");
+    } finally {
+      await handles.close();
+      await ws.remove();
+      await kafka.stop();
+    }
+  },
+);
+
+Deno.test(
+  "consume: bad events become failure records and the consumer goes on",
+  kafkaTest,
+  async () => {
+    const kafka = await kafkaForTests();
+    const handles = await startHandleServer({
+      prefix: "21.TEST",
+      username: "300:21.TEST/testuser",
+      password: "testpass",
+    });
+    const ws = await makeWorkspace({ bootstrap: kafka.bootstrap, handleUrl: handles.url });
+    try {
+      const valid = eventsFor(2, "piControl", 1);
+      const pidNumber = makeCmip6Event({
+        itemId: "CMIP6.CMIP.X.Y.piControl.r7i1p1f1.Amon.tas.gn.v20240101",
+      });
+      (pidNumber.data as { payload: { item: { properties: Record<string, unknown> } } }).payload
+        .item.properties["cmip6:pid"] = 5.4;
+      const noSize = makeCmip6Event({
+        itemId: "CMIP6.CMIP.X.Y.piControl.r8i1p1f1.Amon.tas.gn.v20240101",
+      });
+      delete (noSize.data as { payload: { item: { assets: Record<string, Asset> } } }).payload.item
+        .assets.data0001["file:size"];
+      const noPayload = { data: { type: "STAC" }, metadata: {} };
+      const cmip7 = {
+        data: {
+          type: "STAC",
+          payload: {
+            method: "POST",
+            collection_id: "CMIP7",
+            item: { id: "CMIP7.a.b.v1", collection: "CMIP7" },
+          },
+        },
+      };
+      const messages = [
+        { key: "k1", value: JSON.stringify(valid[0]) },
+        { key: "k1", value: "{not json" },
+        { key: "k1", value: JSON.stringify(noPayload) },
+        { key: "k1", value: JSON.stringify(pidNumber) },
+        { key: "k1", value: JSON.stringify(noSize) },
+        { key: "k1", value: JSON.stringify(cmip7) },
+        { key: "k1", value: JSON.stringify(valid[1]) },
+      ];
+      await produce(kafka.bootstrap, ws.topic, messages, { partitions: 1 });
+      const run = await runCli(["-c", ws.config, "consume", "--idle-timeout", "4"], {
+        cwd: ws.dir,
+      });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(summaryCount(run.stderr, "errors"), 4);
+      assert.equal(summaryCount(run.stderr, "filtered"), 1);
+      const failures = await readJsonLines(join(ws.dir, "outputs", "failures", "r0"));
+      assert.equal(failures.length, 4);
+      const byOffset = new Map(failures.map((f) => {
+        const infos = f.__infos__ as { source: { offset: string }; reason: string };
+        return [infos.source.offset, { record: f, reason: infos.reason }];
+      }));
+      assert.deepEqual([...byOffset.keys()].sort(), ["1", "2", "3", "4"]);
+      assert.match(byOffset.get("1")!.reason, /not JSON/);
+      assert.equal(
+        byOffset.get("1")!.record.__raw__,
+        "{not json",
+        "non-JSON text is kept verbatim",
+      );
+      assert.match(byOffset.get("2")!.reason, /data\.payload/);
+      assert.match(byOffset.get("3")!.reason, /cmip6:pid.*5\.4/);
+      assert.match(byOffset.get("4")!.reason, /data0001.*file:size/);
+      assert.deepEqual(
+        (byOffset.get("3")!.record.data as { payload: { item: { id: string } } }).payload.item.id,
+        "CMIP6.CMIP.X.Y.piControl.r7i1p1f1.Amon.tas.gn.v20240101",
+        "the event is kept as received",
+      );
+      for (const failure of failures) {
+        const infos = failure.__infos__ as Record<string, unknown>;
+        assert.equal(infos.retries, 0);
+        assert.equal(infos.key, "k1");
+        assert.ok(!String(infos.reason).includes("\n"));
+        assert.ok(Date.parse(String(infos.failure_timestamp)));
+      }
+      for (const event of valid) {
+        const [handle] = [...expectedRecords(event).keys()].slice(-1);
+        assert.ok(await resolveHandle(handles.url, handle), `${handle} after the bad events`);
+      }
+    } finally {
+      await handles.close();
+      await ws.remove();
+      await kafka.stop();
+    }
+  },
+);
+
+Deno.test(
+  "consume: kill -9 in mid-stream, then a restart: no event is lost",
+  kafkaTest,
+  async () => {
+    const kafka = await kafkaForTests();
+    const handles = await startHandleServer({
+      prefix: "21.TEST",
+      username: "300:21.TEST/testuser",
+      password: "testpass",
+      latencyMs: 15,
+    });
+    const ws = await makeWorkspace({
+      bootstrap: kafka.bootstrap,
+      handleUrl: handles.url,
+      sections: { handle: ["concurrency = 2"] },
+    });
+    try {
+      const events = eventsFor(60, "ssp585", 2);
+      await produce(
+        kafka.bootstrap,
+        ws.topic,
+        events.map((e) => ({ key: itemIdOf(e), value: JSON.stringify(e) })),
+      );
+      const child = cliCommand(["-c", ws.config, "consume"], { cwd: ws.dir }).spawn();
+      const started = Date.now();
+      while (handles.size() < 40 && Date.now() - started < 60_000) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(handles.size() >= 40, "the consumer did not get going");
+      child.kill("SIGKILL");
+      const killed = await child.output();
+      assert.notEqual(killed.code, 0);
+      assert.ok(
+        handles.size() < 60 * 3,
+        "the consumer finished before it was killed; the test proves nothing",
+      );
+
+      const restart = await runCli(["-c", ws.config, "consume", "--idle-timeout", "4"], {
+        cwd: ws.dir,
+      });
+      assert.equal(restart.code, 0, restart.stderr);
+      for (const event of events) {
+        for (const handle of expectedRecords(event).keys()) {
+          assert.ok(await resolveHandle(handles.url, handle), `${handle} was lost`);
+        }
+      }
+      assert.equal(handles.size(), 60 * 3);
+    } finally {
+      await handles.close();
+      await ws.remove();
+      await kafka.stop();
+    }
+  },
+);
+
+Deno.test(
+  "consume: SIGTERM finishes the events in flight, commits and exits 0",
+  kafkaTest,
+  async () => {
+    const kafka = await kafkaForTests();
+    const handles = await startHandleServer({
+      prefix: "21.TEST",
+      username: "300:21.TEST/testuser",
+      password: "testpass",
+      latencyMs: 10,
+    });
+    const ws = await makeWorkspace({ bootstrap: kafka.bootstrap, handleUrl: handles.url });
+    try {
+      const events = eventsFor(40, "amip", 2);
+      await produce(
+        kafka.bootstrap,
+        ws.topic,
+        events.map((e) => ({ key: itemIdOf(e), value: JSON.stringify(e) })),
+      );
+      const child = cliCommand(["-c", ws.config, "consume"], { cwd: ws.dir }).spawn();
+      const started = Date.now();
+      while (handles.size() < 10 && Date.now() - started < 60_000) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      child.kill("SIGTERM");
+      const out = await child.output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, stderr);
+      const processed = summaryCount(stderr, "messages");
+      const rest = await runCli(["-c", ws.config, "consume", "--idle-timeout", "4"], {
+        cwd: ws.dir,
+      });
+      assert.equal(rest.code, 0, rest.stderr);
+      // committed on the way out: the second run takes only what the first did not finish
+      assert.ok(processed > 0 && processed < 40, `first run processed ${processed}`);
+      assert.equal(summaryCount(rest.stderr, "messages"), 40 - processed, rest.stderr);
+      assert.equal(handles.size(), 40 * 3);
+    } finally {
+      await handles.close();
+      await ws.remove();
+      await kafka.stop();
+    }
+  },
+);

@@ -1,0 +1,477 @@
+/**
+ * A real single-node Apache Kafka broker (KRaft, broker and controller in one JVM) for the
+ * demo, the tests and CI. The broker's jars come from `tools/kafka/pom.xml` through Maven
+ * and are cached; the broker runs with the machine's Java on 127.0.0.1 only, with a fresh
+ * log directory in a temporary folder that is removed when it stops.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Kafka, logLevel } from "kafkajs";
+import { ConfigurationError, describeError } from "../../src/errors/mod.ts";
+
+/** The only host the broker listens on and announces. */
+const HOST = "127.0.0.1";
+/** The project root, two folders above this module. */
+const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The Maven project that names the broker's jars. */
+const POM_FILE = fileURLToPath(new URL("./pom.xml", import.meta.url));
+/** The broker's logging configuration: warnings to the console. */
+const LOG4J_FILE = fileURLToPath(new URL("./log4j2.properties", import.meta.url));
+/** Written into the jar folder after a complete copy; lists the jar names. */
+const MARKER_FILE = ".complete";
+/** How long `stop()` waits after SIGTERM before it sends SIGKILL. */
+const STOP_GRACE_MS = 15_000;
+/** How many log lines an error about a failed start quotes. */
+const LOG_TAIL_LINES = 20;
+
+/** Options of {@linkcode ensureKafkaJars}. */
+export interface KafkaJarsOptions {
+  /** Where the jars are cached; default `<project>/.cache/kafka-libs`. */
+  cacheDir?: string;
+}
+
+/** Options of {@linkcode startKafkaBroker}. */
+export interface KafkaBrokerOptions extends KafkaJarsOptions {
+  /** The broker's port on 127.0.0.1; 0 or undefined picks a free port. */
+  port?: number;
+  /** The folder of the broker's log file; default the broker's temporary folder. */
+  logDir?: string;
+  /** How long to wait until the broker answers Kafka requests; default 60000 ms. */
+  startTimeoutMs?: number;
+}
+
+/** A running local Kafka broker. */
+export interface KafkaBroker {
+  /** The bootstrap address, `127.0.0.1:PORT`. */
+  bootstrap: string;
+  /** The file that holds the broker's stdout and stderr. */
+  logFile: string;
+  /** Resolves when the java process has exited, for whatever reason. */
+  exited: Promise<Deno.CommandStatus>;
+  /** Stops the broker (SIGTERM, then SIGKILL after 15 s) and removes its temporary folder. */
+  stop(): Promise<void>;
+}
+
+/** A Kafka bootstrap address for tests, with the means to release it. */
+export interface KafkaForTests {
+  /** The bootstrap address, `host:port`. */
+  bootstrap: string;
+  /** Stops the broker this helper started; does nothing for an external broker. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Makes sure the broker's jars are in the cache folder, copying them with Maven only when
+ * the folder is missing or incomplete, and returns the folder.
+ *
+ * @throws {ConfigurationError} when Maven is missing or the copy fails.
+ */
+export async function ensureKafkaJars(options: KafkaJarsOptions = {}): Promise<string> {
+  const cacheDir = options.cacheDir ?? join(PROJECT_ROOT, ".cache", "kafka-libs");
+  if (await isCompleteJarDir(cacheDir)) return cacheDir;
+
+  const parent = join(cacheDir, "..");
+  await Deno.mkdir(parent, { recursive: true });
+  const staging = await Deno.makeTempDir({ dir: parent, prefix: ".kafka-libs-" });
+  if (Deno.build.os !== "windows") await Deno.chmod(staging, 0o755);
+  try {
+    const result = await runTool("mvn", [
+      "-q",
+      "-B",
+      "-f",
+      POM_FILE,
+      "dependency:copy-dependencies",
+      `-DoutputDirectory=${staging}`,
+      "-DincludeScope=runtime",
+    ], { missing: "Maven (mvn) was not found on PATH; install Maven to fetch the Kafka broker" });
+    if (!result.success) {
+      throw new ConfigurationError(
+        `Maven could not copy the Kafka jars (exit ${result.code}): ${tail(result.output, 5)}`,
+      );
+    }
+    const jars = await listJars(staging);
+    if (!jars.some((name) => name.startsWith("kafka_"))) {
+      throw new ConfigurationError(`Maven copied no Kafka server jar into ${staging}`);
+    }
+    await Deno.writeTextFile(join(staging, MARKER_FILE), jars.join("\n") + "\n");
+    // Another process may have filled the cache meanwhile: then its copy is kept.
+    if (await isCompleteJarDir(cacheDir)) return cacheDir;
+    await Deno.remove(cacheDir, { recursive: true }).catch(() => {});
+    try {
+      await Deno.rename(staging, cacheDir);
+    } catch (error) {
+      if (await isCompleteJarDir(cacheDir)) return cacheDir;
+      throw error;
+    }
+    return cacheDir;
+  } finally {
+    await Deno.remove(staging, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * Starts a fresh single-node Kafka broker on 127.0.0.1 and resolves once it answers Kafka
+ * metadata requests. The broker's data and (by default) its log live in a new temporary
+ * folder, removed by `stop()`.
+ *
+ * @throws {ConfigurationError} when Java or Maven is missing or the port is taken.
+ * @throws {Error} when the broker exits early (the message quotes its log) or does not
+ * answer within `startTimeoutMs`.
+ */
+export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
+  const port = options.port ? checkPortFree(options.port) : freePort();
+  let controllerPort = freePort();
+  while (controllerPort === port) controllerPort = freePort();
+  const jarDir = await ensureKafkaJars({ cacheDir: options.cacheDir });
+  const classPath = join(jarDir, "*");
+  const logConfig = `-Dlog4j2.configurationFile=${LOG4J_FILE}`;
+
+  const tempDir = await Deno.makeTempDir({ prefix: "piddiplatsch-kafka-" });
+  const logFile = join(options.logDir ?? tempDir, `kafka-${port}.log`);
+  let logHandle: Deno.FsFile | undefined;
+  try {
+    if (options.logDir) await Deno.mkdir(options.logDir, { recursive: true });
+    const propertiesFile = join(tempDir, "server.properties");
+    await Deno.writeTextFile(
+      propertiesFile,
+      serverProperties(port, controllerPort, join(tempDir, "data")),
+    );
+
+    const format = await runTool("java", [
+      logConfig,
+      "-cp",
+      classPath,
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      clusterId(),
+      "-c",
+      propertiesFile,
+    ], { cwd: tempDir, missing: "Java was not found on PATH; install Java 17 or newer" });
+    await Deno.writeTextFile(logFile, format.output);
+    if (!format.success) {
+      throw new Error(`Kafka storage format failed (exit ${format.code}): ${tail(format.output)}`);
+    }
+
+    logHandle = await Deno.open(logFile, { append: true });
+    const child = spawnJava([
+      "-Xmx512m",
+      logConfig,
+      "-cp",
+      classPath,
+      "kafka.Kafka",
+      propertiesFile,
+    ], tempDir);
+    // From here on awaitReady owns the log file: it closes it when the output ends.
+    const childLog = logHandle;
+    logHandle = undefined;
+    return await awaitReady(child, childLog, {
+      bootstrap: `${HOST}:${port}`,
+      logFile,
+      tempDir,
+      timeoutMs: options.startTimeoutMs ?? 60_000,
+    });
+  } catch (error) {
+    logHandle?.close();
+    await Deno.remove(tempDir, { recursive: true }).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * A Kafka broker for a test: the address in `KAFKA_BOOTSTRAP` when it is set (then `stop()`
+ * does nothing), else a fresh local broker on a free port. Never skips: when no broker can
+ * be started, it throws, so that tests that need Kafka fail.
+ */
+export async function kafkaBootstrapForTests(): Promise<KafkaForTests> {
+  const external = Deno.env.get("KAFKA_BOOTSTRAP")?.trim();
+  if (external) return { bootstrap: external, stop: (): Promise<void> => Promise.resolve() };
+  const broker = await startKafkaBroker({ port: 0 });
+  return { bootstrap: broker.bootstrap, stop: (): Promise<void> => broker.stop() };
+}
+
+/** A port on 127.0.0.1 that was free a moment ago: listens on port 0 and closes again. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: HOST, port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  return port;
+}
+
+/** Returns the port when nothing listens on it on 127.0.0.1, else throws. */
+function checkPortFree(port: number): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigurationError(`Kafka port ${port} is not a port number (1-65535)`);
+  }
+  try {
+    Deno.listen({ hostname: HOST, port }).close();
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new ConfigurationError(`port ${HOST}:${port} is already in use`);
+    }
+    throw error;
+  }
+  return port;
+}
+
+/** The KRaft configuration of a combined broker and controller with node id 1. */
+function serverProperties(port: number, controllerPort: number, dataDir: string): string {
+  const settings: Record<string, string | number | boolean> = {
+    "process.roles": "broker,controller",
+    "node.id": 1,
+    "controller.quorum.voters": `1@${HOST}:${controllerPort}`,
+    "listeners": `PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
+    "advertised.listeners": `PLAINTEXT://${HOST}:${port}`,
+    "controller.listener.names": "CONTROLLER",
+    "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    "inter.broker.listener.name": "PLAINTEXT",
+    "log.dirs": dataDir,
+    "num.partitions": 3,
+    "offsets.topic.replication.factor": 1,
+    "offsets.topic.num.partitions": 3,
+    "transaction.state.log.replication.factor": 1,
+    "transaction.state.log.min.isr": 1,
+    "share.coordinator.state.topic.replication.factor": 1,
+    "share.coordinator.state.topic.min.isr": 1,
+    "group.initial.rebalance.delay.ms": 0,
+    "auto.create.topics.enable": true,
+  };
+  // Backslashes (Windows paths) must be escaped in a Java properties file.
+  return Object.entries(settings)
+    .map(([key, value]) => `${key}=${String(value).replaceAll("\\", "\\\\")}`)
+    .join("\n") + "\n";
+}
+
+/** A random Kafka cluster id: 16 bytes, unpadded URL-safe base64, not starting with "-". */
+function clusterId(): string {
+  for (;;) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const id = btoa(String.fromCharCode(...bytes))
+      .replaceAll("+", "-")
+      .replaceAll("/", "_")
+      .replace(/=+$/, "");
+    if (!id.startsWith("-")) return id;
+  }
+}
+
+/** Where a broker lives, for {@linkcode awaitReady}. */
+interface BrokerPlace {
+  bootstrap: string;
+  logFile: string;
+  tempDir: string;
+  timeoutMs: number;
+}
+
+/**
+ * Writes the child's output to the log, waits until the broker answers a metadata request,
+ * and returns the broker's handle. On failure the child is killed and the error thrown.
+ */
+async function awaitReady(
+  child: Deno.ChildProcess,
+  logHandle: Deno.FsFile,
+  place: BrokerPlace,
+): Promise<KafkaBroker> {
+  const drained = Promise.all([
+    drain(child.stdout, logHandle),
+    drain(child.stderr, logHandle),
+  ]).finally(() => logHandle.close());
+  let exitStatus: Deno.CommandStatus | undefined;
+  const exited = child.status.then((status) => (exitStatus = status));
+  const killOnUnload = (): void => {
+    if (!exitStatus) tryKill(child, "SIGKILL");
+  };
+  globalThis.addEventListener("unload", killOnUnload);
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async (): Promise<void> => {
+      if (!exitStatus) {
+        tryKill(child, "SIGTERM");
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timeout = new Promise<"timeout">((resolve) => {
+          timer = setTimeout(() => resolve("timeout"), STOP_GRACE_MS);
+        });
+        const outcome = await Promise.race([exited, timeout]);
+        clearTimeout(timer);
+        if (outcome === "timeout") tryKill(child, "SIGKILL");
+      }
+      await exited;
+      await drained.catch(() => {});
+      globalThis.removeEventListener("unload", killOnUnload);
+      await Deno.remove(place.tempDir, { recursive: true }).catch(() => {});
+    })();
+    return stopping;
+  };
+
+  const broker: KafkaBroker = { bootstrap: place.bootstrap, logFile: place.logFile, exited, stop };
+  const deadline = Date.now() + place.timeoutMs;
+  let lastError = "no answer yet";
+  try {
+    for (;;) {
+      if (exitStatus) {
+        await drained.catch(() => {});
+        throw new Error(
+          `the Kafka broker exited early (exit ${exitStatus.code}): ${
+            tail(await readText(place.logFile))
+          }`,
+        );
+      }
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `the Kafka broker did not answer within ${place.timeoutMs} ms (${lastError}): ${
+            tail(await readText(place.logFile))
+          }`,
+        );
+      }
+      try {
+        await probe(place.bootstrap);
+        return broker;
+      } catch (error) {
+        lastError = describeError(error);
+      }
+      await Promise.race([exited, sleep(250)]);
+    }
+  } catch (error) {
+    const keepLog = place.logFile.startsWith(place.tempDir) ? "" : ` (log: ${place.logFile})`;
+    await stop();
+    if (error instanceof Error && keepLog) error.message += keepLog;
+    throw error;
+  }
+}
+
+/** Asks the broker for its topics: succeeds only when it really answers Kafka requests. */
+async function probe(bootstrap: string): Promise<void> {
+  const kafka = new Kafka({
+    clientId: "piddiplatsch-kafka-probe",
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    requestTimeout: 3_000,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  try {
+    await admin.connect();
+    await admin.listTopics();
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Starts java with piped output; a missing java becomes a {@linkcode ConfigurationError}. */
+function spawnJava(args: string[], cwd: string): Deno.ChildProcess {
+  try {
+    return new Deno.Command("java", {
+      args,
+      cwd,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new ConfigurationError("Java was not found on PATH; install Java 17 or newer");
+    }
+    throw error;
+  }
+}
+
+/** The outcome of a finished tool run: stdout and stderr together. */
+interface ToolResult {
+  success: boolean;
+  code: number;
+  output: string;
+}
+
+/** Runs a tool to its end; a missing tool becomes a {@linkcode ConfigurationError}. */
+async function runTool(
+  command: string,
+  args: string[],
+  options: { cwd?: string; missing: string },
+): Promise<ToolResult> {
+  try {
+    const result = await new Deno.Command(command, {
+      args,
+      cwd: options.cwd,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decoder = new TextDecoder();
+    return {
+      success: result.success,
+      code: result.code,
+      output: decoder.decode(result.stdout) + decoder.decode(result.stderr),
+    };
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new ConfigurationError(options.missing);
+    throw error;
+  }
+}
+
+/** True when the folder holds the marker of a complete copy and every jar it lists. */
+async function isCompleteJarDir(dir: string): Promise<boolean> {
+  let listed: string[];
+  try {
+    listed = (await Deno.readTextFile(join(dir, MARKER_FILE))).split("\n").filter(Boolean);
+  } catch {
+    return false;
+  }
+  if (listed.length === 0) return false;
+  const present = new Set(await listJars(dir));
+  return listed.every((name) => present.has(name));
+}
+
+/** The names of the jar files in a folder, sorted. */
+async function listJars(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && entry.name.endsWith(".jar")) names.push(entry.name);
+  }
+  return names.sort();
+}
+
+/** Copies a stream into an open file until the stream ends. */
+async function drain(stream: ReadableStream<Uint8Array>, file: Deno.FsFile): Promise<void> {
+  for await (const chunk of stream) {
+    let written = 0;
+    while (written < chunk.length) written += await file.write(chunk.subarray(written));
+  }
+}
+
+/** Sends a signal unless the process is already gone. */
+function tryKill(child: Deno.ChildProcess, signal: Deno.Signal): void {
+  try {
+    child.kill(signal);
+  } catch {
+    // The process has already exited.
+  }
+}
+
+/** The text of a file, or "" when it cannot be read. */
+async function readText(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * The last non-empty lines of a text without Java stack frames, joined with " | " so that
+ * an error stays one line.
+ */
+function tail(text: string, lines = LOG_TAIL_LINES): string {
+  const last = text.split(/\r?\n/)
+    .filter((line) => line.trim() !== "" && !/^\s+(at |\.\.\. \d+ more)/.test(line))
+    .slice(-lines);
+  return last.length > 0 ? last.join(" | ") : "(no output)";
+}
+
+/** Resolves after the given milliseconds. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
