@@ -185,14 +185,22 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   ): Promise<void> {
     const tracker = this.#tracker(batch.topic, batch.partition);
     const max = this.#options.maxOutstanding ?? 64;
-    const beat = (): Promise<void> => heartbeat().catch(() => {});
+    let rebalancing = false;
+    // kafkajs sends a heartbeat only when its interval has passed; a rebalance shows as an error.
+    const beat = (): Promise<void> =>
+      heartbeat().catch((error) => {
+        if (/rebalanc/i.test(`${error?.type} ${error?.message}`)) rebalancing = true;
+      });
     for (const message of batch.messages) {
-      while (this.#outstanding >= max && !this.#closing) {
+      while (this.#outstanding >= max && !this.#closing && !rebalancing) {
         await this.#sleep(this.#options.commitIntervalMs ?? 500);
         await this.#commit();
         await beat();
       }
-      if (this.#closing || !isRunning() || isStale()) break;
+      await beat();
+      // On a rebalance, deliver no more of this batch: drain what was delivered, commit, and
+      // let the group move on; the rest is fetched again by the partition's next owner.
+      if (this.#closing || rebalancing || !isRunning() || isStale()) break;
       const offset = BigInt(message.offset);
       tracker.deliver(offset);
       this.#outstanding++;

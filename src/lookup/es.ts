@@ -23,7 +23,7 @@
 
 import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
 import type { VersionLookup } from "../pipeline/mod.ts";
-import { type TransientPolicy, withRetries } from "../transient/mod.ts";
+import { networkReason, type TransientPolicy, withRetries } from "../transient/mod.ts";
 import { datasetIdOf, newestLowerVersion } from "./versions.ts";
 
 /** Hits asked for per request. */
@@ -89,11 +89,7 @@ export function createEsVersionLookup(options: EsVersionLookupOptions): VersionL
         signal: AbortSignal.timeout(options.timeout * 1000),
       });
     } catch (error) {
-      const reason = error instanceof DOMException && error.name === "TimeoutError"
-        ? `no answer within ${options.timeout}s`
-        : /refused/i.test(String(error))
-        ? "connection refused"
-        : String(error instanceof Error ? error.message : error).split("\n")[0];
+      const reason = networkReason(error, options.timeout);
       throw new TransientError(`Elasticsearch ${base}: ${reason}`);
     }
     const text = await response.text();

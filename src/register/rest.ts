@@ -9,7 +9,7 @@
 
 import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
 import { type HandleRecord, type HandleValue, toHandleValues } from "../records/mod.ts";
-import { type TransientPolicy, withRetries } from "../transient/mod.ts";
+import { networkReason, type TransientPolicy, withRetries } from "../transient/mod.ts";
 import { Semaphore } from "./semaphore.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
 
@@ -182,15 +182,6 @@ function worstError(results: PromiseSettledResult<unknown>[]): unknown {
     .map((r) => r.reason);
   return errors.find((e) => e instanceof ConfigurationError) ??
     errors.find((e) => e instanceof TransientError) ?? errors[0];
-}
-
-function networkReason(error: unknown, timeout: number): string {
-  if (error instanceof DOMException && error.name === "TimeoutError") {
-    return `no answer within ${timeout}s`;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  if (/refused/i.test(message)) return "connection refused";
-  return message.split("\n")[0];
 }
 
 function safeJson(text: string): unknown {

@@ -8,7 +8,7 @@
 
 import { PermanentError, TransientError } from "../errors/mod.ts";
 import type { StacItem } from "../plugins/types.ts";
-import { type TransientPolicy, withRetries } from "../transient/mod.ts";
+import { networkReason, type TransientPolicy, withRetries } from "../transient/mod.ts";
 
 /** Options of {@linkcode StacClient}. */
 export interface StacClientOptions {
@@ -70,11 +70,7 @@ export class StacClient {
         signal: AbortSignal.timeout(this.#options.timeout * 1000),
       });
     } catch (error) {
-      const reason = error instanceof DOMException && error.name === "TimeoutError"
-        ? `no answer within ${this.#options.timeout}s`
-        : /refused/i.test(String(error))
-        ? "connection refused"
-        : String(error instanceof Error ? error.message : error).split("\n")[0];
+      const reason = networkReason(error, this.#options.timeout);
       throw new TransientError(`STAC API ${this.#base}: ${reason} (${what})`);
     }
     const text = await response.text();

@@ -85,3 +85,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener("abort", done, { once: true });
   });
 }
+
+/**
+ * A one-line reason for a failed `fetch`: "no answer within Ns" for a timeout,
+ * "connection refused", or the innermost cause's message.
+ */
+export function networkReason(error: unknown, timeoutSeconds: number): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return `no answer within ${timeoutSeconds}s`;
+  }
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  const text = cause instanceof Error ? cause.message : String(cause);
+  if (/refused/i.test(text)) return "connection refused";
+  if (/dns|lookup|resolve/i.test(text)) return `name resolution failed: ${text.split("\n")[0]}`;
+  return text.split("\n")[0];
+}

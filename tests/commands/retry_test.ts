@@ -1,0 +1,258 @@
+/**
+ * End to end: the real CLI's `retry` replays failure and skipped files through the
+ * pipeline into the real Handle server over HTTP: retry counts and the
+ * `failures/r<N>/` layout, per-file and total summaries, exit codes,
+ * `--delete-after`, and skipped events of a STAC outage (served by the test).
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startHandleServer } from "../../src/handle_server/mod.ts";
+import { makeCmip6Event, makeCmip6Item, makePatchEvent } from "../fixtures/events.ts";
+import { startStacServer } from "../fixtures/stac_server.ts";
+import { makeWorkspace, readJsonLines, resolveHandle, runCli } from "../helpers.ts";
+
+type Event = Record<string, unknown>;
+
+function itemIdOf(event: Event): string {
+  return (event.data as { payload: { item: { id: string } } }).payload.item.id;
+}
+
+function datasetHandleOf(item: Record<string, unknown>): string {
+  const pid = String((item.properties as Record<string, unknown>)["cmip6:pid"]);
+  return `21.TEST/${pid.slice(pid.lastIndexOf("/") + 1)}`;
+}
+
+function datasetHandleOfEvent(event: Event): string {
+  return datasetHandleOf(
+    (event.data as { payload: { item: Record<string, unknown> } }).payload.item,
+  );
+}
+
+function eventFor(stem: string, member = 1): Event {
+  return makeCmip6Event({
+    files: 1,
+    itemId: `CMIP6.CMIP.TEST-INST.TEST-ESM1-0.${stem}.r${member}i1p1f1.Amon.tas.gn.v20240101`,
+  });
+}
+
+/** A failure line as `FailureRecorder` writes it. */
+function failureLine(event: Event | string, line: number): string {
+  const body = typeof event === "string" ? { __raw__: event } : event;
+  return JSON.stringify({
+    ...body,
+    __infos__: {
+      failure_timestamp: "2025-01-01T00:00:00.000Z",
+      retries: 0,
+      reason: "an earlier failure",
+      key: typeof event === "string" ? null : itemIdOf(event),
+      source: { file: "earlier.jsonl", line },
+    },
+  });
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  return names.sort();
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+function withoutInfos(line: Record<string, unknown>): Record<string, unknown> {
+  const { __infos__: _, ...event } = line;
+  return event;
+}
+
+function startTestHandleServer(): ReturnType<typeof startHandleServer> {
+  return startHandleServer({
+    prefix: "21.TEST",
+    username: "300:21.TEST/testuser",
+    password: "testpass",
+  });
+}
+
+Deno.test("retry: a failure retried twice lands in failures/r2/ with retries 2", async () => {
+  const handles = await startTestHandleServer();
+  const ws = await makeWorkspace({ handleUrl: handles.url });
+  try {
+    const valid = eventFor("historical", 1);
+    const bad = eventFor("historical", 2);
+    (bad.data as { payload: { item: { properties: Record<string, unknown> } } }).payload.item
+      .properties["cmip6:pid"] = 5.4;
+    await Deno.writeTextFile(
+      join(ws.dir, "events.jsonl"),
+      `${JSON.stringify(valid)}\n${JSON.stringify(bad)}\n`,
+    );
+    const mapped = await runCli(["-c", ws.config, "map", "events.jsonl"], { cwd: ws.dir });
+    assert.equal(mapped.code, 0, mapped.stderr);
+    const failures = join(ws.dir, "outputs", "failures");
+    const [r0] = await readJsonLines(join(failures, "r0"));
+    assert.ok(r0, "no failure in r0");
+    assert.deepEqual(r0.__infos__ && (r0.__infos__ as Record<string, unknown>).source, {
+      file: "events.jsonl",
+      line: 2,
+    });
+
+    for (const round of [1, 2]) {
+      const from = join("outputs", "failures", `r${round - 1}`);
+      const [fromFile] = await listFiles(join(ws.dir, from));
+      const retried = await runCli(["-c", ws.config, "retry", from], { cwd: ws.dir });
+      assert.equal(retried.code, 1, `round ${round}: ${retried.stderr}`);
+      assert.match(
+        retried.stdout,
+        new RegExp(`${fromFile}: 1 event\\(s\\), 0 succeeded, 1 failed, 0 skipped`),
+      );
+      const lines = await readJsonLines(join(failures, `r${round}`));
+      assert.equal(lines.length, 1, `round ${round}`);
+      const infos = lines[0].__infos__ as Record<string, unknown>;
+      assert.equal(infos.retries, round);
+      assert.equal(infos.key, itemIdOf(bad));
+      assert.match(String(infos.reason), /cmip6:pid.*5\.4/);
+      assert.deepEqual(infos.source, { file: join(from, fromFile), line: 1 });
+      assert.deepEqual(withoutInfos(lines[0]), bad, "the event is carried unchanged");
+    }
+    assert.deepEqual(await listFiles(failures), ["r0", "r1", "r2"]);
+    assert.equal(handles.size(), 2, "only the valid event is registered");
+  } finally {
+    await handles.close();
+    await ws.remove();
+  }
+});
+
+Deno.test("retry: per-file and total summaries, exit 1 when anything failed, a file with malformed lines is kept", async () => {
+  const handles = await startTestHandleServer();
+  const ws = await makeWorkspace({ handleUrl: handles.url });
+  try {
+    const events = [1, 2, 3].map((m) => eventFor("piControl", m));
+    await Deno.mkdir(join(ws.dir, "in"));
+    const good = join("in", "failed_items_a.jsonl");
+    const mixed = join("in", "failed_items_b.jsonl");
+    await Deno.writeTextFile(
+      join(ws.dir, good),
+      [failureLine(events[0], 1), failureLine(events[1], 2)].join("\n") + "\n",
+    );
+    await Deno.writeTextFile(
+      join(ws.dir, mixed),
+      [failureLine(events[2], 3), '{"data": {"payload": broken', failureLine("{not json", 5)]
+        .join("\n") + "\n",
+    );
+    const run = await runCli(["-c", ws.config, "retry", "--delete-after", "in"], {
+      cwd: ws.dir,
+    });
+    assert.equal(run.code, 1, run.stderr);
+    const lines = run.stdout.split("\n").filter((l) => l.startsWith("retry: "));
+    assert.deepEqual(lines, [
+      `retry: ${good}: 2 event(s), 2 succeeded, 0 failed, 0 skipped, deleted`,
+      `retry: ${mixed}: 3 event(s), 1 succeeded, 2 failed, 0 skipped`,
+      "retry: total 5 event(s), 3 succeeded, 2 failed, 0 skipped (60.0% success)",
+    ]);
+    assert.equal(await exists(join(ws.dir, good)), false, "the all-good file is not deleted");
+    assert.equal(await exists(join(ws.dir, mixed)), true, "the file with failures is deleted");
+    for (const event of events) {
+      assert.ok(await resolveHandle(handles.url, datasetHandleOfEvent(event)), itemIdOf(event));
+    }
+    const again = await readJsonLines(join(ws.dir, "outputs", "failures", "r1"));
+    const bySource = new Map(again.map((f) => {
+      const infos = f.__infos__ as { source: { file: string; line: number }; retries: number };
+      assert.equal(infos.retries, 1);
+      return [`${infos.source.file}:${infos.source.line}`, f];
+    }));
+    assert.deepEqual([...bySource.keys()].sort(), [`${mixed}:2`, `${mixed}:3`]);
+    assert.equal(bySource.get(`${mixed}:2`)!.__raw__, '{"data": {"payload": broken');
+    assert.equal(bySource.get(`${mixed}:3`)!.__raw__, "{not json", "the raw text is restored");
+
+    const clean = join("in", "failed_items_c.jsonl");
+    await Deno.writeTextFile(join(ws.dir, clean), failureLine(eventFor("amip", 1), 1) + "\n");
+    const ok = await runCli(["-c", ws.config, "retry", clean], { cwd: ws.dir });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(
+      ok.stdout,
+      /retry: total 1 event\(s\), 1 succeeded, 0 failed, 0 skipped \(100\.0% success\)/,
+    );
+    assert.equal(await exists(join(ws.dir, clean)), true, "deleted without --delete-after");
+  } finally {
+    await handles.close();
+    await ws.remove();
+  }
+});
+
+Deno.test("retry: events skipped in a STAC outage are registered once it is back; --delete-after removes the file", async () => {
+  const item = makeCmip6Item({
+    files: 2,
+    itemId: "CMIP6.CMIP.TEST-INST.TEST-ESM1-0.historical.r5i1p1f1.Amon.pr.gn.v20240101",
+  });
+  const stac = startStacServer([item], { unavailable: true });
+  const handles = await startTestHandleServer();
+  const ws = await makeWorkspace({ handleUrl: handles.url, stacUrl: stac.url });
+  try {
+    const patch = makePatchEvent(String(item.id), [
+      { op: "add", path: "/properties/retracted", value: true },
+    ], { time: "2025-06-01T12:00:00" });
+    await Deno.writeTextFile(join(ws.dir, "patch.json"), JSON.stringify(patch));
+    const skippedDir = join(ws.dir, "outputs", "skipped");
+
+    const stopped = await runCli(["-c", ws.config, "map", "patch.json"], { cwd: ws.dir });
+    assert.equal(stopped.code, 3, stopped.stderr);
+    assert.match(stopped.stderr, /stopped: .*503/);
+    assert.deepEqual(await readJsonLines(join(ws.dir, "outputs")), [], "something was recorded");
+
+    const forced = await runCli(["-c", ws.config, "map", "--force", "patch.json"], {
+      cwd: ws.dir,
+    });
+    assert.equal(forced.code, 0, forced.stderr);
+    const [skippedFile] = await listFiles(skippedDir);
+    assert.match(skippedFile ?? "", /^skipped_items_\d{4}-\d{2}-\d{2}\.jsonl$/);
+    const skipped = await readJsonLines(skippedDir);
+    assert.equal(skipped.length, 1);
+    const infos = skipped[0].__infos__ as Record<string, unknown>;
+    assert.equal(infos.retries, 0);
+    assert.equal(infos.attempts, 2, "retries = 1: two attempts");
+    assert.equal(infos.key, item.id);
+    assert.deepEqual(infos.source, { file: "patch.json", line: 1 });
+    assert.match(String(infos.reason), /TRANSIENT.*503/);
+    assert.ok(Date.parse(String(infos.skip_timestamp)));
+    assert.deepEqual(withoutInfos(skipped[0]), patch);
+    assert.equal(handles.size(), 0);
+
+    const relative = join("outputs", "skipped", skippedFile);
+    const stillDown = await runCli(["-c", ws.config, "retry", "--delete-after", relative], {
+      cwd: ws.dir,
+    });
+    assert.equal(stillDown.code, 3, stillDown.stderr);
+    assert.equal((await readJsonLines(skippedDir)).length, 1, "the skipped file changed");
+
+    stac.unavailable = false;
+    const retried = await runCli(["-c", ws.config, "retry", "--delete-after", relative], {
+      cwd: ws.dir,
+    });
+    assert.equal(retried.code, 0, retried.stderr);
+    assert.match(retried.stdout, /1 event\(s\), 1 succeeded, 0 failed, 0 skipped, deleted/);
+    assert.equal(await exists(join(ws.dir, relative)), false, "the skipped file is kept");
+    const dataset = await resolveHandle(handles.url, datasetHandleOf(item));
+    assert.ok(dataset, "the dataset is not registered");
+    assert.equal(dataset.RETRACTED_ON, "2025-06-01T12:00:00Z");
+    assert.equal(handles.size(), 3);
+    assert.ok(
+      stac.requests.includes(`/collections/CMIP6/items/${item.id}`),
+      stac.requests.join(", "),
+    );
+  } finally {
+    await stac.stop();
+    await handles.close();
+    await ws.remove();
+  }
+});

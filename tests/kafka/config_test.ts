@@ -1,0 +1,55 @@
+/** `[kafka]` librdkafka keys → kafkajs options. */
+
+import assert from "node:assert/strict";
+import { toKafkajs } from "../../src/kafka/mod.ts";
+
+Deno.test("plaintext defaults", () => {
+  const out = toKafkajs({
+    "bootstrap.servers": "a:9092, b:9093",
+    "group.id": "g",
+    "client.id": "c",
+    "auto.offset.reset": "latest",
+    "session.timeout.ms": 12000,
+    "enable.auto.commit": false,
+    "fetch.min.bytes": 1,
+  });
+  assert.deepEqual(out.client.brokers, ["a:9092", "b:9093"]);
+  assert.equal(out.client.clientId, "c");
+  assert.equal(out.client.ssl, undefined);
+  assert.equal(out.client.sasl, undefined);
+  assert.equal(out.consumer.groupId, "g");
+  assert.equal(out.consumer.sessionTimeout, 12000);
+  assert.equal(out.consumer.heartbeatInterval, 3000);
+  assert.equal(out.fromBeginning, false);
+  assert.deepEqual(out.ignored, ["fetch.min.bytes"]);
+});
+
+Deno.test("SSL with a CA file, SASL_SSL with SCRAM, SASL_PLAINTEXT with PLAIN", () => {
+  const ssl = toKafkajs(
+    { "bootstrap.servers": "a:9093", "security.protocol": "SSL", "ssl.ca.location": "/ca.pem" },
+    { readFile: (path) => `PEM of ${path}` },
+  );
+  assert.deepEqual(ssl.client.ssl, { ca: ["PEM of /ca.pem"] });
+  const scram = toKafkajs({
+    "bootstrap.servers": "a:9093",
+    "security.protocol": "SASL_SSL",
+    "sasl.mechanisms": "SCRAM-SHA-512",
+    "sasl.username": "u",
+    "sasl.password": "p",
+  });
+  assert.equal(scram.client.ssl, true);
+  assert.deepEqual(scram.client.sasl, { mechanism: "scram-sha-512", username: "u", password: "p" });
+  const plain = toKafkajs({
+    "bootstrap.servers": "a:9092",
+    "security.protocol": "SASL_PLAINTEXT",
+    "sasl.mechanisms": "PLAIN",
+    "sasl.username": "u",
+    "sasl.password": "p",
+  });
+  assert.equal(plain.client.ssl, undefined);
+  assert.equal((plain.client.sasl as { mechanism: string }).mechanism, "plain");
+  assert.equal(
+    toKafkajs({ "bootstrap.servers": "a:1", "auto.offset.reset": "earliest" }).fromBeginning,
+    true,
+  );
+});
