@@ -57,9 +57,10 @@ const STOP_GRACE_MS = 10_000;
 /** The configuration file name in the working folder. */
 const CONFIG_NAME = "piddiplatsch.toml";
 
-/** How the events reach the pipeline. */
+/** How the events reach the pipeline: a broker given in the environment, a local one, or `map`. */
 type Route =
-  | { kind: "kafka"; bootstrap: string; external: boolean }
+  | { kind: "external"; bootstrap: string }
+  | { kind: "local" }
   | { kind: "map"; reason: string };
 
 /** What a CLI run printed and how it ended. */
@@ -136,6 +137,11 @@ class Processes {
     for (const child of this.#children) tryKill(child, "SIGTERM");
   }
 
+  /** Why the demo was interrupted, if it was. */
+  get interrupted(): string | undefined {
+    return this.#interrupted;
+  }
+
   /** Throws when the demo was interrupted. */
   throwIfInterrupted(): void {
     if (this.#interrupted) throw new Error(this.#interrupted);
@@ -151,9 +157,9 @@ export async function runDemo(args: string[]): Promise<number> {
   }
   const keep = args.includes("--keep");
   const processes = new Processes();
-  const onSignal = (signal: Deno.Signal) => (): void => processes.interrupt(signal);
-  const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
-    const listener = onSignal(signal);
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const listeners = signals.map((signal) => {
+    const listener = (): void => processes.interrupt(signal);
     Deno.addSignalListener(signal, listener);
     return { signal, listener };
   });
@@ -165,11 +171,11 @@ export async function runDemo(args: string[]): Promise<number> {
     console.log(`demo: working folder ${workDir}`);
     const route = await chooseRoute();
     const handlePort = freePort();
-    const kafkaPort = route.kind === "kafka" && !route.external ? freePort() : undefined;
-    const bootstrap = route.kind === "kafka"
-      ? (kafkaPort ? `127.0.0.1:${kafkaPort}` : route.bootstrap)
-      : "127.0.0.1:9";
-    const topic = route.kind === "kafka" && route.external ? `${TOPIC}-${runId()}` : TOPIC;
+    const kafkaPort = route.kind === "local" ? freePort() : undefined;
+    // In the map route nothing talks to Kafka; the address only completes the configuration.
+    const bootstrap = route.kind === "external" ? route.bootstrap : `127.0.0.1:${kafkaPort ?? 9}`;
+    // A shared broker may hold the events of earlier runs: a fresh topic leaves them out.
+    const topic = route.kind === "external" ? `${TOPIC}-${runId()}` : TOPIC;
     await Deno.writeTextFile(
       join(workDir, CONFIG_NAME),
       configText({ workDir, bootstrap, topic, handlePort }),
@@ -179,8 +185,8 @@ export async function runDemo(args: string[]): Promise<number> {
     console.log(`handle-server: listening on ${server.url} (prefix ${PREFIX})`);
 
     let summary: string;
-    if (route.kind === "kafka") {
-      if (kafkaPort) {
+    if (route.kind !== "map") {
+      if (kafkaPort !== undefined) {
         console.log("kafka: starting a local broker (the first run fetches its jars with Maven)");
         broker = await startKafkaBroker({ port: kafkaPort });
         console.log(`kafka: broker listening on ${broker.bootstrap}`);
@@ -215,7 +221,7 @@ export async function runDemo(args: string[]): Promise<number> {
     if (missing > 0) throw new Error(`${missing} of ${rows.length} expected handles are missing`);
     processes.throwIfInterrupted();
   } catch (error) {
-    console.error(`demo: failed: ${describeError(error)}`);
+    console.error(`demo: failed: ${processes.interrupted ?? describeError(error)}`);
     code = 1;
   } finally {
     if (server) {
@@ -242,13 +248,13 @@ export async function runDemo(args: string[]): Promise<number> {
 /** Picks Kafka (`KAFKA_BOOTSTRAP`, or a local broker when Java and Maven run) or `map`. */
 async function chooseRoute(): Promise<Route> {
   const external = Deno.env.get("KAFKA_BOOTSTRAP")?.trim();
-  if (external) return { kind: "kafka", bootstrap: external, external: true };
+  if (external) return { kind: "external", bootstrap: external };
   for (const [tool, flag] of [["java", "-version"], ["mvn", "-v"]]) {
     if (!await runs(tool, [flag])) {
       return { kind: "map", reason: `Java/Maven missing (\`${tool} ${flag}\` failed)` };
     }
   }
-  return { kind: "kafka", bootstrap: "", external: false };
+  return { kind: "local" };
 }
 
 /** Whether a tool is on PATH and exits with 0. */
@@ -359,6 +365,7 @@ async function runStep(
       stdout: new TextDecoder().decode(output.stdout),
       stderr: new TextDecoder().decode(output.stderr),
     };
+    processes.throwIfInterrupted();
     if (result.code !== 0) {
       const why = lastLine(result.stderr) ?? lastLine(result.stdout) ?? "no output";
       throw new Error(`\`${shown[0]}\` exited with ${result.code}: ${why}`);

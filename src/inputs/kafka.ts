@@ -92,6 +92,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   /** Start of the idle clock: the last message, or joining the group (undefined before). */
   #lastMessageAt?: number;
   #commitChain: Promise<void> = Promise.resolve();
+  #lastCommitAt = 0;
 
   private constructor(options: KafkaInputOptions, consumer: Consumer) {
     this.#options = options;
@@ -149,7 +150,9 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       if (event) return { done: false, value: event };
       const idle = this.#options.idleTimeoutMs;
       let wait = 1000;
-      if (idle !== undefined && this.#lastMessageAt !== undefined) {
+      // Idle means: joined, nothing delivered that is still being worked on, and no new
+      // event for `idleTimeoutMs` (a slow batch holds back the next fetch; that is not idle).
+      if (idle !== undefined && this.#lastMessageAt !== undefined && this.#outstanding === 0) {
         const left = this.#lastMessageAt + idle - Date.now();
         if (left <= 0) return { done: true, value: undefined };
         wait = Math.min(wait, left);
@@ -194,7 +197,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     for (const message of batch.messages) {
       while (this.#outstanding >= max && !this.#closing && !rebalancing) {
         await this.#sleep(this.#options.commitIntervalMs ?? 500);
-        await this.#commit();
+        await this.#commitDue();
         await beat();
       }
       await beat();
@@ -215,6 +218,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
           if (acked) return;
           acked = true;
           this.#outstanding--;
+          this.#lastMessageAt = Date.now();
           tracker.ack(offset);
           this.#wake();
         },
@@ -225,7 +229,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     }
     while (!tracker.drained && !this.#closing) {
       await this.#sleep(this.#options.commitIntervalMs ?? 500);
-      await this.#commit();
+      await this.#commitDue();
       await beat();
     }
     if (!tracker.drained) tracker.abandon(); // closing: the rest stays uncommitted
@@ -242,8 +246,17 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     return tracker;
   }
 
+  /** Commits while a batch drains, at most every `commitIntervalMs` (each batch ends with a commit). */
+  #commitDue(): Promise<void> {
+    if (Date.now() - this.#lastCommitAt < (this.#options.commitIntervalMs ?? 500)) {
+      return Promise.resolve();
+    }
+    return this.#commit();
+  }
+
   /** Commits every partition whose acknowledged prefix moved; commits never overlap. */
   #commit(): Promise<void> {
+    this.#lastCommitAt = Date.now();
     const next = this.#commitChain.then(async () => {
       const offsets: Array<
         { topic: string; partition: number; offset: string; tracker: PartitionTracker }

@@ -12,13 +12,15 @@ export class TextLineStream extends TransformStream<string, string> {
     let rest = "";
     super({
       transform(chunk, controller): void {
-        rest += chunk;
+        const text = rest + chunk;
+        let start = 0;
         let index: number;
-        while ((index = rest.indexOf("\n")) >= 0) {
-          const line = rest.slice(0, index);
-          controller.enqueue(line.endsWith("\r") ? line.slice(0, -1) : line);
-          rest = rest.slice(index + 1);
+        while ((index = text.indexOf("\n", start)) >= 0) {
+          const end = index > start && text[index - 1] === "\r" ? index - 1 : index;
+          controller.enqueue(text.slice(start, end));
+          start = index + 1;
         }
+        rest = text.slice(start);
       },
       flush(controller): void {
         if (rest !== "") controller.enqueue(rest);

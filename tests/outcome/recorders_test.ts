@@ -12,7 +12,13 @@ import {
 import { parseRetryLine } from "../../src/inputs/retry.ts";
 
 function event(value: string, retries = 0): KeyedEvent {
-  return { key: "k", value, source: { topic: "t", partition: 1, offset: "7" }, retries, ack() {} };
+  return {
+    key: "k",
+    value,
+    source: { topic: "t", partition: 1, offset: "7" },
+    retries,
+    ack(): void {},
+  };
 }
 
 const fixedNow = (): Date => new Date("2026-01-16T10:00:00Z");

@@ -31,6 +31,23 @@ function events(values: string[], acks: Array<[number, Outcome]>): KeyedEvent[] 
   }));
 }
 
+/** Events without end; aborts the controller at the fifth. */
+async function* endless(
+  controller: AbortController,
+  acks: Array<[number, Outcome]>,
+): AsyncGenerator<KeyedEvent> {
+  for (let n = 1;; n++) {
+    if (n === 5) controller.abort();
+    yield {
+      key: null,
+      value: JSON.stringify(makeCmip6Event({ files: 1, itemId: itemId(n) })),
+      source: { file: "mem", line: n },
+      retries: 0,
+      ack: (o: Outcome) => acks.push([n, o]),
+    };
+  }
+}
+
 async function* feed(list: KeyedEvent[]): AsyncGenerator<KeyedEvent> {
   yield* list;
 }
@@ -226,19 +243,8 @@ Deno.test("an abort signal stops fetching and finishes the events in flight", as
   try {
     const acks: Array<[number, Outcome]> = [];
     const controller = new AbortController();
-    async function* endless(): AsyncGenerator<KeyedEvent> {
-      for (let n = 1;; n++) {
-        if (n === 5) controller.abort();
-        yield events([JSON.stringify(makeCmip6Event({ files: 1, itemId: itemId(n) }))], acks)
-          .map((e) => ({
-            ...e,
-            source: { file: "mem", line: n },
-            ack: (o: Outcome) => acks.push([n, o]),
-          }))[0];
-      }
-    }
     const result = await new Pipeline(options(dir, new ProbeRegistrar(), { concurrency: 2 }))
-      .run(endless(), { signal: controller.signal });
+      .run(endless(controller, acks), { signal: controller.signal });
     assert.equal(result.stop, undefined);
     assert.ok(acks.length >= 4 && acks.length <= 6, `acknowledged ${acks.length}`);
     assert.ok(acks.every(([, o]) => o === "registered"));

@@ -123,13 +123,16 @@ Deno.test("refused connections are retried, then transient; a 5xx is retried unt
 
   // A server that fails twice with 503, then answers: the client gets through.
   let calls = 0;
-  const flaky = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
-    await request.body?.cancel();
-    calls++;
-    return calls <= 2
-      ? Response.json({ responseCode: 2 }, { status: 503 })
-      : Response.json({ responseCode: 1, handle: "21.TEST/ds-1" }, { status: 201 });
-  });
+  const flaky = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen(): void {} },
+    async (request) => {
+      await request.body?.cancel();
+      calls++;
+      return calls <= 2
+        ? Response.json({ responseCode: 2 }, { status: 503 })
+        : Response.json({ responseCode: 1, handle: "21.TEST/ds-1" }, { status: 201 });
+    },
+  );
   const c = client(`http://127.0.0.1:${flaky.addr.port}`);
   try {
     await c.put(dataset);
@@ -142,14 +145,17 @@ Deno.test("refused connections are retried, then transient; a 5xx is retried unt
 
 Deno.test("RestRegistrar writes files before the dataset and reports the worst failure", async () => {
   const order: string[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
-    await request.body?.cancel();
-    const handle = new URL(request.url).pathname.replace("/api/handles/", "");
-    order.push(handle);
-    if (handle === "21.TEST/bad") return Response.json({ responseCode: 202 }, { status: 400 });
-    if (handle === "21.TEST/auth") return Response.json({ responseCode: 402 }, { status: 401 });
-    return Response.json({ responseCode: 1, handle }, { status: 201 });
-  });
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen(): void {} },
+    async (request) => {
+      await request.body?.cancel();
+      const handle = new URL(request.url).pathname.replace("/api/handles/", "");
+      order.push(handle);
+      if (handle === "21.TEST/bad") return Response.json({ responseCode: 202 }, { status: 400 });
+      if (handle === "21.TEST/auth") return Response.json({ responseCode: 402 }, { status: 401 });
+      return Response.json({ responseCode: 1, handle }, { status: 201 });
+    },
+  );
   const registrar = new RestRegistrar(client(`http://127.0.0.1:${server.addr.port}`));
   const record = (handle: string): HandleRecord => ({ handle, URL: "https://x", data: {} });
   const context = { project: "cmip6", source: { file: "f", line: 1 } };

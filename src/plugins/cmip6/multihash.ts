@@ -84,27 +84,30 @@ export function bytesToHex(bytes: Uint8Array): string {
 export function decodeMultihash(text: string): MultihashResult {
   const hex = text.trim();
   if (hex === "") return { ok: false, reason: "empty multihash" };
-  const bytes = hexToBytes(hex);
-  if (bytes === undefined) return { ok: false, reason: "not an even-length hex string" };
-  const code = readUnsignedVarint(bytes, 0);
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    return { ok: false, reason: "not an even-length hex string" };
+  }
+  // Two varints fit in the first 20 bytes; the digest is never converted to bytes and back.
+  const head = hexToBytes(hex.slice(0, 40))!;
+  const code = readUnsignedVarint(head, 0);
   if (code === undefined) return { ok: false, reason: "truncated or invalid hash code varint" };
   const method = ALLOWED_HASH_CODES.get(code.value);
   if (method === undefined) {
     return { ok: false, reason: unknownCodeReason(hex, code.value) };
   }
-  const length = readUnsignedVarint(bytes, code.length);
+  const length = readUnsignedVarint(head, code.length);
   if (length === undefined) {
     return { ok: false, reason: "truncated or invalid digest length varint" };
   }
-  const digest = bytes.subarray(code.length + length.length);
-  if (digest.length !== length.value) {
+  const digest = hex.slice(2 * (code.length + length.length)).toLowerCase();
+  if (digest.length / 2 !== length.value) {
     return {
       ok: false,
-      reason: `${method} digest has ${digest.length} bytes but declares ${length.value}`,
+      reason: `${method} digest has ${digest.length / 2} bytes but declares ${length.value}`,
     };
   }
   if (digest.length === 0) return { ok: false, reason: `${method} digest is empty` };
-  return { ok: true, checksum: { method, value: bytesToHex(digest) } };
+  return { ok: true, checksum: { method, value: digest } };
 }
 
 function unknownCodeReason(hex: string, code: number): string {

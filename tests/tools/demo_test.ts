@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { decodeEvent } from "../../src/decode/mod.ts";
+import { createPlugin } from "../../src/plugins/mod.ts";
+import type { MappedEvent } from "../../src/records/mod.ts";
+
+const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const DEMO = join(PROJECT_ROOT, "tools", "demo.ts");
+const EXAMPLES = join(PROJECT_ROOT, "examples", "events");
+
+interface DemoRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function runDemo(env: Record<string, string>): Promise<DemoRun> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", DEMO],
+    cwd: PROJECT_ROOT,
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: output.code,
+    stdout: new TextDecoder().decode(output.stdout),
+    stderr: new TextDecoder().decode(output.stderr),
+  };
+}
+
+function mapEvent(text: string): MappedEvent {
+  const decoded = decodeEvent(text);
+  assert.equal(decoded.method, "POST");
+  if (decoded.method !== "POST") throw new Error("unreachable");
+  return createPlugin("cmip6").map(decoded.item, {
+    prefix: "21.TEST",
+    eventTime: decoded.time,
+    collectionId: decoded.collectionId,
+    now: new Date(),
+  });
+}
+
+/** The two valid single-event examples and the retracted event of mixed.jsonl, mapped. */
+async function expectedDatasets(): Promise<MappedEvent[]> {
+  const tos = mapEvent(await Deno.readTextFile(join(EXAMPLES, "cmip6_tos.json")));
+  const pr = mapEvent(await Deno.readTextFile(join(EXAMPLES, "cmip6_pr_replica.json")));
+  const mixed = (await Deno.readTextFile(join(EXAMPLES, "mixed.jsonl"))).split("\n");
+  const retracted = mixed.filter((line) => line.includes('"retracted":true')).map(mapEvent);
+  assert.equal(retracted.length, 1, "mixed.jsonl holds one retracted event");
+  assert.ok(retracted[0].retracted);
+  return [tos, pr, retracted[0]];
+}
+
+async function portIsClosed(url: string): Promise<boolean> {
+  const port = Number(new URL(url).port);
+  try {
+    const connection = await Deno.connect({ hostname: "127.0.0.1", port });
+    connection.close();
+    return false;
+  } catch (error) {
+    if (error instanceof Deno.errors.ConnectionRefused) return true;
+    throw error;
+  }
+}
+
+/** Checks what every successful demo run prints and that it cleaned up. */
+async function assertDemoRun(run: DemoRun): Promise<void> {
+  const all = `${run.stdout}\n${run.stderr}`;
+  assert.equal(run.code, 0, all);
+  const lines = run.stdout.split("\n");
+  const datasets = await expectedDatasets();
+
+  const expectedHandles = datasets.reduce((sum, event) => sum + event.files.length + 1, 0);
+  assert.match(run.stdout, new RegExp(`^summary: messages=6 .*handles=${expectedHandles} `, "m"));
+  assert.match(run.stdout, /^summary: .*errors=2 .*retracted=1 .*filtered=1/m);
+
+  for (const event of datasets) {
+    const row = lines.find((line) => line.includes(event.dataset.handle));
+    assert.ok(row, `no table row for ${event.dataset.handle}\n${run.stdout}`);
+    assert.match(row, /^✓\s/, row);
+    assert.match(row, /\sDATASET\s/);
+    assert.ok(row.includes(String(event.dataset.data.DATASET_ID)), row);
+    assert.match(row, new RegExp(`${event.files.length} parts?`));
+    if (event.retracted) assert.match(row, /retracted/);
+    for (const file of event.files) {
+      const fileRow = lines.find((line) => line.includes(file.handle));
+      assert.ok(fileRow, `no table row for file ${file.handle}`);
+      assert.match(fileRow, /^✓\s+\S+\s+FILE\s/, fileRow);
+      assert.ok(fileRow.includes(String(file.data.FILE_NAME)), fileRow);
+    }
+  }
+  assert.ok(!lines.some((line) => line.startsWith("✗")), run.stdout);
+  assert.ok(!run.stdout.includes("CMIP7"), "the filtered CMIP7 event registers nothing");
+
+  assert.match(run.stdout, /failed_items_\d{4}-\d{2}-\d{2}\.jsonl: 2 line\(s\)/);
+  assert.match(run.stdout, /Amon\.uas\.gn\.v20240101: asset data0001: file:size missing$/m);
+  assert.match(run.stdout, /\(no key\): value is not JSON/);
+
+  const get = lines.findIndex((line) => line.startsWith("GET http://127.0.0.1:"));
+  assert.ok(get >= 0, "no resolved record");
+  const end = lines.indexOf("]}", get);
+  const body = JSON.parse(lines.slice(get + 1, end + 1).join("\n"));
+  const resolved = datasets.find((event) => event.dataset.handle === body.handle);
+  assert.ok(resolved, `resolved ${body.handle}, not one of the example datasets`);
+  const fields = new Map<string, unknown>(
+    body.values.map((value: { type: string; data: { value: unknown } }) => [
+      value.type,
+      value.data.value,
+    ]),
+  );
+  assert.equal(fields.get("URL"), resolved.dataset.URL);
+  assert.equal(fields.get("AGGREGATION_LEVEL"), "DATASET");
+  assert.equal(fields.get("DATASET_ID"), resolved.dataset.data.DATASET_ID);
+  assert.deepEqual(
+    JSON.parse(String(fields.get("HAS_PARTS"))),
+    resolved.files.map((file) => `hdl:${file.handle}`),
+  );
+
+  const workDir = /^demo: working folder (\S+)$/m.exec(run.stdout)?.[1];
+  assert.ok(workDir);
+  await assert.rejects(Deno.stat(workDir), Deno.errors.NotFound, "working folder removed");
+  const serverUrl = /^handle-server: listening on (\S+)/m.exec(run.stdout)?.[1];
+  assert.ok(serverUrl);
+  assert.match(run.stdout, /^handle-server: stopped \(\d+ handles\)$/m);
+  assert.ok(await portIsClosed(serverUrl), "the handle server is gone");
+}
+
+Deno.test({
+  name: "demo: sends the examples through Kafka (KAFKA_BOOTSTRAP or a local broker), consumes them",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(): Promise<void> {
+    const external = Deno.env.get("KAFKA_BOOTSTRAP")?.trim();
+    const run = await runDemo({});
+    await assertDemoRun(run);
+    assert.match(run.stdout, /^\$ piddiplatsch -c piddiplatsch\.toml send examples\/events\/$/m);
+    assert.match(run.stdout, /^sent 6 event\(s\) from 3 file\(s\) to CMIP6-demo/m);
+    assert.match(run.stdout, /^\$ piddiplatsch -c piddiplatsch\.toml consume --idle-timeout 5$/m);
+    if (external) {
+      assert.ok(run.stdout.includes(`using the broker at ${external} (KAFKA_BOOTSTRAP)`));
+    } else {
+      assert.match(run.stdout, /^kafka: broker stopped$/m);
+    }
+  },
+});
+
+Deno.test({
+  name: "demo: without Java or Maven on PATH it says why and runs `map` instead",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(): Promise<void> {
+    const run = await runDemo({ PATH: join(PROJECT_ROOT, ".no-such-bin"), KAFKA_BOOTSTRAP: "" });
+    await assertDemoRun(run);
+    assert.match(run.stdout, /^demo: Java\/Maven missing \(`java -version` failed\): running/m);
+    assert.match(run.stdout, /^\$ piddiplatsch -c piddiplatsch\.toml map examples\/events\/$/m);
+    assert.ok(!run.stdout.includes("consume"), "no Kafka consumer in the map route");
+  },
+});
