@@ -9,7 +9,7 @@
 import { Kafka, type Message, Partitioners } from "kafkajs";
 import { readEventFile } from "../inputs/files.ts";
 import { expandPaths } from "../inputs/paths.ts";
-import { kafkaLogCreator, toKafkajs } from "../kafka/mod.ts";
+import { kafkaLogCreator, quietKafkajsWarnings, toKafkajs } from "../kafka/mod.ts";
 import { type GlobalOptions, openContext } from "./context.ts";
 
 /** Options of `send`. */
@@ -27,6 +27,7 @@ export async function sendCommand(
   const { config, logging } = await openContext(globals);
   const topic = options.topic ?? config.consumer.topic;
   const files = await expandPaths(paths);
+  quietKafkajsWarnings();
   const translated = toKafkajs(config.kafka);
   const kafka = new Kafka({ ...translated.client, logCreator: kafkaLogCreator() });
   const producer = kafka.producer({

@@ -13,7 +13,12 @@
 import { getLogger } from "@logtape/logtape";
 import { type Consumer, Kafka, type KafkaMessage } from "kafkajs";
 import type { KeyedEvent } from "../events/mod.ts";
-import { kafkaLogCreator, type LibrdkafkaConfig, toKafkajs } from "../kafka/mod.ts";
+import {
+  kafkaLogCreator,
+  type LibrdkafkaConfig,
+  quietKafkajsWarnings,
+  toKafkajs,
+} from "../kafka/mod.ts";
 
 /** Options of {@linkcode KafkaInput.open}. */
 export interface KafkaInputOptions {
@@ -101,6 +106,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
 
   /** Connects, subscribes and starts fetching. */
   static async open(options: KafkaInputOptions): Promise<KafkaInput> {
+    quietKafkajsWarnings();
     const translated = toKafkajs(options.kafka);
     const log = getLogger(["piddiplatsch", "kafka"]);
     if (translated.ignored.length > 0) {

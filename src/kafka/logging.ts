@@ -7,6 +7,7 @@
  */
 
 import { getLogger } from "@logtape/logtape";
+import process from "node:process";
 import { type logCreator, type LogEntry, logLevel } from "kafkajs";
 
 /** A kafkajs log creator writing to logtape. */
@@ -21,4 +22,23 @@ export function kafkaLogCreator(): logCreator {
       else logger.debug(text);
     };
   };
+}
+
+let warningsQuieted = false;
+
+/**
+ * Keeps kafkajs's harmless `TimeoutNegativeWarning` (a negative timer in its request
+ * queue, reported by Deno's Node layer) off the console; other process warnings go to
+ * the log. Safe to call more than once.
+ */
+export function quietKafkajsWarnings(): void {
+  if (warningsQuieted) return;
+  warningsQuieted = true;
+  const logger = getLogger(["piddiplatsch", "kafka"]);
+  process.removeAllListeners("warning");
+  process.on("warning", (warning: Error) => {
+    if (warning.name !== "TimeoutNegativeWarning") {
+      logger.warn("{name}: {message}", { name: warning.name, message: warning.message });
+    }
+  });
 }

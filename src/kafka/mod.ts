@@ -10,4 +10,4 @@ export {
   toKafkajs,
   type ToKafkajsOptions,
 } from "./config.ts";
-export { kafkaLogCreator } from "./logging.ts";
+export { kafkaLogCreator, quietKafkajsWarnings } from "./logging.ts";

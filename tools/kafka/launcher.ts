@@ -6,7 +6,7 @@
  */
 
 import { type KafkaBroker, startKafkaBroker } from "./broker.ts";
-import process from "node:process";
+import { quietKafkajsWarnings } from "../../src/kafka/mod.ts";
 import { describeError } from "../../src/errors/mod.ts";
 
 /** The port used when `KAFKA_PORT` is not set. */
@@ -30,19 +30,6 @@ async function logTail(path: string, lines: number): Promise<string> {
   } catch {
     return "";
   }
-}
-
-/**
- * Keeps kafkajs's harmless TimeoutNegativeWarning (a negative timer in its request queue)
- * off the console; other process warnings are still printed.
- */
-function quietKafkajsWarnings(): void {
-  process.removeAllListeners("warning");
-  process.on("warning", (warning: Error) => {
-    if (warning.name !== "TimeoutNegativeWarning") {
-      console.error(`kafka: (warning) ${warning.name}: ${warning.message}`);
-    }
-  });
 }
 
 /** Starts the broker, prints its address, and returns the process exit code when it ends. */
