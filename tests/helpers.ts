@@ -1,14 +1,30 @@
 /**
  * Shared test helpers: a temporary working folder with its own configuration,
- * running the real CLI as a subprocess, and producing to the real broker.
+ * running the real CLI as a subprocess, producing to the real broker, the test
+ * Handle server, and checks of files and ports.
  *
  * @module
  */
 
 import { Kafka, logLevel, Partitioners } from "kafkajs";
+import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  type HandleServer,
+  type HandleServerOptions,
+  startHandleServer,
+} from "../src/handle_server/mod.ts";
 import { kafkaBootstrapForTests } from "../tools/kafka/broker.ts";
+
+/** The Handle prefix of the test services (workspace configuration and Handle server). */
+export const TEST_PREFIX = "21.TEST";
+
+/** The one user of {@linkcode startTestHandleServer}. */
+export const TEST_USER = `300:${TEST_PREFIX}/testuser`;
+
+/** The password of {@linkcode TEST_USER}. */
+export const TEST_PASSWORD = "testpass";
 
 /** The project's main module. */
 export const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
@@ -58,7 +74,7 @@ export async function makeWorkspace(options: WorkspaceOptions = {}): Promise<Wor
     ],
     handle: [
       `server_url = "${options.handleUrl ?? "http://127.0.0.1:9"}"`,
-      `prefix = "21.TEST"`,
+      `prefix = "${TEST_PREFIX}"`,
       "timeout = 5.0",
     ],
     stac: [`base_url = "${options.stacUrl ?? "http://127.0.0.1:9"}"`, "timeout = 2.0"],
@@ -178,4 +194,83 @@ export async function resolveHandle(
       : JSON.stringify(value.data.value);
   }
   return fields;
+}
+
+/**
+ * Starts the real Handle server for {@linkcode TEST_PREFIX} with the user
+ * {@linkcode TEST_USER} / {@linkcode TEST_PASSWORD}; `options` adds or overrides.
+ */
+export function startTestHandleServer(
+  options: Partial<HandleServerOptions> = {},
+): Promise<HandleServer> {
+  return startHandleServer({
+    prefix: TEST_PREFIX,
+    username: TEST_USER,
+    password: TEST_PASSWORD,
+    ...options,
+  });
+}
+
+/** Options of {@linkcode waitForHandles}. */
+export interface WaitForHandlesOptions {
+  /** How long to wait at the most, in milliseconds; default 60 000. */
+  timeoutMs?: number;
+}
+
+/**
+ * Polls every 50 ms until `server` holds at least `count` handles or the time is up;
+ * it does not fail on a timeout: the caller asserts what it needs.
+ */
+export async function waitForHandles(
+  server: Pick<HandleServer, "size">,
+  count: number,
+  options: WaitForHandlesOptions = {},
+): Promise<void> {
+  const started = Date.now();
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  while (server.size() < count && Date.now() - started < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The number after `<counter>=` in a CLI summary; fails the test when there is none. */
+export function summaryCount(stderr: string, counter: string): number {
+  const match = new RegExp(`${counter}=(\\d+)`).exec(stderr);
+  assert.ok(match, `no ${counter}= in the summary:\n${stderr}`);
+  return Number(match[1]);
+}
+
+/** The sorted names of the entries of a folder; `[]` when it does not exist. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  return names.sort();
+}
+
+/** Whether a path exists (other errors than "not found" are thrown). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** Whether a connection to `127.0.0.1:<port>` is refused (other errors are thrown). */
+export async function portIsClosed(port: number): Promise<boolean> {
+  try {
+    const connection = await Deno.connect({ hostname: "127.0.0.1", port });
+    connection.close();
+    return false;
+  } catch (error) {
+    if (error instanceof Deno.errors.ConnectionRefused) return true;
+    throw error;
+  }
 }

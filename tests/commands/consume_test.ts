@@ -5,8 +5,8 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startHandleServer } from "../../src/handle_server/mod.ts";
-import { makeCmip6Event } from "../fixtures/events.ts";
+import { expectedRecords, itemIdOf } from "../fixtures/expected.ts";
+import { makeCmip6Event, makeCmip6Events } from "../fixtures/events.ts";
 import {
   cliCommand,
   kafkaForTests,
@@ -15,97 +15,24 @@ import {
   readJsonLines,
   resolveHandle,
   runCli,
+  startTestHandleServer,
+  summaryCount,
+  waitForHandles,
 } from "../helpers.ts";
 
-const LANDING = "https://handle-esgf.dkrz.de/lp";
 const kafkaTest = { sanitizeOps: false, sanitizeResources: false };
 
 type Asset = Record<string, unknown>;
-
-function suffixOf(pid: string): string {
-  return pid.slice(pid.lastIndexOf("/") + 1);
-}
-
-/** The records records.md requires for a generated event, written out independently of the plugin. */
-function expectedRecords(event: Record<string, unknown>): Map<string, Record<string, string>> {
-  const payload = (event.data as { payload: { item: Record<string, unknown> } }).payload;
-  const item = payload.item as {
-    id: string;
-    properties: Record<string, unknown>;
-    assets: Record<string, Asset>;
-  };
-  const datasetSuffix = suffixOf(String(item.properties["cmip6:pid"]));
-  const datasetHandle = `21.TEST/${datasetSuffix}`;
-  const out = new Map<string, Record<string, string>>();
-  const parts: string[] = [];
-  const dataKeys = Object.keys(item.assets).filter((k) => k.startsWith("data"));
-  for (const key of dataKeys) {
-    const asset = item.assets[key];
-    const suffix = suffixOf(String(asset["cmip6:tracking_id"]));
-    parts.push(`hdl:21.TEST/${suffix}`);
-    const checksum = String(asset["file:checksum"]);
-    const md5 = checksum.startsWith("d501");
-    const href = String(asset.href);
-    out.set(`21.TEST/${suffix}`, {
-      URL: `${LANDING}/21.TEST/${suffix}`,
-      AGGREGATION_LEVEL: "FILE",
-      FILE_NAME: href.slice(href.lastIndexOf("/") + 1),
-      IS_PART_OF: `hdl:${datasetHandle}`,
-      CHECKSUM: checksum.slice(md5 ? 6 : 4),
-      CHECKSUM_METHOD: md5 ? "md5" : "sha2-256",
-      FILE_SIZE: String(asset["file:size"]),
-      DOWNLOAD_URL: href,
-      ESGF: "ESGF2 TEST",
-    });
-  }
-  const id = item.id;
-  const first = item.assets.data0000;
-  out.set(datasetHandle, {
-    URL: `${LANDING}/${datasetHandle}`,
-    AGGREGATION_LEVEL: "DATASET",
-    DATASET_ID: id.slice(0, id.lastIndexOf(".")),
-    DATASET_VERSION: id.slice(id.lastIndexOf(".") + 1),
-    HAS_PARTS: JSON.stringify(parts),
-    HOSTING_NODE: JSON.stringify({
-      host: first["alternate:name"],
-      published_on: first.published_on,
-    }),
-    ESGF: "ESGF2 TEST",
-  });
-  return out;
-}
-
-function itemIdOf(event: Record<string, unknown>): string {
-  return (event.data as { payload: { item: { id: string } } }).payload.item.id;
-}
-
-function eventsFor(count: number, stem: string, files = 3): Record<string, unknown>[] {
-  return Array.from({ length: count }, (_, i) =>
-    makeCmip6Event({
-      files,
-      itemId: `CMIP6.CMIP.TEST-INST.TEST-ESM1-0.${stem}.r${i + 1}i1p1f1.Amon.tas.gn.v20240101`,
-    }));
-}
-
-function summaryCount(stderr: string, counter: string): number {
-  const match = new RegExp(`${counter}=(\\d+)`).exec(stderr);
-  assert.ok(match, `no ${counter}= in the summary:\n${stderr}`);
-  return Number(match[1]);
-}
 
 Deno.test(
   "consume registers every event's records, field by field; a second run reprocesses nothing",
   kafkaTest,
   async () => {
     const kafka = await kafkaForTests();
-    const handles = await startHandleServer({
-      prefix: "21.TEST",
-      username: "300:21.TEST/testuser",
-      password: "testpass",
-    });
+    const handles = await startTestHandleServer();
     const ws = await makeWorkspace({ bootstrap: kafka.bootstrap, handleUrl: handles.url });
     try {
-      const events = eventsFor(5, "historical");
+      const events = makeCmip6Events(5, "historical");
       events.push(makeCmip6Event({
         files: 2,
         itemId: "CMIP6.CMIP.TEST-INST.TEST-ESM1-0.historical.r9i1p1f1.Amon.pr.gn.v20240101",
@@ -167,14 +94,10 @@ Deno.test(
   kafkaTest,
   async () => {
     const kafka = await kafkaForTests();
-    const handles = await startHandleServer({
-      prefix: "21.TEST",
-      username: "300:21.TEST/testuser",
-      password: "testpass",
-    });
+    const handles = await startTestHandleServer();
     const ws = await makeWorkspace({ bootstrap: kafka.bootstrap, handleUrl: handles.url });
     try {
-      const valid = eventsFor(2, "piControl", 1);
+      const valid = makeCmip6Events(2, "piControl", { files: 1 });
       const pidNumber = makeCmip6Event({
         itemId: "CMIP6.CMIP.X.Y.piControl.r7i1p1f1.Amon.tas.gn.v20240101",
       });
@@ -257,29 +180,21 @@ Deno.test(
   kafkaTest,
   async () => {
     const kafka = await kafkaForTests();
-    const handles = await startHandleServer({
-      prefix: "21.TEST",
-      username: "300:21.TEST/testuser",
-      password: "testpass",
-      latencyMs: 15,
-    });
+    const handles = await startTestHandleServer({ latencyMs: 15 });
     const ws = await makeWorkspace({
       bootstrap: kafka.bootstrap,
       handleUrl: handles.url,
       sections: { handle: ["concurrency = 2"] },
     });
     try {
-      const events = eventsFor(60, "ssp585", 2);
+      const events = makeCmip6Events(60, "ssp585", { files: 2 });
       await produce(
         kafka.bootstrap,
         ws.topic,
         events.map((e) => ({ key: itemIdOf(e), value: JSON.stringify(e) })),
       );
       const child = cliCommand(["-c", ws.config, "consume"], { cwd: ws.dir }).spawn();
-      const started = Date.now();
-      while (handles.size() < 40 && Date.now() - started < 60_000) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitForHandles(handles, 40);
       assert.ok(handles.size() >= 40, "the consumer did not get going");
       child.kill("SIGKILL");
       const killed = await child.output();
@@ -312,25 +227,17 @@ Deno.test(
   kafkaTest,
   async () => {
     const kafka = await kafkaForTests();
-    const handles = await startHandleServer({
-      prefix: "21.TEST",
-      username: "300:21.TEST/testuser",
-      password: "testpass",
-      latencyMs: 10,
-    });
+    const handles = await startTestHandleServer({ latencyMs: 10 });
     const ws = await makeWorkspace({ bootstrap: kafka.bootstrap, handleUrl: handles.url });
     try {
-      const events = eventsFor(40, "amip", 2);
+      const events = makeCmip6Events(40, "amip", { files: 2 });
       await produce(
         kafka.bootstrap,
         ws.topic,
         events.map((e) => ({ key: itemIdOf(e), value: JSON.stringify(e) })),
       );
       const child = cliCommand(["-c", ws.config, "consume"], { cwd: ws.dir }).spawn();
-      const started = Date.now();
-      while (handles.size() < 10 && Date.now() - started < 60_000) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitForHandles(handles, 10);
       child.kill("SIGTERM");
       const out = await child.output();
       const stderr = new TextDecoder().decode(out.stderr);

@@ -6,81 +6,21 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startHandleServer } from "../../src/handle_server/mod.ts";
-import { makeCmip6Event } from "../fixtures/events.ts";
+import { makeCmip6Events } from "../fixtures/events.ts";
+import { expectedRecords } from "../fixtures/expected.ts";
 import { startStacServer } from "../fixtures/stac_server.ts";
-import { makeWorkspace, readJsonLines, resolveHandle, runCli, type Workspace } from "../helpers.ts";
+import {
+  listFiles,
+  makeWorkspace,
+  readJsonLines,
+  resolveHandle,
+  runCli,
+  startTestHandleServer,
+  summaryCount,
+  type Workspace,
+} from "../helpers.ts";
 
-const LANDING = "https://handle-esgf.dkrz.de/lp";
-
-type Asset = Record<string, unknown>;
 type Event = Record<string, unknown>;
-
-function suffixOf(pid: string): string {
-  return pid.slice(pid.lastIndexOf("/") + 1);
-}
-
-/**
- * The records records.md requires for a generated POST event (files first, then the
- * dataset), written out independently of the plugin.
- */
-function expectedRecords(event: Event): Map<string, Record<string, string>> {
-  const item = (event.data as { payload: { item: Record<string, unknown> } }).payload.item as {
-    id: string;
-    properties: Record<string, unknown>;
-    assets: Record<string, Asset>;
-  };
-  const datasetHandle = `21.TEST/${suffixOf(String(item.properties["cmip6:pid"]))}`;
-  const out = new Map<string, Record<string, string>>();
-  const parts: string[] = [];
-  for (const key of Object.keys(item.assets).filter((k) => k.startsWith("data"))) {
-    const asset = item.assets[key];
-    const handle = `21.TEST/${suffixOf(String(asset["cmip6:tracking_id"]))}`;
-    parts.push(`hdl:${handle}`);
-    const checksum = String(asset["file:checksum"]);
-    const md5 = checksum.startsWith("d501");
-    const href = String(asset.href);
-    out.set(handle, {
-      URL: `${LANDING}/${handle}`,
-      AGGREGATION_LEVEL: "FILE",
-      FILE_NAME: href.slice(href.lastIndexOf("/") + 1),
-      IS_PART_OF: `hdl:${datasetHandle}`,
-      CHECKSUM: checksum.slice(md5 ? 6 : 4),
-      CHECKSUM_METHOD: md5 ? "md5" : "sha2-256",
-      FILE_SIZE: String(asset["file:size"]),
-      DOWNLOAD_URL: href,
-      ESGF: "ESGF2 TEST",
-    });
-  }
-  const first = item.assets.data0000;
-  out.set(datasetHandle, {
-    URL: `${LANDING}/${datasetHandle}`,
-    AGGREGATION_LEVEL: "DATASET",
-    DATASET_ID: item.id.slice(0, item.id.lastIndexOf(".")),
-    DATASET_VERSION: item.id.slice(item.id.lastIndexOf(".") + 1),
-    HAS_PARTS: JSON.stringify(parts),
-    HOSTING_NODE: JSON.stringify({
-      host: first["alternate:name"],
-      published_on: first.published_on,
-    }),
-    ESGF: "ESGF2 TEST",
-  });
-  return out;
-}
-
-function eventsFor(count: number, stem: string, files = 2): Event[] {
-  return Array.from({ length: count }, (_, i) =>
-    makeCmip6Event({
-      files,
-      itemId: `CMIP6.CMIP.TEST-INST.TEST-ESM1-0.${stem}.r${i + 1}i1p1f1.Amon.tas.gn.v20240101`,
-    }));
-}
-
-function summaryCount(stderr: string, counter: string): number {
-  const match = new RegExp(`${counter}=(\\d+)`).exec(stderr);
-  assert.ok(match, `no ${counter}= in the summary:\n${stderr}`);
-  return Number(match[1]);
-}
 
 async function writeFiles(ws: Workspace, files: Record<string, string>): Promise<void> {
   for (const [path, text] of Object.entries(files)) {
@@ -98,30 +38,11 @@ function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-async function listDir(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-  return names.sort();
-}
-
-function startTestHandleServer(): ReturnType<typeof startHandleServer> {
-  return startHandleServer({
-    prefix: "21.TEST",
-    username: "300:21.TEST/testuser",
-    password: "testpass",
-  });
-}
-
 Deno.test("map: .json, .jsonl, a directory and a glob register every record; failures name file:line", async () => {
   const handles = await startTestHandleServer();
   const ws = await makeWorkspace({ handleUrl: handles.url });
   try {
-    const events = eventsFor(8, "historical");
+    const events = makeCmip6Events(8, "historical", { files: 2 });
     const noPayload = { data: { type: "STAC" }, metadata: {} };
     await writeFiles(ws, {
       "single.json": JSON.stringify(events[0], null, 2),
@@ -189,7 +110,7 @@ Deno.test("map --dry-run writes one line per record to outputs/handles/handles_<
   // no Handle server: the default handle URL of the workspace refuses connections
   const ws = await makeWorkspace();
   try {
-    const events = eventsFor(2, "piControl", 2);
+    const events = makeCmip6Events(2, "piControl", { files: 2 });
     await writeFiles(ws, { "events.jsonl": jsonl(...events) });
     const before = new Date();
     const run = await runCli(["-c", ws.config, "map", "--dry-run", "events.jsonl"], {
@@ -198,7 +119,7 @@ Deno.test("map --dry-run writes one line per record to outputs/handles/handles_<
     const after = new Date();
     assert.equal(run.code, 0, run.stderr);
     const dir = join(ws.dir, "outputs", "handles");
-    const names = await listDir(dir);
+    const names = await listFiles(dir);
     assert.equal(names.length, 1, `files: ${names.join(", ")}`);
     assert.ok(
       [utcDay(before), utcDay(after)].some((day) => names[0] === `handles_${day}.jsonl`),
@@ -235,7 +156,7 @@ Deno.test("map --dry-run writes one line per record to outputs/handles/handles_<
       const stamp = Date.parse(String(line.timestamp));
       assert.ok(stamp >= before.getTime() && stamp <= after.getTime(), String(line.timestamp));
     }
-    assert.deepEqual(await listDir(join(ws.dir, "outputs", "failures")), []);
+    assert.deepEqual(await listFiles(join(ws.dir, "outputs", "failures")), []);
   } finally {
     await ws.remove();
   }
@@ -244,7 +165,7 @@ Deno.test("map --dry-run writes one line per record to outputs/handles/handles_<
 Deno.test("map --dump writes every raw event, valid or not, to outputs/dump/dump_messages_<date>.jsonl", async () => {
   const ws = await makeWorkspace();
   try {
-    const events = eventsFor(2, "amip", 1);
+    const events = makeCmip6Events(2, "amip", { files: 1 });
     await writeFiles(ws, {
       "pretty.json": JSON.stringify(events[0], null, 2),
       "more.jsonl": jsonl("{not json", events[1]),
@@ -257,7 +178,7 @@ Deno.test("map --dump writes every raw event, valid or not, to outputs/dump/dump
     const after = new Date();
     assert.equal(run.code, 0, run.stderr);
     const dir = join(ws.dir, "outputs", "dump");
-    const names = await listDir(dir);
+    const names = await listFiles(dir);
     assert.equal(names.length, 1, `files: ${names.join(", ")}`);
     assert.ok(
       [utcDay(before), utcDay(after)].some((day) => names[0] === `dump_messages_${day}.jsonl`),
@@ -289,7 +210,7 @@ Deno.test("map: preflight_stac = true with the STAC API down refuses to start (e
     sections: { "consumer.transient": ["preflight_stac = true"] },
   });
   try {
-    const events = eventsFor(1, "abrupt", 1);
+    const events = makeCmip6Events(1, "abrupt", { files: 1 });
     await writeFiles(ws, { "events.jsonl": jsonl(...events) });
     const handlesDir = join(ws.dir, "outputs", "handles");
 
