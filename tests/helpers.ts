@@ -15,7 +15,7 @@ import {
   type HandleServerOptions,
   startHandleServer,
 } from "../src/handle_server/mod.ts";
-import { kafkaBootstrapForTests } from "../tools/kafka/broker.ts";
+import { kafkaBootstrapForTests, type KafkaForTests } from "../tools/kafka/broker.ts";
 
 /** The Handle prefix of the test services (workspace configuration and Handle server). */
 export const TEST_PREFIX = "21.TEST";
@@ -209,6 +209,60 @@ export function startTestHandleServer(
     password: TEST_PASSWORD,
     ...options,
   });
+}
+
+/** Options of {@linkcode startKafkaServices}. */
+export interface KafkaServicesOptions {
+  /** Options of the Handle server (see {@linkcode startTestHandleServer}). */
+  handle?: Partial<HandleServerOptions>;
+  /** Options of the workspace; its broker and Handle server are the ones started here. */
+  workspace?: Omit<WorkspaceOptions, "bootstrap" | "handleUrl">;
+}
+
+/** The suite's broker, a test Handle server and a workspace configured for both. */
+export interface KafkaServices {
+  /** The broker ({@linkcode kafkaForTests}). */
+  kafka: KafkaForTests;
+  /** The Handle server ({@linkcode startTestHandleServer}). */
+  handles: HandleServer;
+  /** The workspace ({@linkcode makeWorkspace}). */
+  ws: Workspace;
+  /** Closes the Handle server, removes the workspace and stops the broker, in that order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the suite's broker and a test Handle server and makes a workspace whose
+ * configuration points at both; call `stop()` in a `finally`.
+ */
+export async function startKafkaServices(
+  options: KafkaServicesOptions = {},
+): Promise<KafkaServices> {
+  const kafka = await kafkaForTests();
+  let handles: HandleServer | undefined;
+  try {
+    handles = await startTestHandleServer(options.handle);
+    const ws = await makeWorkspace({
+      ...options.workspace,
+      bootstrap: kafka.bootstrap,
+      handleUrl: handles.url,
+    });
+    const server = handles;
+    return {
+      kafka,
+      handles: server,
+      ws,
+      async stop(): Promise<void> {
+        await server.close();
+        await ws.remove();
+        await kafka.stop();
+      },
+    };
+  } catch (error) {
+    await handles?.close();
+    await kafka.stop();
+    throw error;
+  }
 }
 
 /** Options of {@linkcode waitForHandles}. */

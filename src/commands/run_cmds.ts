@@ -8,7 +8,8 @@ import { getLogger } from "@logtape/logtape";
 import type { Outcome } from "../events/mod.ts";
 import { fileEvents } from "../inputs/files.ts";
 import { KafkaInput } from "../inputs/kafka.ts";
-import { expandPaths } from "../inputs/paths.ts";
+import { expandPaths, PathError } from "../inputs/paths.ts";
+import { describeError } from "../errors/mod.ts";
 import { retryEvents } from "../inputs/retry.ts";
 import type { RunResult } from "../pipeline/mod.ts";
 import {
@@ -64,7 +65,14 @@ async function runWith(
       await wiring.close();
       throw new ExitError(`${refused}; not starting (use --force to start anyway)`, EXIT.transient);
     }
-    const events = await open(stop.signal);
+    let events: AsyncIterable<KeyedEvent>;
+    try {
+      events = await open(stop.signal);
+    } catch (error) {
+      await wiring.close();
+      if (error instanceof PathError) throw error;
+      throw new ExitError(`cannot open the input: ${describeError(error)}`, EXIT.transient);
+    }
     const result = await runInput(wiring, events, { signal: stop.signal });
     const code = exitCodeOf(result);
     if (result.stop) printError(`stopped: ${result.stop.reason}`);

@@ -101,7 +101,14 @@ export function decodeEvent(raw: string | unknown): DecodedEvent {
     if (typeof itemId !== "string" || itemId === "") {
       throw new PermanentError(`item.id must be a non-empty string, got ${JSON.stringify(itemId)}`);
     }
-    const collection = collectionId ?? optionalString(item.collection, "item.collection");
+    const properties = isObject(item.properties) ? item.properties : {};
+    const collection = collectionId ?? optionalString(item.collection, "item.collection") ??
+      optionalString(properties.project, "item.properties.project");
+    if (collection === undefined) {
+      throw new PermanentError(
+        "no project: data.payload.collection_id, item.collection and item.properties.project are all missing",
+      );
+    }
     return {
       method: "POST",
       item: item as StacItem,

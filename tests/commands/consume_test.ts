@@ -9,13 +9,11 @@ import { expectedRecords, itemIdOf } from "../fixtures/expected.ts";
 import { makeCmip6Event, makeCmip6Events } from "../fixtures/events.ts";
 import {
   cliCommand,
-  kafkaForTests,
-  makeWorkspace,
   produce,
   readJsonLines,
   resolveHandle,
   runCli,
-  startTestHandleServer,
+  startKafkaServices,
   summaryCount,
   waitForHandles,
 } from "../helpers.ts";
@@ -28,9 +26,7 @@ Deno.test(
   "consume registers every event's records, field by field; a second run reprocesses nothing",
   kafkaTest,
   async () => {
-    const kafka = await kafkaForTests();
-    const handles = await startTestHandleServer();
-    const ws = await makeWorkspace({ bootstrap: kafka.bootstrap, handleUrl: handles.url });
+    const { kafka, handles, ws, stop } = await startKafkaServices();
     try {
       const events = makeCmip6Events(5, "historical");
       events.push(makeCmip6Event({
@@ -82,9 +78,7 @@ Deno.test(
       assert.equal(second.code, 0, second.stderr);
       assert.equal(summaryCount(second.stderr, "messages"), 0, "the second run read events again");
     } finally {
-      await handles.close();
-      await ws.remove();
-      await kafka.stop();
+      await stop();
     }
   },
 );
@@ -93,9 +87,7 @@ Deno.test(
   "consume: bad events become failure records and the consumer goes on",
   kafkaTest,
   async () => {
-    const kafka = await kafkaForTests();
-    const handles = await startTestHandleServer();
-    const ws = await makeWorkspace({ bootstrap: kafka.bootstrap, handleUrl: handles.url });
+    const { kafka, handles, ws, stop } = await startKafkaServices();
     try {
       const valid = makeCmip6Events(2, "piControl", { files: 1 });
       const pidNumber = makeCmip6Event({
@@ -168,9 +160,7 @@ Deno.test(
         assert.ok(await resolveHandle(handles.url, handle), `${handle} after the bad events`);
       }
     } finally {
-      await handles.close();
-      await ws.remove();
-      await kafka.stop();
+      await stop();
     }
   },
 );
@@ -179,12 +169,9 @@ Deno.test(
   "consume: kill -9 in mid-stream, then a restart: no event is lost",
   kafkaTest,
   async () => {
-    const kafka = await kafkaForTests();
-    const handles = await startTestHandleServer({ latencyMs: 15 });
-    const ws = await makeWorkspace({
-      bootstrap: kafka.bootstrap,
-      handleUrl: handles.url,
-      sections: { handle: ["concurrency = 2"] },
+    const { kafka, handles, ws, stop } = await startKafkaServices({
+      handle: { latencyMs: 15 },
+      workspace: { sections: { handle: ["concurrency = 2"] } },
     });
     try {
       const events = makeCmip6Events(60, "ssp585", { files: 2 });
@@ -215,9 +202,7 @@ Deno.test(
       }
       assert.equal(handles.size(), 60 * 3);
     } finally {
-      await handles.close();
-      await ws.remove();
-      await kafka.stop();
+      await stop();
     }
   },
 );
@@ -226,9 +211,7 @@ Deno.test(
   "consume: SIGTERM finishes the events in flight, commits and exits 0",
   kafkaTest,
   async () => {
-    const kafka = await kafkaForTests();
-    const handles = await startTestHandleServer({ latencyMs: 10 });
-    const ws = await makeWorkspace({ bootstrap: kafka.bootstrap, handleUrl: handles.url });
+    const { kafka, handles, ws, stop } = await startKafkaServices({ handle: { latencyMs: 10 } });
     try {
       const events = makeCmip6Events(40, "amip", { files: 2 });
       await produce(
@@ -252,9 +235,7 @@ Deno.test(
       assert.equal(summaryCount(rest.stderr, "messages"), 40 - processed, rest.stderr);
       assert.equal(handles.size(), 40 * 3);
     } finally {
-      await handles.close();
-      await ws.remove();
-      await kafka.stop();
+      await stop();
     }
   },
 );

@@ -7,85 +7,51 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startHandleServer } from "../../src/handle_server/mod.ts";
 import { freePort } from "../../tools/kafka/broker.ts";
-import { makeCmip6Event, makeCmip6Item, makePatchEvent } from "../fixtures/events.ts";
+import { makeCmip6Event, makeCmip6Item, makePatchEvent, testItemId } from "../fixtures/events.ts";
+import { datasetHandleOf, fileHandleOf, itemOf } from "../fixtures/expected.ts";
 import { startStacServer } from "../fixtures/stac_server.ts";
 import {
   cliCommand,
+  exists,
   kafkaForTests,
+  listFiles,
   makeWorkspace,
   produce,
   readJsonLines,
   resolveHandle,
   runCli,
+  startKafkaServices,
+  summaryCount,
   type Workspace,
 } from "../helpers.ts";
 
 const kafkaTest = { sanitizeOps: false, sanitizeResources: false };
 
-type Item = Record<string, unknown>;
-type Asset = Record<string, unknown>;
-
-function suffixOf(pid: string): string {
-  return pid.slice(pid.lastIndexOf("/") + 1);
-}
-
-function datasetHandleOf(item: Item): string {
-  return `21.TEST/${suffixOf(String((item.properties as Item)["cmip6:pid"]))}`;
-}
-
-function fileHandleOf(item: Item, key: string): string {
-  return `21.TEST/${
-    suffixOf(String((item.assets as Record<string, Asset>)[key]["cmip6:tracking_id"]))
-  }`;
-}
-
-function itemOf(event: Item): Item {
-  return (event.data as { payload: { item: Item } }).payload.item;
-}
-
-function summaryCount(stderr: string, counter: string): number {
-  const match = new RegExp(`${counter}=(\\d+)`).exec(stderr);
-  assert.ok(match, `no ${counter}= in the summary:\n${stderr}`);
-  return Number(match[1]);
-}
-
-function itemId(stem: string, member: number): string {
-  return `CMIP6.CMIP.TEST-INST.TEST-ESM1-0.${stem}.r${member}i1p1f1.Amon.tas.gn.v20240101`;
-}
-
 function consume(ws: Workspace, ...extra: string[]): ReturnType<typeof runCli> {
   return runCli(["-c", ws.config, "consume", "--idle-timeout", "3", ...extra], { cwd: ws.dir });
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-  return names.sort();
+/** The one record in `<outputs>/skipped/` and its file name; fails unless there is exactly one. */
+async function onlySkipped(
+  outputs: string,
+): Promise<{ file: string; infos: Record<string, unknown> }> {
+  const skippedDir = join(outputs, "skipped");
+  const [file] = await listFiles(skippedDir);
+  assert.ok(file, "nothing in skipped/");
+  const skipped = await readJsonLines(skippedDir);
+  assert.equal(skipped.length, 1);
+  return { file, infos: skipped[0].__infos__ as Record<string, unknown> };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-function startTestHandleServer(): ReturnType<typeof startHandleServer> {
-  return startHandleServer({
-    prefix: "21.TEST",
-    username: "300:21.TEST/testuser",
-    password: "testpass",
+/** Runs `retry --delete-after outputs/skipped/<file>`; it must exit 0 and delete the file. */
+async function retryDeleting(ws: Workspace, file: string): Promise<void> {
+  const path = join("outputs", "skipped", file);
+  const retried = await runCli(["-c", ws.config, "retry", "--delete-after", path], {
+    cwd: ws.dir,
   });
+  assert.equal(retried.code, 0, retried.stderr);
+  assert.equal(await exists(join(ws.dir, path)), false, "the skipped file is kept");
 }
 
 /** `main.ts handle-server` as a child process, stopped with SIGTERM. */
@@ -142,16 +108,12 @@ Deno.test(
   "consume: PATCH events fetched from the STAC API retract a dataset and add a replica; an invalid patch is a failure",
   kafkaTest,
   async () => {
-    const kafka = await kafkaForTests();
-    const retracted = makeCmip6Item({ files: 2, itemId: itemId("historical", 1) });
-    const replicated = makeCmip6Item({ files: 2, itemId: itemId("historical", 2) });
-    const invalid = makeCmip6Item({ files: 1, itemId: itemId("historical", 3) });
+    const retracted = makeCmip6Item({ files: 2, itemId: testItemId("historical", 1) });
+    const replicated = makeCmip6Item({ files: 2, itemId: testItemId("historical", 2) });
+    const invalid = makeCmip6Item({ files: 1, itemId: testItemId("historical", 3) });
     const stac = startStacServer([retracted, replicated, invalid]);
-    const handles = await startTestHandleServer();
-    const ws = await makeWorkspace({
-      bootstrap: kafka.bootstrap,
-      handleUrl: handles.url,
-      stacUrl: stac.url,
+    const { kafka, handles, ws, stop } = await startKafkaServices({
+      workspace: { stacUrl: stac.url },
     });
     try {
       const replicaHref =
@@ -246,9 +208,7 @@ Deno.test(
       assert.deepEqual(await listFiles(join(ws.dir, "outputs", "skipped")), []);
     } finally {
       await stac.stop();
-      await handles.close();
-      await ws.remove();
-      await kafka.stop();
+      await stop();
     }
   },
 );
@@ -257,16 +217,12 @@ Deno.test(
   "consume: STAC API down stops non-zero and a later run registers the event; --force skips it and retry registers it",
   kafkaTest,
   async () => {
-    const kafka = await kafkaForTests();
-    const first = makeCmip6Item({ files: 1, itemId: itemId("ssp126", 1) });
-    const second = makeCmip6Item({ files: 1, itemId: itemId("ssp126", 2) });
+    const first = makeCmip6Item({ files: 1, itemId: testItemId("ssp126", 1) });
+    const second = makeCmip6Item({ files: 1, itemId: testItemId("ssp126", 2) });
     const stac = startStacServer([first, second]);
     await stac.stop();
-    const handles = await startTestHandleServer();
-    const ws = await makeWorkspace({
-      bootstrap: kafka.bootstrap,
-      handleUrl: handles.url,
-      stacUrl: stac.url,
+    const { kafka, handles, ws, stop } = await startKafkaServices({
+      workspace: { stacUrl: stac.url },
     });
     const outputs = join(ws.dir, "outputs");
     try {
@@ -308,12 +264,7 @@ Deno.test(
       const forced = await consume(ws, "--force");
       assert.equal(forced.code, 0, forced.stderr);
       assert.equal(summaryCount(forced.stderr, "messages"), 1);
-      const skippedDir = join(outputs, "skipped");
-      const [skippedFile] = await listFiles(skippedDir);
-      assert.ok(skippedFile, "nothing in skipped/");
-      const skipped = await readJsonLines(skippedDir);
-      assert.equal(skipped.length, 1);
-      const infos = skipped[0].__infos__ as Record<string, unknown>;
+      const { file: skippedFile, infos } = await onlySkipped(outputs);
       assert.match(String(infos.reason), /TRANSIENT .*HTTP 503/);
       assert.equal(infos.attempts, 2);
       assert.equal(infos.retries, 0);
@@ -323,12 +274,7 @@ Deno.test(
       assert.equal(await resolveHandle(handles.url, datasetHandleOf(second)), undefined);
 
       stac.unavailable = false;
-      const path = join("outputs", "skipped", skippedFile);
-      const retried = await runCli(["-c", ws.config, "retry", "--delete-after", path], {
-        cwd: ws.dir,
-      });
-      assert.equal(retried.code, 0, retried.stderr);
-      assert.equal(await exists(join(ws.dir, path)), false, "the skipped file is kept");
+      await retryDeleting(ws, skippedFile);
       const registered = await resolveHandle(handles.url, datasetHandleOf(second));
       assert.ok(registered, "retry did not register the skipped event");
       assert.deepEqual(
@@ -347,9 +293,7 @@ Deno.test(
       assert.deepEqual(await readJsonLines(join(outputs, "failures")), []);
     } finally {
       await stac.stop();
-      await handles.close();
-      await ws.remove();
-      await kafka.stop();
+      await stop();
     }
   },
 );
@@ -368,7 +312,9 @@ Deno.test(
     const outputs = join(ws.dir, "outputs");
     let server: HandleServerProcess | undefined;
     try {
-      const events = [1, 2, 3].map((m) => makeCmip6Event({ files: 1, itemId: itemId("amip", m) }));
+      const events = [1, 2, 3].map((m) =>
+        makeCmip6Event({ files: 1, itemId: testItemId("amip", m) })
+      );
       const message = (i: number): { key: string; value: string } => ({
         key: String(itemOf(events[i]).id),
         value: JSON.stringify(events[i]),
@@ -403,24 +349,14 @@ Deno.test(
       await produce(kafka.bootstrap, ws.topic, [message(2)]);
       const forced = await consume(ws, "--force");
       assert.equal(forced.code, 0, forced.stderr);
-      const skippedDir = join(outputs, "skipped");
-      const [skippedFile] = await listFiles(skippedDir);
-      assert.ok(skippedFile, "nothing in skipped/");
-      const skipped = await readJsonLines(skippedDir);
-      assert.equal(skipped.length, 1);
-      const infos = skipped[0].__infos__ as Record<string, unknown>;
+      const { file: skippedFile, infos } = await onlySkipped(outputs);
       assert.equal(infos.key, itemOf(events[2]).id);
       assert.match(String(infos.reason), /^TRANSIENT /);
       assert.ok(Number(infos.attempts) >= 1);
 
       server = await spawnHandleServer(ws, { port, dataFile });
       assert.equal(await registered(2), false);
-      const path = join("outputs", "skipped", skippedFile);
-      const retried = await runCli(["-c", ws.config, "retry", "--delete-after", path], {
-        cwd: ws.dir,
-      });
-      assert.equal(retried.code, 0, retried.stderr);
-      assert.equal(await exists(join(ws.dir, path)), false, "the skipped file is kept");
+      await retryDeleting(ws, skippedFile);
       for (const i of [0, 1, 2]) assert.ok(await registered(i), `event ${i}`);
       assert.deepEqual(await readJsonLines(join(outputs, "failures")), []);
     } finally {
@@ -435,15 +371,13 @@ Deno.test(
   "consume: max_errors = 1 stops after the first failure with exit 1",
   kafkaTest,
   async () => {
-    const kafka = await kafkaForTests();
-    const handles = await startTestHandleServer();
-    const ws = await makeWorkspace({
-      bootstrap: kafka.bootstrap,
-      handleUrl: handles.url,
-      sections: { consumer: ["max_errors = 1", "concurrency = 1"] },
+    const { kafka, handles, ws, stop } = await startKafkaServices({
+      workspace: { sections: { consumer: ["max_errors = 1", "concurrency = 1"] } },
     });
     try {
-      const valid = [1, 2].map((m) => makeCmip6Event({ files: 1, itemId: itemId("1pctCO2", m) }));
+      const valid = [1, 2].map((m) =>
+        makeCmip6Event({ files: 1, itemId: testItemId("1pctCO2", m) })
+      );
       await produce(kafka.bootstrap, ws.topic, [
         { key: "k", value: JSON.stringify(valid[0]) },
         { key: "k", value: "{not json" },
@@ -474,9 +408,7 @@ Deno.test(
         ["1", "3"],
       );
     } finally {
-      await handles.close();
-      await ws.remove();
-      await kafka.stop();
+      await stop();
     }
   },
 );

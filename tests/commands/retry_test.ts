@@ -7,33 +7,23 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startHandleServer } from "../../src/handle_server/mod.ts";
-import { makeCmip6Event, makeCmip6Item, makePatchEvent } from "../fixtures/events.ts";
+import { makeCmip6Event, makeCmip6Item, makePatchEvent, testItemId } from "../fixtures/events.ts";
+import { datasetHandleOf, itemIdOf, itemOf } from "../fixtures/expected.ts";
 import { startStacServer } from "../fixtures/stac_server.ts";
-import { makeWorkspace, readJsonLines, resolveHandle, runCli } from "../helpers.ts";
+import {
+  exists,
+  listFiles,
+  makeWorkspace,
+  readJsonLines,
+  resolveHandle,
+  runCli,
+  startTestHandleServer,
+} from "../helpers.ts";
 
 type Event = Record<string, unknown>;
 
-function itemIdOf(event: Event): string {
-  return (event.data as { payload: { item: { id: string } } }).payload.item.id;
-}
-
-function datasetHandleOf(item: Record<string, unknown>): string {
-  const pid = String((item.properties as Record<string, unknown>)["cmip6:pid"]);
-  return `21.TEST/${pid.slice(pid.lastIndexOf("/") + 1)}`;
-}
-
-function datasetHandleOfEvent(event: Event): string {
-  return datasetHandleOf(
-    (event.data as { payload: { item: Record<string, unknown> } }).payload.item,
-  );
-}
-
 function eventFor(stem: string, member = 1): Event {
-  return makeCmip6Event({
-    files: 1,
-    itemId: `CMIP6.CMIP.TEST-INST.TEST-ESM1-0.${stem}.r${member}i1p1f1.Amon.tas.gn.v20240101`,
-  });
+  return makeCmip6Event({ files: 1, itemId: testItemId(stem, member) });
 }
 
 /** A failure line as `FailureRecorder` writes it. */
@@ -51,38 +41,9 @@ function failureLine(event: Event | string, line: number): string {
   });
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-  return names.sort();
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
 function withoutInfos(line: Record<string, unknown>): Record<string, unknown> {
   const { __infos__: _, ...event } = line;
   return event;
-}
-
-function startTestHandleServer(): ReturnType<typeof startHandleServer> {
-  return startHandleServer({
-    prefix: "21.TEST",
-    username: "300:21.TEST/testuser",
-    password: "testpass",
-  });
 }
 
 Deno.test("retry: a failure retried twice lands in failures/r2/ with retries 2", async () => {
@@ -163,7 +124,7 @@ Deno.test("retry: per-file and total summaries, exit 1 when anything failed, a f
     assert.equal(await exists(join(ws.dir, good)), false, "the all-good file is not deleted");
     assert.equal(await exists(join(ws.dir, mixed)), true, "the file with failures is deleted");
     for (const event of events) {
-      assert.ok(await resolveHandle(handles.url, datasetHandleOfEvent(event)), itemIdOf(event));
+      assert.ok(await resolveHandle(handles.url, datasetHandleOf(itemOf(event))), itemIdOf(event));
     }
     const again = await readJsonLines(join(ws.dir, "outputs", "failures", "r1"));
     const bySource = new Map(again.map((f) => {

@@ -40,6 +40,10 @@ Deno.test("each malformed envelope fails with a reason naming what is missing", 
     ],
     [{ data: { payload: { method: "DELETE" } } }, /unsupported data\.payload\.method "DELETE"/],
     [{ data: { type: "OTHER", payload: {} } }, /data\.type is "OTHER"/],
+    [
+      { data: { payload: { method: "POST", item: { id: "X.v1", properties: {} } } } },
+      /^no project: /,
+    ],
   ];
   for (const [input, reason] of cases) {
     const raw = typeof input === "string" ? input : JSON.stringify(input);

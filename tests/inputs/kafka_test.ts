@@ -4,32 +4,26 @@
  */
 
 import assert from "node:assert/strict";
-import { startHandleServer } from "../../src/handle_server/mod.ts";
-import { makeCmip6Event } from "../fixtures/events.ts";
-import { cliCommand, kafkaForTests, makeWorkspace, produce, resolveHandle } from "../helpers.ts";
+import { makeCmip6Event, testItemId } from "../fixtures/events.ts";
+import {
+  cliCommand,
+  produce,
+  resolveHandle,
+  startKafkaServices,
+  waitForHandles,
+} from "../helpers.ts";
 import { uuidV3Url } from "../../src/plugins/cmip6/pid.ts";
 
 Deno.test("a rebalance in mid-stream loses no event", {
   sanitizeOps: false,
   sanitizeResources: false,
 }, async () => {
-  const kafka = await kafkaForTests();
-  const handles = await startHandleServer({
-    prefix: "21.TEST",
-    username: "300:21.TEST/testuser",
-    password: "testpass",
-    latencyMs: 30,
-  });
-  const ws = await makeWorkspace({
-    bootstrap: kafka.bootstrap,
-    handleUrl: handles.url,
-    sections: { consumer: ["concurrency = 1"], handle: ["concurrency = 1"] },
+  const { kafka, handles, ws, stop } = await startKafkaServices({
+    handle: { latencyMs: 30 },
+    workspace: { sections: { consumer: ["concurrency = 1"], handle: ["concurrency = 1"] } },
   });
   try {
-    const ids = Array.from(
-      { length: 120 },
-      (_, i) => `CMIP6.CMIP.TEST-INST.TEST-ESM1-0.rebal.r${i + 1}i1p1f1.Amon.tas.gn.v20240101`,
-    );
+    const ids = Array.from({ length: 120 }, (_, i) => testItemId("rebal", i + 1));
     await produce(
       kafka.bootstrap,
       ws.topic,
@@ -41,10 +35,7 @@ Deno.test("a rebalance in mid-stream loses no event", {
     );
     const args = ["-c", ws.config, "consume", "--idle-timeout", "5"];
     const first = cliCommand(args, { cwd: ws.dir }).spawn();
-    const started = Date.now();
-    while (handles.size() < 20 && Date.now() - started < 60_000) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForHandles(handles, 20);
     assert.ok(handles.size() < 200, "the first consumer finished before the second joined");
     const second = cliCommand(args, { cwd: ws.dir }).spawn();
     const [a, b] = await Promise.all([first.output(), second.output()]);
@@ -58,8 +49,6 @@ Deno.test("a rebalance in mid-stream loses no event", {
       assert.ok(await resolveHandle(handles.url, `21.TEST/${uuidV3Url(id)}`), `${id} was lost`);
     }
   } finally {
-    await handles.close();
-    await ws.remove();
-    await kafka.stop();
+    await stop();
   }
 });

@@ -2,7 +2,6 @@
 
 import assert from "node:assert/strict";
 import { ConfigurationError, PermanentError, TransientError } from "../../src/errors/mod.ts";
-import { startHandleServer } from "../../src/handle_server/mod.ts";
 import type { HandleRecord } from "../../src/records/mod.ts";
 import {
   basicAuth,
@@ -12,16 +11,16 @@ import {
   RestRegistrar,
 } from "../../src/register/mod.ts";
 import { freePort } from "../../tools/kafka/broker.ts";
+import { startTestHandleServer, TEST_PASSWORD, TEST_USER } from "../helpers.ts";
 
-const USER = "300:21.TEST/testuser";
 const policy = { retries: 2, backoffInitial: 0.01, backoffMax: 0.02 };
 
 function client(serverUrl: string, options: Partial<HandleRestOptions> = {}): HandleRestClient {
   return new HandleRestClient({
     serverUrl,
     prefix: "21.TEST",
-    username: USER,
-    password: "testpass",
+    username: TEST_USER,
+    password: TEST_PASSWORD,
     timeout: 2,
     concurrency: 4,
     policy,
@@ -42,7 +41,7 @@ const dataset: HandleRecord = {
 };
 
 Deno.test("basicAuth percent-encodes the indexed-handle user", () => {
-  const header = basicAuth(USER, "p:w");
+  const header = basicAuth(TEST_USER, "p:w");
   assert.equal(atob(header.slice(6)), "300%3A21.TEST%2Ftestuser:p:w");
 });
 
@@ -51,11 +50,7 @@ Deno.test("handlePath keeps the prefix slash and encodes the suffix", () => {
 });
 
 Deno.test("PUT writes URL at 1, fields at 2.. in order, HS_ADMIN at 100; GET resolves", async () => {
-  const server = await startHandleServer({
-    prefix: "21.TEST",
-    username: USER,
-    password: "testpass",
-  });
+  const server = await startTestHandleServer();
   const c = client(server.url);
   try {
     await c.put(dataset);
@@ -79,13 +74,13 @@ Deno.test("PUT writes URL at 1, fields at 2.. in order, HS_ADMIN at 100; GET res
 });
 
 Deno.test("401 stops with a message naming user and server, never the password", async () => {
-  const server = await startHandleServer({ prefix: "21.TEST", username: USER, password: "right" });
+  const server = await startTestHandleServer({ password: "right" });
   const c = client(server.url, { password: "wrong-secret" });
   try {
     const error = await c.put(dataset).then(() => undefined, (e) => e);
     assert.ok(error instanceof ConfigurationError, String(error));
     assert.match(error.message, /HTTP 401/);
-    assert.ok(error.message.includes(USER));
+    assert.ok(error.message.includes(TEST_USER));
     assert.ok(error.message.includes(server.url));
     assert.ok(!error.message.includes("wrong-secret"));
   } finally {
@@ -95,11 +90,7 @@ Deno.test("401 stops with a message naming user and server, never the password",
 });
 
 Deno.test("a foreign prefix is a permanent failure of that record", async () => {
-  const server = await startHandleServer({
-    prefix: "21.TEST",
-    username: USER,
-    password: "testpass",
-  });
+  const server = await startTestHandleServer();
   const c = client(server.url);
   try {
     const error = await c.put({ ...dataset, handle: "21.OTHER/x" }).then(() => undefined, (e) => e);

@@ -8,10 +8,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startHandleServer } from "../../src/handle_server/mod.ts";
 import { freePort } from "../../tools/kafka/broker.ts";
-import { makeCmip6Event } from "../fixtures/events.ts";
-import { kafkaForTests, MAIN, makeWorkspace, produce, readJsonLines } from "../helpers.ts";
+import { makeCmip6Event, testItemId } from "../fixtures/events.ts";
+import { MAIN, produce, readJsonLines, startKafkaServices } from "../helpers.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const EXAMPLES = join(ROOT, "examples", "events");
@@ -196,25 +195,14 @@ Deno.test(
       });
 
       await t.step("send and consume against the broker, with the stats database", async () => {
-        const kafka = await kafkaForTests();
-        const handles = await startHandleServer({
-          prefix: "21.TEST",
-          username: "300:21.TEST/testuser",
-          password: "testpass",
-        });
-        const ws = await makeWorkspace({
-          bootstrap: kafka.bootstrap,
-          handleUrl: handles.url,
-          sections: { stats: ["enable_db = true", `db_path = "${join(dir, "stats.db")}"`] },
+        const { kafka, handles, ws, stop } = await startKafkaServices({
+          workspace: {
+            sections: { stats: ["enable_db = true", `db_path = "${join(dir, "stats.db")}"`] },
+          },
         });
         try {
           const events = [2, 3, 4].map((files, i) =>
-            makeCmip6Event({
-              files,
-              itemId: `CMIP6.CMIP.TEST-INST.TEST-ESM1-0.permissions.r${
-                i + 1
-              }i1p1f1.Amon.tas.gn.v20240101`,
-            })
+            makeCmip6Event({ files, itemId: testItemId("permissions", i + 1) })
           );
           const file = join(ws.dir, "events.jsonl");
           await Deno.writeTextFile(file, events.map((e) => JSON.stringify(e)).join("\n") + "\n");
@@ -230,9 +218,7 @@ Deno.test(
           assert.match(consumed.stderr, /handles=12\b/);
           assert.ok((await Deno.stat(join(dir, "stats.db"))).size > 0);
         } finally {
-          await handles.close();
-          await ws.remove();
-          await kafka.stop();
+          await stop();
         }
       });
     } finally {

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { decodeEvent } from "../../src/decode/mod.ts";
 import { createPlugin } from "../../src/plugins/mod.ts";
 import type { MappedEvent } from "../../src/records/mod.ts";
+import { portIsClosed } from "../helpers.ts";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DEMO = join(PROJECT_ROOT, "tools", "demo.ts");
@@ -52,18 +53,6 @@ async function expectedDatasets(): Promise<MappedEvent[]> {
   assert.equal(retracted.length, 1, "mixed.jsonl holds one retracted event");
   assert.ok(retracted[0].retracted);
   return [tos, pr, retracted[0]];
-}
-
-async function portIsClosed(url: string): Promise<boolean> {
-  const port = Number(new URL(url).port);
-  try {
-    const connection = await Deno.connect({ hostname: "127.0.0.1", port });
-    connection.close();
-    return false;
-  } catch (error) {
-    if (error instanceof Deno.errors.ConnectionRefused) return true;
-    throw error;
-  }
 }
 
 /** Checks what every successful demo run prints and that it cleaned up. */
@@ -125,7 +114,7 @@ async function assertDemoRun(run: DemoRun): Promise<void> {
   const serverUrl = /^handle-server: listening on (\S+)/m.exec(run.stdout)?.[1];
   assert.ok(serverUrl);
   assert.match(run.stdout, /^handle-server: stopped \(\d+ handles\)$/m);
-  assert.ok(await portIsClosed(serverUrl), "the handle server is gone");
+  assert.ok(await portIsClosed(Number(new URL(serverUrl).port)), "the handle server is gone");
 }
 
 Deno.test({

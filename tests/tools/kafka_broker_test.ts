@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel, Partitioners } from "kafkajs";
 import { freePort, startKafkaBroker } from "../../tools/kafka/broker.ts";
+import { exists, portIsClosed } from "../helpers.ts";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const LAUNCHER = fileURLToPath(new URL("../../tools/kafka/launcher.ts", import.meta.url));
@@ -13,27 +14,6 @@ function client(bootstrap: string): Kafka {
     brokers: [bootstrap],
     logLevel: logLevel.NOTHING,
   });
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-async function portIsClosed(port: number): Promise<boolean> {
-  try {
-    const connection = await Deno.connect({ hostname: "127.0.0.1", port });
-    connection.close();
-    return false;
-  } catch (error) {
-    if (error instanceof Deno.errors.ConnectionRefused) return true;
-    throw error;
-  }
 }
 
 Deno.test({
