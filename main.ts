@@ -6,12 +6,18 @@
  */
 
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { configShow, configValidate } from "./src/commands/config_cmd.ts";
-import { ExitError, type GlobalOptions } from "./src/commands/context.ts";
-import { handleServerCommand } from "./src/commands/handle_server_cmd.ts";
-import { consumeCommand, mapCommand, retryCommand } from "./src/commands/run_cmds.ts";
-import { sendCommand } from "./src/commands/send_cmd.ts";
-import { PathError } from "./src/inputs/paths.ts";
+import {
+  configShow,
+  configValidate,
+  consumeCommand,
+  ExitError,
+  type GlobalOptions,
+  handleServerCommand,
+  mapCommand,
+  retryCommand,
+  sendCommand,
+} from "./src/commands/mod.ts";
+import { PathError } from "./src/inputs/mod.ts";
 import { describeError } from "./src/errors/mod.ts";
 import denoJson from "./deno.json" with { type: "json" };
 

@@ -5,12 +5,9 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import type { Outcome } from "../events/mod.ts";
-import { fileEvents } from "../inputs/files.ts";
-import { KafkaInput } from "../inputs/kafka.ts";
-import { expandPaths, PathError } from "../inputs/paths.ts";
+import type { KeyedEvent, Outcome } from "../events/mod.ts";
 import { describeError } from "../errors/mod.ts";
-import { retryEvents } from "../inputs/retry.ts";
+import { expandPaths, fileEvents, KafkaInput, PathError, retryEvents } from "../inputs/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
 import {
   EXIT,
@@ -29,7 +26,6 @@ import {
   printError,
   signalController,
 } from "./context.ts";
-import type { KeyedEvent } from "../events/mod.ts";
 
 /** Options of `consume`. */
 export interface ConsumeOptions extends RunSwitches {

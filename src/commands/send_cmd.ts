@@ -7,8 +7,7 @@
  */
 
 import { Kafka, type Message, Partitioners } from "kafkajs";
-import { readEventFile } from "../inputs/files.ts";
-import { expandPaths } from "../inputs/paths.ts";
+import { expandPaths, readEventFile } from "../inputs/mod.ts";
 import { kafkaLogCreator, quietKafkajsWarnings, toKafkajs } from "../kafka/mod.ts";
 import { type GlobalOptions, openContext } from "./context.ts";
 

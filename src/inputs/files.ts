@@ -30,7 +30,8 @@ export function keyOf(value: unknown): string | null {
   return null;
 }
 
-function keyOfText(text: string): string | null {
+/** The item id of an event given as text, or null (also for text that is not JSON). */
+export function keyOfText(text: string): string | null {
   try {
     return keyOf(JSON.parse(text));
   } catch {

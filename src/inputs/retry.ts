@@ -8,7 +8,7 @@
  */
 
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
-import { type FileEvent, keyOf } from "./files.ts";
+import { type FileEvent, keyOfText } from "./files.ts";
 
 /** An event restored from a failure or skipped line. */
 export interface RetryLine {
@@ -61,17 +61,9 @@ export async function readRetryFile(file: string): Promise<FileEvent[]> {
   for (const [index, line] of text.split("\n").entries()) {
     const value = line.endsWith("\r") ? line.slice(0, -1) : line;
     if (value.trim() === "") continue;
-    lines.push({ key: keyOfLine(value), value, file, line: index + 1 });
+    lines.push({ key: keyOfText(value), value, file, line: index + 1 });
   }
   return lines;
-}
-
-function keyOfLine(text: string): string | null {
-  try {
-    return keyOf(JSON.parse(text));
-  } catch {
-    return null;
-  }
 }
 
 /** The events of failure or skipped files in order, as pipeline input. */

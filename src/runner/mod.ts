@@ -10,7 +10,7 @@ import type { Config } from "../config/mod.ts";
 import { describeError, TransientError } from "../errors/mod.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
-import { type ItemSource, Pipeline, type RunResult, type VersionLookup } from "../pipeline/mod.ts";
+import { Pipeline, type RunResult, type VersionLookup } from "../pipeline/mod.ts";
 import { createPlugin } from "../plugins/mod.ts";
 import {
   HandleRestClient,
@@ -125,7 +125,7 @@ export function wirePipeline(
     failures,
     skipped,
     dump,
-    items: stac as ItemSource | undefined,
+    items: stac,
     lookup,
     prefix: config.handle.prefix,
     force,
