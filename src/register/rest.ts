@@ -9,7 +9,12 @@
 
 import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
 import { type HandleRecord, type HandleValue, toHandleValues } from "../records/mod.ts";
-import { networkReason, type TransientPolicy, withRetries } from "../transient/mod.ts";
+import {
+  isCertificateError,
+  networkReason,
+  type TransientPolicy,
+  withRetries,
+} from "../transient/mod.ts";
 import { Semaphore } from "./semaphore.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
 
@@ -121,9 +126,13 @@ export class HandleRestClient {
         client: this.#client,
       });
     } catch (error) {
-      throw new TransientError(
-        `Handle service ${this.#base}: ${networkReason(error, this.#options.timeout)}`,
-      );
+      const reason = networkReason(error, this.#options.timeout);
+      if (isCertificateError(error)) {
+        throw new ConfigurationError(
+          `Handle service ${this.#base}: TLS: ${reason}; trust its CA with [handle].ca_file`,
+        );
+      }
+      throw new TransientError(`Handle service ${this.#base}: ${reason}`);
     }
     const text = await response.text();
     if (response.ok) return text ? safeJson(text) : undefined;

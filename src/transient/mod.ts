@@ -87,6 +87,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
+ * Whether a failed `fetch` was refused by TLS certificate verification: retrying
+ * cannot help, the trust configuration must change.
+ */
+export function isCertificateError(error: unknown): boolean {
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  const text = cause instanceof Error ? cause.message : String(cause);
+  return /invalid peer certificate|certificate|UnknownIssuer|NotValidForName/i.test(text);
+}
+
+/**
  * A one-line reason for a failed `fetch`: "no answer within Ns" for a timeout,
  * "connection refused", or the innermost cause's message.
  */

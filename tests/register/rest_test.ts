@@ -171,3 +171,26 @@ Deno.test("RestRegistrar writes files before the dataset and reports the worst f
     await server.shutdown();
   }
 });
+
+Deno.test("a server that does not answer within the timeout is transient", async () => {
+  const slow = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen(): void {} },
+    async (request) => {
+      await request.body?.cancel();
+      await new Promise((r) => setTimeout(r, 600));
+      return Response.json({ responseCode: 1 }, { status: 201 });
+    },
+  );
+  const c = client(`http://127.0.0.1:${slow.addr.port}`, {
+    timeout: 0.1,
+    policy: { retries: 1, backoffInitial: 0.01, backoffMax: 0.01 },
+  });
+  try {
+    const error = await c.put(dataset).then(() => undefined, (e) => e);
+    assert.ok(error instanceof TransientError, String(error));
+    assert.match(error.message, /no answer within 0\.1s \(after 2 attempts\)/);
+  } finally {
+    c.close();
+    await slow.shutdown();
+  }
+});
