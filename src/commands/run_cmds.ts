@@ -87,12 +87,19 @@ export async function consumeCommand(
   const context = await openContext(globals);
   try {
     const { config } = context;
+    const dryRun = options.dryRun === true || config.handle.backend === "jsonl";
+    if (dryRun) {
+      printError(
+        "dry run: records go to JSONL and no offset is committed (the group's position stays)",
+      );
+    }
     const { code } = await runWith(context, options, async () =>
       await KafkaInput.open({
         kafka: config.kafka,
         topic: config.consumer.topic,
         idleTimeoutMs: options.idleTimeout !== undefined ? options.idleTimeout * 1000 : undefined,
         maxOutstanding: Math.max(16, config.consumer.concurrency * 4),
+        commit: !dryRun,
       }));
     return code;
   } finally {

@@ -32,6 +32,11 @@ export interface KafkaInputOptions {
   maxOutstanding?: number;
   /** How often acknowledged offsets are committed while a batch drains, ms (default 500). */
   commitIntervalMs?: number;
+  /**
+   * Commit offsets (default true). A dry run reads without committing, so that the
+   * group's position, and with it the real run's work, stays as it was.
+   */
+  commit?: boolean;
 }
 
 /** Offsets of one partition: delivered, acknowledged, committed. */
@@ -263,6 +268,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   /** Commits every partition whose acknowledged prefix moved; commits never overlap. */
   #commit(): Promise<void> {
     this.#lastCommitAt = Date.now();
+    if (this.#options.commit === false) return Promise.resolve();
     const next = this.#commitChain.then(async () => {
       const offsets: Array<
         { topic: string; partition: number; offset: string; tracker: PartitionTracker }

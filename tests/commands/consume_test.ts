@@ -239,3 +239,42 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "consume --dry-run writes JSONL with provenance and commits nothing: the real run still gets every event",
+  kafkaTest,
+  async () => {
+    const { kafka, handles, ws, stop } = await startKafkaServices();
+    try {
+      const events = makeCmip6Events(4, "dryrun", { files: 2 });
+      await produce(
+        kafka.bootstrap,
+        ws.topic,
+        events.map((e) => ({ key: itemIdOf(e), value: JSON.stringify(e) })),
+      );
+      const dry = await runCli(["-c", ws.config, "consume", "--dry-run", "--idle-timeout", "3"], {
+        cwd: ws.dir,
+      });
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stderr, /no offset is committed/);
+      assert.equal(handles.size(), 0, "a dry run registers nothing");
+      const lines = await readJsonLines(join(ws.dir, "outputs", "handles"));
+      assert.equal(lines.length, 4 * 3);
+      for (const line of lines) {
+        assert.equal(line.topic, ws.topic);
+        assert.equal(typeof line.partition, "number");
+        assert.match(String(line.offset), /^\d+$/);
+        assert.equal(line.project, "cmip6");
+        assert.ok(Date.parse(String(line.timestamp)));
+      }
+      const real = await runCli(["-c", ws.config, "consume", "--idle-timeout", "3"], {
+        cwd: ws.dir,
+      });
+      assert.equal(real.code, 0, real.stderr);
+      assert.equal(summaryCount(real.stderr, "messages"), 4);
+      assert.equal(handles.size(), 4 * 3);
+    } finally {
+      await stop();
+    }
+  },
+);
