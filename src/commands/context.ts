@@ -71,6 +71,7 @@ export async function openContext(options: GlobalOptions): Promise<CommandContex
     verbose: options.verbose,
     debug: options.debug,
     logFile: options.log,
+    clearLine: options.verbose === true && Deno.stderr.isTerminal(),
   });
   for (const warning of loaded.warnings) printError(`configuration: ${formatProblem(warning)}`);
   return { config: loaded.config, options, logging };

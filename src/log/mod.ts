@@ -24,6 +24,11 @@ export interface LoggingOptions {
   logFile?: string;
   /** Where console records go (default: standard error). */
   console?: (line: string) => void;
+  /**
+   * Clear the terminal line before each console record, so that a live status line
+   * being redrawn there is not mixed into it (the status line redraws itself after).
+   */
+  clearLine?: boolean;
 }
 
 /** The default log file of `--debug`. */
@@ -61,12 +66,13 @@ function fileSink(path: string): { sink: Sink; close(): void } {
 /** Configures logging for the process; call {@linkcode LoggingHandle.close} at exit. */
 export async function setupLogging(options: LoggingOptions = {}): Promise<LoggingHandle> {
   const write = options.console ?? ((line: string) => Deno.stderr.writeSync(encoder.encode(line)));
+  const clear = options.clearLine ? "\r\x1b[2K" : "";
   const consoleLevel: LogLevel = options.verbose || options.debug ? "info" : "warning";
   const logFile = options.logFile ?? (options.debug ? DEFAULT_LOG_FILE : undefined);
   const file = logFile ? fileSink(logFile) : undefined;
   const sinks: Record<string, Sink> = {
     console: (record: LogRecord) => {
-      if (rank(record.level) >= rank(consoleLevel)) write(format(record));
+      if (rank(record.level) >= rank(consoleLevel)) write(`${clear}${format(record)}`);
     },
   };
   if (file) sinks.file = file.sink;

@@ -194,3 +194,23 @@ Deno.test("a server that does not answer within the timeout is transient", async
     await slow.shutdown();
   }
 });
+
+Deno.test("connections are reused: sequential requests arrive over one TCP connection", async () => {
+  const ports = new Set<number>();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen(): void {} },
+    async (request, info) => {
+      await request.body?.cancel();
+      ports.add((info.remoteAddr as Deno.NetAddr).port);
+      return Response.json({ responseCode: 1 }, { status: 201 });
+    },
+  );
+  const c = client(`http://127.0.0.1:${server.addr.port}`, { concurrency: 1 });
+  try {
+    for (let i = 0; i < 5; i++) await c.put({ ...dataset, handle: `21.TEST/reuse-${i}` });
+    assert.equal(ports.size, 1, `requests came from ${ports.size} client ports`);
+  } finally {
+    c.close();
+    await server.shutdown();
+  }
+});
