@@ -17,6 +17,11 @@ export function utcDate(moment: Date = new Date()): string {
 export interface DailyJsonlWriterOptions {
   /** The clock (tests). */
   now?: () => Date;
+  /**
+   * Flush each write to the disk before it resolves (`fdatasync`). For records whose
+   * event is committed right after (failures, skipped): they then survive a power loss too.
+   */
+  durable?: boolean;
 }
 
 /** Appends JSON lines to a file per UTC day. Writes are serialised; none is lost on close. */
@@ -24,6 +29,7 @@ export class DailyJsonlWriter {
   readonly #dir: string;
   readonly #stem: string;
   readonly #now: () => Date;
+  readonly #durable: boolean;
   #file?: Deno.FsFile;
   #path?: string;
   #tail: Promise<void> = Promise.resolve();
@@ -34,6 +40,7 @@ export class DailyJsonlWriter {
     this.#dir = dir;
     this.#stem = stem;
     this.#now = options.now ?? (() => new Date());
+    this.#durable = options.durable === true;
   }
 
   /** The path today's records go to. */
@@ -60,6 +67,7 @@ export class DailyJsonlWriter {
     const bytes = this.#encoder.encode(text);
     let written = 0;
     while (written < bytes.length) written += await this.#file!.write(bytes.subarray(written));
+    if (this.#durable) await this.#file!.syncData();
   }
 
   async #open(path: string): Promise<void> {

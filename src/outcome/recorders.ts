@@ -88,6 +88,7 @@ export class FailureRecorder {
     if (!writer) {
       writer = new DailyJsonlWriter(join(this.#root, `r${retries}`), "failed_items", {
         now: this.#now,
+        durable: true,
       });
       this.#writers.set(retries, writer);
     }
@@ -122,6 +123,7 @@ export class SkipRecorder {
     this.#now = options.now ?? (() => new Date());
     this.#writer = new DailyJsonlWriter(join(outputDir, "skipped"), "skipped_items", {
       now: this.#now,
+      durable: true,
     });
   }
 
