@@ -7,7 +7,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
 import { describeError } from "../errors/mod.ts";
-import { expandPaths, fileEvents, KafkaInput, PathError, retryEvents } from "../inputs/mod.ts";
+import { expandPaths, fileEvents, KafkaInput, retryEvents } from "../inputs/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
 import {
   EXIT,
@@ -43,7 +43,7 @@ export interface RetryOptions extends RunSwitches {
 async function runWith(
   context: CommandContext,
   switches: RunSwitches,
-  open: (signal: AbortSignal) => Promise<AsyncIterable<KeyedEvent>>,
+  open: () => Promise<AsyncIterable<KeyedEvent>>,
 ): Promise<{ result: RunResult; code: number }> {
   const { config, options } = context;
   const stats = new Stats();
@@ -63,10 +63,9 @@ async function runWith(
     }
     let events: AsyncIterable<KeyedEvent>;
     try {
-      events = await open(stop.signal);
+      events = await open();
     } catch (error) {
       await wiring.close();
-      if (error instanceof PathError) throw error;
       throw new ExitError(`cannot open the input: ${describeError(error)}`, EXIT.transient);
     }
     const result = await runInput(wiring, events, { signal: stop.signal });

@@ -89,7 +89,16 @@ Deno.test(
   async () => {
     const { kafka, handles, ws, stop } = await startKafkaServices();
     try {
-      const valid = makeCmip6Events(2, "piControl", { files: 1 });
+      const valid = makeCmip6Events(3, "piControl", { files: 1 });
+      type Item = { properties: Record<string, unknown>; assets: Record<string, Asset> };
+      const broken = (member: number, change: (item: Item) => void): Record<string, unknown> => {
+        const event = makeCmip6Event({
+          files: 1,
+          itemId: `CMIP6.CMIP.X.Y.piControl.r${member}i1p1f1.Amon.tas.gn.v20240101`,
+        });
+        change((event.data as { payload: { item: Item } }).payload.item);
+        return event;
+      };
       const pidNumber = makeCmip6Event({
         itemId: "CMIP6.CMIP.X.Y.piControl.r7i1p1f1.Amon.tas.gn.v20240101",
       });
@@ -119,21 +128,73 @@ Deno.test(
         { key: "k1", value: JSON.stringify(noSize) },
         { key: "k1", value: JSON.stringify(cmip7) },
         { key: "k1", value: JSON.stringify(valid[1]) },
+        {
+          key: "k1",
+          value: JSON.stringify({ data: { payload: { method: "POST", collection_id: "CMIP6" } } }),
+        },
+        {
+          key: "k1",
+          value: JSON.stringify({ data: { payload: { method: "PATCH", collection_id: "CMIP6" } } }),
+        },
+        { key: "k1", value: "[1, 2]" },
+        {
+          key: "k1",
+          value: JSON.stringify(
+            broken(10, (i) => i.properties["cmip6:pid"] = "hdl:21.14100/not-a-uuid"),
+          ),
+        },
+        {
+          key: "k1",
+          value: JSON.stringify(
+            broken(
+              11,
+              (i) => i.properties.pid = "hdl:21.14100/6ba7b811-9dad-11d1-80b4-00c04fd430c8",
+            ),
+          ),
+        },
+        {
+          key: "k1",
+          value: JSON.stringify(broken(12, (i) => i.assets.data0000["file:checksum"] = "zz12")),
+        },
+        {
+          key: "k1",
+          value: JSON.stringify(
+            broken(13, (i) => i.assets.data0000.href = "ftp://x.example.org/a.nc"),
+          ),
+        },
+        { key: "k1", value: JSON.stringify(valid[2]) },
       ];
       await produce(kafka.bootstrap, ws.topic, messages, { partitions: 1 });
       const run = await runCli(["-c", ws.config, "consume", "--idle-timeout", "4"], {
         cwd: ws.dir,
       });
       assert.equal(run.code, 0, run.stderr);
-      assert.equal(summaryCount(run.stderr, "errors"), 4);
+      assert.equal(summaryCount(run.stderr, "errors"), 11);
       assert.equal(summaryCount(run.stderr, "filtered"), 1);
       const failures = await readJsonLines(join(ws.dir, "outputs", "failures", "r0"));
-      assert.equal(failures.length, 4);
+      assert.equal(failures.length, 11);
       const byOffset = new Map(failures.map((f) => {
         const infos = f.__infos__ as { source: { offset: string }; reason: string };
         return [infos.source.offset, { record: f, reason: infos.reason }];
       }));
-      assert.deepEqual([...byOffset.keys()].sort(), ["1", "2", "3", "4"]);
+      assert.deepEqual(
+        [...byOffset.keys()].sort((a, b) => Number(a) - Number(b)),
+        ["1", "2", "3", "4", "7", "8", "9", "10", "11", "12", "13"],
+      );
+      assert.match(byOffset.get("7")!.reason, /^POST without data\.payload\.item$/);
+      assert.match(byOffset.get("8")!.reason, /^PATCH without data\.payload\.item_id$/);
+      assert.match(byOffset.get("9")!.reason, /not a JSON object \(got an array\)/);
+      assert.equal(byOffset.get("9")!.record.__raw__, "[1, 2]");
+      assert.match(byOffset.get("10")!.reason, /cmip6:pid.*not-a-uuid.*not a UUID/);
+      assert.match(
+        byOffset.get("11")!.reason,
+        /conflicting PID fields: .*cmip6:pid.*properties\.pid/,
+      );
+      assert.match(
+        byOffset.get("12")!.reason,
+        /asset data0000: file:checksum "zz12" is not a valid multihash/,
+      );
+      assert.match(byOffset.get("13")!.reason, /asset data0000: href .* is not an http\(s\) URL/);
       assert.match(byOffset.get("1")!.reason, /not JSON/);
       assert.equal(
         byOffset.get("1")!.record.__raw__,
