@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
 import { ConfigurationError, describeError } from "../../src/errors/mod.ts";
+import { quietKafkajsWarnings } from "../../src/kafka/mod.ts";
 
 /** The only host the broker listens on and announces. */
 const HOST = "127.0.0.1";
@@ -122,6 +123,7 @@ export async function ensureKafkaJars(options: KafkaJarsOptions = {}): Promise<s
  * answer within `startTimeoutMs`.
  */
 export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
+  quietKafkajsWarnings();
   const port = options.port ? checkPortFree(options.port) : freePort();
   let controllerPort = freePort();
   while (controllerPort === port) controllerPort = freePort();

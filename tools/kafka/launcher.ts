@@ -6,7 +6,6 @@
  */
 
 import { type KafkaBroker, startKafkaBroker } from "./broker.ts";
-import { quietKafkajsWarnings } from "../../src/kafka/mod.ts";
 import { describeError } from "../../src/errors/mod.ts";
 
 /** The port used when `KAFKA_PORT` is not set. */
@@ -34,7 +33,6 @@ async function logTail(path: string, lines: number): Promise<string> {
 
 /** Starts the broker, prints its address, and returns the process exit code when it ends. */
 async function main(): Promise<number> {
-  quietKafkajsWarnings();
   let running: KafkaBroker;
   try {
     running = await startKafkaBroker({ port: portFromEnv() });
