@@ -23,7 +23,7 @@ import { startHandleServer } from "../src/handle_server/mod.ts";
 import type { HandleServer } from "../src/handle_server/mod.ts";
 import { makeCmip6Event } from "../tests/fixtures/events.ts";
 import { cliCommand, makeWorkspace, produce, uniqueName } from "../tests/helpers.ts";
-import { startKafkaBroker } from "../tools/kafka/broker.ts";
+import { kafkaBootstrapForTests } from "../tools/kafka/broker.ts";
 
 /** Seconds without a new event before `consume` ends. */
 const IDLE_TIMEOUT_SECONDS = 3;
@@ -178,14 +178,8 @@ async function main(): Promise<void> {
   const files = Number(args.files);
   const latencyMs = Number(args["latency-ms"]);
 
-  let bootstrap = Deno.env.get("KAFKA_BOOTSTRAP")?.trim();
-  let stopBroker = (): Promise<void> => Promise.resolve();
-  if (!bootstrap) {
-    console.log("e2e: starting a local Kafka broker");
-    const broker = await startKafkaBroker();
-    bootstrap = broker.bootstrap;
-    stopBroker = broker.stop;
-  }
+  if (!Deno.env.get("KAFKA_BOOTSTRAP")) console.log("e2e: starting a local Kafka broker");
+  const { bootstrap, stop: stopBroker } = await kafkaBootstrapForTests();
   const server = await startHandleServer({
     prefix: "21.TEST",
     username: "300:21.TEST/testuser",

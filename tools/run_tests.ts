@@ -8,7 +8,7 @@
  * @module
  */
 
-import { startKafkaBroker } from "./kafka/broker.ts";
+import { kafkaBootstrapForTests } from "./kafka/broker.ts";
 
 /** Runs `deno <args>`, echoing its output; returns the exit code and what it printed. */
 async function deno(args: string[], env: Record<string, string> = {}): Promise<[number, string]> {
@@ -54,15 +54,11 @@ if (extra.length === 0) {
   await step("type check", ["check", "main.ts", "src/", "tests/", "bench/", "tools/"]);
 }
 
-let bootstrap = Deno.env.get("KAFKA_BOOTSTRAP");
-let stop = (): Promise<void> => Promise.resolve();
-if (!bootstrap) {
+if (!Deno.env.get("KAFKA_BOOTSTRAP")) {
   console.log("\n== kafka: starting a local broker for the suite");
-  const broker = await startKafkaBroker();
-  bootstrap = broker.bootstrap;
-  stop = broker.stop;
-  console.log(`kafka: ${bootstrap}`);
 }
+const { bootstrap, stop } = await kafkaBootstrapForTests();
+console.log(`kafka: ${bootstrap}`);
 let code = 1;
 try {
   console.log(`\n== test: deno test --allow-all --parallel ${extra.join(" ")}`);

@@ -145,14 +145,6 @@ export function decodeEvent(raw: string | unknown): DecodedEvent {
   throw new PermanentError(`unsupported data.payload.method ${JSON.stringify(payload.method)}`);
 }
 
-/** The id of the item an event is about, read without failing (for ordering and logs). */
-export function peekItemId(raw: unknown): string | undefined {
-  if (!isObject(raw) || !isObject(raw.data) || !isObject(raw.data.payload)) return undefined;
-  const payload = raw.data.payload;
-  if (isObject(payload.item) && typeof payload.item.id === "string") return payload.item.id;
-  return typeof payload.item_id === "string" ? payload.item_id : undefined;
-}
-
 function jsonType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";

@@ -82,18 +82,10 @@ export interface PipelineOptions {
   now?: () => Date;
 }
 
-/** The end of a run. */
+/** The end of a run (the counts are in the run's `Stats`). */
 export interface RunResult {
   /** Set when the run stopped before its input ended. */
   stop?: StopReason;
-  /** Events acknowledged in this run. */
-  acknowledged: number;
-  /** Events registered in this run. */
-  registered: number;
-  /** Events recorded as failures. */
-  failed: number;
-  /** Events recorded as skipped. */
-  skipped: number;
 }
 
 /** Runs events through the steps. One instance may run several inputs in turn. */
@@ -102,7 +94,6 @@ export class Pipeline {
   readonly #log = getLogger(["piddiplatsch", "pipeline"]);
   #stop?: StopReason;
   #stopNow?: () => void;
-  #result!: RunResult;
 
   /** Creates a pipeline. */
   constructor(options: PipelineOptions) {
@@ -119,7 +110,6 @@ export class Pipeline {
     options: { signal?: AbortSignal } = {},
   ): Promise<RunResult> {
     this.#stop = undefined;
-    this.#result = { acknowledged: 0, registered: 0, failed: 0, skipped: 0 };
     const iterator = events[Symbol.asyncIterator]();
     const abort = (): void => this.#stopNow?.();
     options.signal?.addEventListener("abort", abort, { once: true });
@@ -163,7 +153,7 @@ export class Pipeline {
       this.#stopNow = undefined;
       await iterator.return?.();
     }
-    return { ...this.#result, stop: this.#stop };
+    return { stop: this.#stop };
   }
 
   #halt(kind: StopKind, reason: string): void {
@@ -207,7 +197,6 @@ export class Pipeline {
       o.stats.add("warnings", mapped.warnings.length);
       if (mapped.retracted) o.stats.add("retracted");
       o.stats.add("replicas", mapped.replicas);
-      this.#result.registered++;
       this.#log.debug("{where}: {item}: {count} handles", {
         where,
         item: mapped.itemId,
@@ -250,7 +239,6 @@ export class Pipeline {
           const attempts = error instanceof TransientExhaustedError ? error.attempts : 1;
           await o.skipped.record(event, { reason, attempts });
           o.stats.add("skipped");
-          this.#result.skipped++;
           this.#log.warn("{where}: skipped: {reason}", { where, reason });
           this.#ack(event, "skipped");
         } else {
@@ -271,7 +259,6 @@ export class Pipeline {
       if (!(error instanceof PermanentError)) this.#log.error("{where}: {error}", { where, error });
       await o.failures.record(event, reason);
       o.stats.add("errors");
-      this.#result.failed++;
       this.#log.error("{where}: failed: {reason}", { where, reason });
       this.#ack(event, "failed");
       if (o.maxErrors >= 0 && o.stats.get("errors") >= o.maxErrors) {
@@ -291,7 +278,6 @@ export class Pipeline {
   }
 
   #ack(event: KeyedEvent, outcome: Outcome): void {
-    this.#result.acknowledged++;
     event.ack(outcome);
   }
 }
