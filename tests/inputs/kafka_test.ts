@@ -12,7 +12,7 @@ import {
   startKafkaServices,
   waitForHandles,
 } from "../helpers.ts";
-import { uuidV3Url } from "../../src/plugins/cmip6/pid.ts";
+import { uuidV3Url } from "../../src/mapping/pid.ts";
 
 Deno.test("a rebalance in mid-stream loses no event", {
   sanitizeOps: false,

@@ -15,16 +15,12 @@
 import { ConfigurationError } from "../../errors/mod.ts";
 import type { MappedEvent } from "../../records/mod.ts";
 import type { MapContext, ProjectPlugin, StacItem } from "../types.ts";
-import { DEFAULT_EXCLUDED_ASSET_KEYS } from "./files.ts";
-import { mapStacItem, type StacMapperOptions } from "./mapper.ts";
-import { isHttpUrl } from "./values.ts";
-
-export { decodeMultihash } from "./multihash.ts";
-export type { Checksum, MultihashResult } from "./multihash.ts";
-export { mapStacItem } from "./mapper.ts";
-export type { StacMapperOptions } from "./mapper.ts";
-export { resolveDatasetSuffix, resolveFileSuffix, uuidV3Url } from "./pid.ts";
-export { DEFAULT_EXCLUDED_ASSET_KEYS } from "./files.ts";
+import {
+  DEFAULT_EXCLUDED_ASSET_KEYS,
+  isHttpUrl,
+  mapStacItem,
+  type StacMapperOptions,
+} from "../../mapping/mod.ts";
 
 /** Settings of the `cmip6` plugin (names of the reference TOML in brackets). */
 export interface Cmip6Options {

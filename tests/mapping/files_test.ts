@@ -7,8 +7,8 @@ import {
   fileNameOf,
   mapFile,
   replicaDownloadUrls,
-} from "../../../src/plugins/cmip6/files.ts";
-import { uuidV3Url } from "../../../src/plugins/cmip6/pid.ts";
+} from "../../src/mapping/files.ts";
+import { uuidV3Url } from "../../src/mapping/pid.ts";
 
 const ITEM_ID = "CMIP6.CMIP.X.Y.historical.r1i1p1f1.Amon.tas.gn.v20200101";
 const DATASET = "0f6b3c4e-9d7a-4e0e-8a51-2d9b0c1e7f31";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { normaliseTimestamp } from "../../../src/plugins/cmip6/timestamps.ts";
+import { normaliseTimestamp } from "../../src/mapping/timestamps.ts";
 
 Deno.test("normaliseTimestamp appends Z to a date-time without zone", () => {
   assert.equal(normaliseTimestamp("2025-08-05T11:35:48.537252"), "2025-08-05T11:35:48.537252Z");

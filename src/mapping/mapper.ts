@@ -5,9 +5,9 @@
  * @module
  */
 
-import { PermanentError } from "../../errors/mod.ts";
-import type { HandleRecord, MappedEvent } from "../../records/mod.ts";
-import type { MapContext, StacItem } from "../types.ts";
+import { PermanentError } from "../errors/mod.ts";
+import type { HandleRecord, MappedEvent } from "../records/mod.ts";
+import type { MapContext, StacItem } from "../plugins/types.ts";
 import { buildDatasetRecord, isRetracted, splitItemId } from "./dataset.ts";
 import { fileAssetKeys, mapFile } from "./files.ts";
 import { resolveHosting } from "./hosting.ts";

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { PermanentError } from "../../errors/mod.ts";
-import type { HandleRecord } from "../../records/mod.ts";
+import { PermanentError } from "../errors/mod.ts";
+import type { HandleRecord } from "../records/mod.ts";
 import type { Hosting } from "./hosting.ts";
 import { compactFields, landingPage } from "./values.ts";
 

@@ -7,7 +7,7 @@
  */
 
 import { v3 as uuidV3 } from "uuid";
-import { PermanentError } from "../../errors/mod.ts";
+import { PermanentError } from "../errors/mod.ts";
 
 /** The URL namespace of RFC 4122, used for the UUID v3 fallback. */
 export const URL_NAMESPACE = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";

@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import { PermanentError } from "../../../src/errors/mod.ts";
-import {
-  buildDatasetRecord,
-  isRetracted,
-  splitItemId,
-} from "../../../src/plugins/cmip6/dataset.ts";
+import { PermanentError } from "../../src/errors/mod.ts";
+import { buildDatasetRecord, isRetracted, splitItemId } from "../../src/mapping/dataset.ts";
 
 Deno.test("splitItemId: DATASET_ID without last segment, version as is", () => {
   assert.deepEqual(splitItemId("CMIP6.A.B.v20190820"), {

@@ -5,7 +5,7 @@ import {
   isObject,
   landingPage,
   nonEmptyString,
-} from "../../../src/plugins/cmip6/values.ts";
+} from "../../src/mapping/values.ts";
 
 Deno.test("compactFields keeps order and leaves out null, empty string, [] and {}", () => {
   const data = compactFields([

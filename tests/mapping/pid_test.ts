@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PermanentError } from "../../../src/errors/mod.ts";
+import { PermanentError } from "../../src/errors/mod.ts";
 import {
   isUuid,
   pidFieldNames,
@@ -8,7 +8,7 @@ import {
   suffixFromPid,
   URL_NAMESPACE,
   uuidV3Url,
-} from "../../../src/plugins/cmip6/pid.ts";
+} from "../../src/mapping/pid.ts";
 
 const MRI_ID =
   "CMIP6.HighResMIP.MRI.MRI-AGCM3-2-H.highresSST-present.r1i1p1f1.6hrPlevPt.psl.gn.v20190820";

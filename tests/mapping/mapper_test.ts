@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { mapStacItem, type StacMapperOptions } from "../../../src/plugins/cmip6/mapper.ts";
-import { uuidV3Url } from "../../../src/plugins/cmip6/pid.ts";
-import type { StacItem } from "../../../src/plugins/types.ts";
+import { mapStacItem, type StacMapperOptions } from "../../src/mapping/mapper.ts";
+import { uuidV3Url } from "../../src/mapping/pid.ts";
+import type { StacItem } from "../../src/plugins/types.ts";
 
 const CMIP7: StacMapperOptions = {
   project: "CMIP7",

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { ConfigurationError, PermanentError } from "../../../src/errors/mod.ts";
-import { createCmip6Plugin } from "../../../src/plugins/cmip6/mod.ts";
-import { uuidV3Url } from "../../../src/plugins/cmip6/pid.ts";
-import type { MapContext, StacItem } from "../../../src/plugins/types.ts";
-import { makeCmip6Event, makeCmip6Item } from "../../fixtures/events.ts";
+import { ConfigurationError, PermanentError } from "../../src/errors/mod.ts";
+import { createCmip6Plugin } from "../../src/plugins/cmip6/mod.ts";
+import { uuidV3Url } from "../../src/mapping/pid.ts";
+import type { MapContext, StacItem } from "../../src/plugins/types.ts";
+import { makeCmip6Event, makeCmip6Item } from "../fixtures/events.ts";
 
 const PREFIX = "21.TEST";
 const NOW = new Date("2032-01-01T00:00:00.000Z");
@@ -43,7 +43,7 @@ function rejects(run: () => unknown, pattern: RegExp): void {
 }
 
 async function sample(path: string): Promise<{ item: StacItem; context: MapContext }> {
-  const url = new URL(`../../../../shared/samples/${path}`, import.meta.url);
+  const url = new URL(`../../../shared/samples/${path}`, import.meta.url);
   const event = JSON.parse(await Deno.readTextFile(url));
   return {
     item: event.data.payload.item,

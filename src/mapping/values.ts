@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isEmptyValue } from "../../records/mod.ts";
+import { isEmptyValue } from "../records/mod.ts";
 
 /** Whether a value is a plain (non-array, non-null) object. */
 export function isObject(value: unknown): value is Record<string, unknown> {

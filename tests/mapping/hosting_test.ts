@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { hostingAssetOrder, resolveHosting } from "../../../src/plugins/cmip6/hosting.ts";
+import { hostingAssetOrder, resolveHosting } from "../../src/mapping/hosting.ts";
 
 const NOW = new Date("2031-02-03T04:05:06.000Z");
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { HandleRecord } from "../../records/mod.ts";
+import type { HandleRecord } from "../records/mod.ts";
 import { decodeMultihash } from "./multihash.ts";
 import { resolveFileSuffix } from "./pid.ts";
 import { compactFields, isHttpUrl, isObject, landingPage, nonEmptyString } from "./values.ts";

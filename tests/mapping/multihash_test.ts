@@ -5,7 +5,7 @@ import {
   decodeMultihash,
   hexToBytes,
   readUnsignedVarint,
-} from "../../../src/plugins/cmip6/multihash.ts";
+} from "../../src/mapping/multihash.ts";
 
 const DIGEST_16 = "0123456789abcdef0123456789abcdef";
 const DIGEST_32 = "5e2ccce818126a752feee5b573514870359be4b6835287d5a8c511333731861e";

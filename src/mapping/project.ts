@@ -5,7 +5,7 @@
  * @module
  */
 
-import { PermanentError } from "../../errors/mod.ts";
+import { PermanentError } from "../errors/mod.ts";
 
 /** The three places that name the project; any may be absent. */
 export interface ProjectSources {

@@ -1,0 +1,15 @@
+/**
+ * The project-agnostic mapping of a STAC item to Handle records
+ * (`../shared/spec/records.md`): identifiers, files, hosting, checksums and the
+ * dataset record. A project supplies only its names and settings.
+ *
+ * @module
+ */
+
+export { mapStacItem, type StacMapperOptions } from "./mapper.ts";
+export { decodeMultihash } from "./multihash.ts";
+export type { Checksum, MultihashResult } from "./multihash.ts";
+export { resolveDatasetSuffix, resolveFileSuffix, uuidV3Url } from "./pid.ts";
+export { DEFAULT_EXCLUDED_ASSET_KEYS } from "./files.ts";
+export { resolveProject } from "./project.ts";
+export { isHttpUrl } from "./values.ts";
