@@ -63,6 +63,10 @@ export function buildProgram(exit: (code: number) => void): Command {
       "end with exit 0 after this long without a new event",
       nonNegative,
     )
+    .option(
+      "--listen <host:port>",
+      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
+    )
     .action((options) => run(consumeCommand(globals(), options)));
 
   program.command("map")
@@ -71,6 +75,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--dump", "write each raw event to outputs/dump/ before processing")
     .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
     .option("--force", "record transient failures in outputs/skipped/ and go on")
+    .option(
+      "--listen <host:port>",
+      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
+    )
     .action((paths, options) => run(mapCommand(globals(), paths, options)));
 
   program.command("retry")
@@ -79,6 +87,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--delete-after", "delete a file when every event in it succeeded")
     .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
     .option("--force", "record transient failures in outputs/skipped/ and go on")
+    .option(
+      "--listen <host:port>",
+      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
+    )
     .action((paths, options) => run(retryCommand(globals(), paths, options)));
 
   program.command("send")

@@ -6,7 +6,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
-import { describeError } from "../errors/mod.ts";
+import { ConfigurationError, describeError } from "../errors/mod.ts";
 import { expandPaths, fileEvents, KafkaInput, retryEvents } from "../inputs/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
 import {
@@ -19,6 +19,14 @@ import {
 } from "../runner/mod.ts";
 import { startReporter, Stats } from "../stats/mod.ts";
 import {
+  parseListen,
+  type PartitionState,
+  type RunMonitor,
+  startRunMonitor,
+} from "../monitor/mod.ts";
+import type { Config } from "../config/mod.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+import {
   type CommandContext,
   ExitError,
   type GlobalOptions,
@@ -27,33 +35,99 @@ import {
   signalController,
 } from "./context.ts";
 
+/** Switches of every run command: the pipeline's and the monitor endpoint. */
+export interface RunOptions extends RunSwitches {
+  /** `--listen HOST:PORT`: the health and metrics endpoint (else `[monitor] listen`). */
+  listen?: string;
+}
+
 /** Options of `consume`. */
-export interface ConsumeOptions extends RunSwitches {
+export interface ConsumeOptions extends RunOptions {
   /** End after this many seconds without a new event. */
   idleTimeout?: number;
 }
 
 /** Options of `retry`. */
-export interface RetryOptions extends RunSwitches {
+export interface RetryOptions extends RunOptions {
   /** Delete a source file when every event in it succeeded. */
   deleteAfter?: boolean;
+}
+
+/** What an input's opener is given. */
+interface OpenHooks {
+  /** Aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+  /** The consumer group was joined or left. */
+  onGroup(joined: boolean): void;
+}
+
+/** An input, optionally reporting where its partitions stand. */
+type OpenedInput = AsyncIterable<KeyedEvent> & { partitions?: () => PartitionState[] };
+
+/** Starts the monitor endpoint when `--listen` or `[monitor] listen` asks for one. */
+function startMonitorFor(
+  config: Config,
+  options: RunOptions & { stats: Stats; group: boolean },
+): RunMonitor | undefined {
+  const listen = options.listen ?? config.monitor.listen;
+  if (!listen) return undefined;
+  let address;
+  try {
+    address = parseListen(listen);
+  } catch (error) {
+    throw new ExitError(`--listen: ${describeError(error)}`, EXIT.configuration);
+  }
+  const dryRun = options.dryRun === true || config.handle.backend === "jsonl";
+  try {
+    const monitor = startRunMonitor({
+      address,
+      version: denoJson.version,
+      project: config.consumer.processor,
+      stats: options.stats,
+      group: options.group,
+      services: dryRun ? [] : [{
+        name: "default",
+        serverUrl: config.handle.server_url,
+        prefix: config.handle.prefix,
+        timeout: config.handle.timeout,
+        caFile: config.handle.ca_file || undefined,
+      }],
+    });
+    getLogger(["piddiplatsch", "monitor"]).info(
+      "health and metrics on http://{host}:{port}/ (/health/live, /health/ready, /metrics)",
+      { host: monitor.address.hostname, port: monitor.address.port },
+    );
+    return monitor;
+  } catch (error) {
+    throw new ExitError(`--listen ${listen}: ${describeError(error)}`, EXIT.configuration);
+  }
 }
 
 /** Runs an input through a freshly wired pipeline with statistics and the status line. */
 async function runWith(
   context: CommandContext,
-  switches: RunSwitches,
-  open: () => Promise<AsyncIterable<KeyedEvent>>,
+  switches: RunOptions,
+  open: (hooks: OpenHooks) => Promise<OpenedInput>,
+  options: { group?: boolean } = {},
 ): Promise<{ result: RunResult; code: number }> {
-  const { config, options } = context;
+  const { config, options: globals } = context;
   const stats = new Stats();
-  const stop = signalController((name) => printError(`${name}: finishing the events in flight…`));
-  const wiring = wirePipeline(config, { ...switches, stats, signal: stop.signal });
+  const monitor = startMonitorFor(config, { ...switches, stats, group: options.group === true });
+  const stop = signalController((name) => {
+    monitor?.health.setPhase("stopping", name);
+    printError(`${name}: finishing the events in flight…`);
+  });
+  const wiring = wirePipeline(config, {
+    ...switches,
+    stats,
+    signal: stop.signal,
+    observers: monitor?.observers,
+  });
   const reporter = startReporter(stats, {
     intervalSeconds: config.stats.interval_seconds,
     summaryInterval: config.stats.summary_interval,
     dbPath: config.stats.enable_db ? config.stats.db_path : undefined,
-    verbose: options.verbose,
+    verbose: globals.verbose,
   });
   try {
     const refused = await preflight(config, wiring);
@@ -61,19 +135,33 @@ async function runWith(
       await wiring.close();
       throw new ExitError(`${refused}; not starting (use --force to start anyway)`, EXIT.transient);
     }
-    let events: AsyncIterable<KeyedEvent>;
+    let events: OpenedInput;
     try {
-      events = await open();
+      events = await open({
+        signal: stop.signal,
+        onGroup: (joined) => monitor?.health.setJoined(joined),
+      });
     } catch (error) {
       await wiring.close();
+      if (stop.signal.aborted) return { result: {}, code: EXIT.ok }; // stopped while waiting
+      if (error instanceof ConfigurationError) {
+        throw new ExitError(`cannot open the input: ${error.message}`, EXIT.configuration);
+      }
       throw new ExitError(`cannot open the input: ${describeError(error)}`, EXIT.transient);
     }
-    const result = await runInput(wiring, events, { signal: stop.signal });
+    if (events.partitions) monitor?.partitions(events.partitions.bind(events));
+    monitor?.health.setPhase("running");
+    const observed = monitor ? monitor.observe(events) : events;
+    const result = await runInput(wiring, observed, { signal: stop.signal });
     const code = exitCodeOf(result);
-    if (result.stop) printError(`stopped: ${result.stop.reason}`);
+    if (result.stop) {
+      monitor?.health.setPhase("stopped", result.stop.reason);
+      printError(`stopped: ${result.stop.reason}`);
+    } else monitor?.health.setPhase("stopped");
     return { result, code };
   } finally {
     await reporter.close();
+    await monitor?.close();
     stop.dispose();
   }
 }
@@ -92,14 +180,23 @@ export async function consumeCommand(
         "dry run: records go to JSONL and no offset is committed (the group's position stays)",
       );
     }
-    const { code } = await runWith(context, options, async () =>
-      await KafkaInput.open({
-        kafka: config.kafka,
-        topic: config.consumer.topic,
-        idleTimeoutMs: options.idleTimeout !== undefined ? options.idleTimeout * 1000 : undefined,
-        maxOutstanding: Math.max(16, config.consumer.concurrency * 4),
-        commit: !dryRun,
-      }));
+    const { code } = await runWith(
+      context,
+      options,
+      async ({ signal, onGroup }) =>
+        await KafkaInput.open({
+          kafka: config.kafka,
+          topic: config.consumer.topic,
+          idleTimeoutMs: options.idleTimeout !== undefined ? options.idleTimeout * 1000 : undefined,
+          maxOutstanding: Math.max(16, config.consumer.concurrency * 4),
+          commit: !dryRun,
+          connectTimeout: config.kafka.connect_timeout,
+          waitForTopic: config.consumer.wait_for_topic,
+          signal,
+          onGroup,
+        }),
+      { group: true },
+    );
     return code;
   } finally {
     await context.logging.close();
@@ -110,7 +207,7 @@ export async function consumeCommand(
 export async function mapCommand(
   globals: GlobalOptions,
   paths: string[],
-  options: RunSwitches,
+  options: RunOptions,
 ): Promise<number> {
   const context = await openContext(globals);
   try {

@@ -36,6 +36,7 @@ const KNOWN = new Set([
   "sasl.password",
   "ssl.ca.location",
   "enable.auto.commit",
+  "connect_timeout", // piddiplatsch's own: seconds to keep trying at start
 ]);
 
 /** Options of {@linkcode toKafkajs}. */

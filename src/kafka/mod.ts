@@ -11,3 +11,11 @@ export {
   type ToKafkajsOptions,
 } from "./config.ts";
 export { kafkaLogCreator, quietKafkajsWarnings } from "./logging.ts";
+export {
+  awaitKafka,
+  type AwaitKafkaOptions,
+  classifyConnectError,
+  type ConnectFailure,
+  DEFAULT_CONNECT_TIMEOUT,
+  handshakeError,
+} from "./startup.ts";

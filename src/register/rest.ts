@@ -40,6 +40,8 @@ export interface HandleRestOptions {
   onRetry?: (error: TransientError) => void;
   /** Stops retrying when aborted. */
   signal?: AbortSignal;
+  /** Called after every request with its status (undefined: no response) and duration. */
+  onResponse?: (response: { method: string; status?: number; seconds: number }) => void;
 }
 
 /** The `Authorization` header value for an indexed-handle user. */
@@ -117,6 +119,9 @@ export class HandleRestClient {
     if (method !== "GET") headers.Authorization = this.#auth;
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
     let response: Response;
+    const started = performance.now();
+    const report = (status?: number): void =>
+      this.#options.onResponse?.({ method, status, seconds: (performance.now() - started) / 1000 });
     try {
       response = await fetch(url, {
         method,
@@ -126,6 +131,7 @@ export class HandleRestClient {
         client: this.#client,
       });
     } catch (error) {
+      report();
       const reason = networkReason(error, this.#options.timeout);
       if (isCertificateError(error)) {
         throw new ConfigurationError(
@@ -135,6 +141,7 @@ export class HandleRestClient {
       throw new TransientError(`Handle service ${this.#base}: ${reason}`);
     }
     const text = await response.text();
+    report(response.status);
     if (response.ok) return text ? safeJson(text) : undefined;
     const detail = describeBody(text);
     const status = response.status;

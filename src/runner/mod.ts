@@ -33,6 +33,14 @@ export interface RunSwitches {
   force?: boolean;
 }
 
+/** Observers of a run (the monitor's metrics and health); the pipeline never sees them. */
+export interface RunObservers {
+  /** Every Handle REST request: its method, status (undefined: no response) and duration. */
+  request?: (response: { method: string; status?: number; seconds: number }) => void;
+  /** Wraps the registrar (e.g. to count handles by result). */
+  registrar?: (registrar: Registrar) => Registrar;
+}
+
 /** A pipeline with everything it holds open. */
 export interface Wiring {
   /** The pipeline. */
@@ -60,9 +68,9 @@ export function transientPolicy(config: Config): TransientPolicy {
 /** Builds the pipeline for a configuration and the run's switches. */
 export function wirePipeline(
   config: Config,
-  options: RunSwitches & { stats: Stats; signal?: AbortSignal },
+  options: RunSwitches & { stats: Stats; signal?: AbortSignal; observers?: RunObservers },
 ): Wiring {
-  const { stats, signal } = options;
+  const { stats, signal, observers } = options;
   const outputDir = config.consumer.output_dir;
   const policy = transientPolicy(config);
   const onRetry = (): void => stats.add("retries");
@@ -74,7 +82,7 @@ export function wirePipeline(
     strictMode: config.schema.strict_mode,
   });
   const dryRun = options.dryRun === true || config.handle.backend === "jsonl";
-  const registrar: Registrar = dryRun ? new JsonlRegistrar(outputDir) : new RestRegistrar(
+  const plain: Registrar = dryRun ? new JsonlRegistrar(outputDir) : new RestRegistrar(
     new HandleRestClient({
       serverUrl: config.handle.server_url,
       prefix: config.handle.prefix,
@@ -86,8 +94,10 @@ export function wirePipeline(
       policy,
       onRetry,
       signal,
+      onResponse: observers?.request,
     }),
   );
+  const registrar = observers?.registrar?.(plain) ?? plain;
   const stac = config.stac.base_url
     ? new StacClient({
       baseUrl: config.stac.base_url,
