@@ -118,7 +118,7 @@ async function connectAdmin(options: AwaitKafkaOptions, bootstrap: string): Prom
       if (failure.kind !== "unreachable") throw handshakeError(failure, bootstrap);
       const elapsed = Date.now() - started;
       const seconds = Math.round(options.connectTimeoutMs / 1000);
-      if (elapsed + delay > options.connectTimeoutMs) {
+      if (elapsed >= options.connectTimeoutMs) {
         throw new TransientError(
           `Kafka at bootstrap.servers = "${bootstrap}" cannot be reached: ${failure.reason} ` +
             `(gave up after ${seconds} s, [kafka].connect_timeout)`,
@@ -132,7 +132,7 @@ async function connectAdmin(options: AwaitKafkaOptions, bootstrap: string): Prom
           { bootstrap, reason: failure.reason, seconds },
         );
       }
-      await sleep(delay, options.signal);
+      await sleep(Math.min(delay, options.connectTimeoutMs - elapsed), options.signal);
       delay = Math.min(delay * 2, 5000);
     }
   }
