@@ -46,8 +46,12 @@ export function buildProgram(exit: (code: number) => void): Command {
     .version(VERSION, "--version")
     .option("-c, --config <file>", "configuration file (TOML), layered over the packaged defaults")
     .option("-v, --verbose", "live status line and info messages")
-    .option("--debug", "debug messages in the log file (default pid.log)")
-    .option("-l, --log <file>", "log file")
+    .option("--debug", "debug messages in the log file")
+    .option("-l, --log <file>", "log file (default pid.log; reopened on SIGHUP)")
+    .addOption(
+      new Option("--log-format <format>", "log records as text or JSON lines (journald, shippers)")
+        .choices(["text", "json"] as const),
+    )
     .showHelpAfterError();
 
   const globals = (): GlobalOptions => program.opts();

@@ -24,6 +24,8 @@ export interface GlobalOptions {
   debug?: boolean;
   /** `-l/--log FILE`. */
   log?: string;
+  /** `--log-format text|json`. */
+  logFormat?: "text" | "json";
 }
 
 /** Raised by commands to end with an exit code and a one-line message. */
@@ -71,6 +73,7 @@ export async function openContext(options: GlobalOptions): Promise<CommandContex
     verbose: options.verbose,
     debug: options.debug,
     logFile: options.log,
+    format: options.logFormat,
     clearLine: options.verbose === true && Deno.stderr.isTerminal(),
   });
   for (const warning of loaded.warnings) printError(`configuration: ${formatProblem(warning)}`);

@@ -9,23 +9,10 @@ import type { KeyedEvent, Outcome } from "../events/mod.ts";
 import { ConfigurationError, describeError } from "../errors/mod.ts";
 import { expandPaths, fileEvents, KafkaInput, retryEvents } from "../inputs/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
-import {
-  EXIT,
-  exitCodeOf,
-  preflight,
-  runInput,
-  type RunSwitches,
-  wirePipeline,
-} from "../runner/mod.ts";
+import { EXIT, exitCodeOf, preflight, runInput, wirePipeline } from "../runner/mod.ts";
 import { startReporter, Stats } from "../stats/mod.ts";
-import {
-  parseListen,
-  type PartitionState,
-  type RunMonitor,
-  startRunMonitor,
-} from "../monitor/mod.ts";
-import type { Config } from "../config/mod.ts";
-import denoJson from "../../deno.json" with { type: "json" };
+import { observeEvents, type PartitionState } from "../monitor/mod.ts";
+import { type RunOptions, startMonitorFor, totalLag } from "./run_monitor.ts";
 import {
   type CommandContext,
   ExitError,
@@ -35,11 +22,7 @@ import {
   signalController,
 } from "./context.ts";
 
-/** Switches of every run command: the pipeline's and the monitor endpoint. */
-export interface RunOptions extends RunSwitches {
-  /** `--listen HOST:PORT`: the health and metrics endpoint (else `[monitor] listen`). */
-  listen?: string;
-}
+export type { RunOptions };
 
 /** Options of `consume`. */
 export interface ConsumeOptions extends RunOptions {
@@ -64,45 +47,6 @@ interface OpenHooks {
 /** An input, optionally reporting where its partitions stand. */
 type OpenedInput = AsyncIterable<KeyedEvent> & { partitions?: () => PartitionState[] };
 
-/** Starts the monitor endpoint when `--listen` or `[monitor] listen` asks for one. */
-function startMonitorFor(
-  config: Config,
-  options: RunOptions & { stats: Stats; group: boolean },
-): RunMonitor | undefined {
-  const listen = options.listen ?? config.monitor.listen;
-  if (!listen) return undefined;
-  let address;
-  try {
-    address = parseListen(listen);
-  } catch (error) {
-    throw new ExitError(`--listen: ${describeError(error)}`, EXIT.configuration);
-  }
-  const dryRun = options.dryRun === true || config.handle.backend === "jsonl";
-  try {
-    const monitor = startRunMonitor({
-      address,
-      version: denoJson.version,
-      project: config.consumer.processor,
-      stats: options.stats,
-      group: options.group,
-      services: dryRun ? [] : [{
-        name: "default",
-        serverUrl: config.handle.server_url,
-        prefix: config.handle.prefix,
-        timeout: config.handle.timeout,
-        caFile: config.handle.ca_file || undefined,
-      }],
-    });
-    getLogger(["piddiplatsch", "monitor"]).info(
-      "health and metrics on http://{host}:{port}/ (/health/live, /health/ready, /metrics)",
-      { host: monitor.address.hostname, port: monitor.address.port },
-    );
-    return monitor;
-  } catch (error) {
-    throw new ExitError(`--listen ${listen}: ${describeError(error)}`, EXIT.configuration);
-  }
-}
-
 /** Runs an input through a freshly wired pipeline with statistics and the status line. */
 async function runWith(
   context: CommandContext,
@@ -123,7 +67,10 @@ async function runWith(
     signal: stop.signal,
     observers: monitor?.observers,
   });
+  let inFlight = 0;
+  let partitions: (() => PartitionState[]) | undefined;
   const reporter = startReporter(stats, {
+    extras: () => ({ inFlight, lag: partitions ? totalLag(partitions()) : undefined }),
     intervalSeconds: config.stats.interval_seconds,
     summaryInterval: config.stats.summary_interval,
     dbPath: config.stats.enable_db ? config.stats.db_path : undefined,
@@ -149,9 +96,16 @@ async function runWith(
       }
       throw new ExitError(`cannot open the input: ${describeError(error)}`, EXIT.transient);
     }
-    if (events.partitions) monitor?.partitions(events.partitions.bind(events));
+    if (events.partitions) {
+      partitions = events.partitions.bind(events);
+      monitor?.partitions(partitions);
+    }
     monitor?.health.setPhase("running");
-    const observed = monitor ? monitor.observe(events) : events;
+    const counted = observeEvents(events, {
+      delivered: () => inFlight++,
+      acknowledged: () => inFlight--,
+    });
+    const observed = monitor ? monitor.observe(counted) : counted;
     const result = await runInput(wiring, observed, { signal: stop.signal });
     const code = exitCodeOf(result);
     if (result.stop) {

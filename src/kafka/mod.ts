@@ -10,7 +10,12 @@ export {
   toKafkajs,
   type ToKafkajsOptions,
 } from "./config.ts";
-export { kafkaLogCreator, quietKafkajsWarnings } from "./logging.ts";
+export {
+  kafkaHint,
+  kafkaLogCreator,
+  type KafkaLogOptions,
+  quietKafkajsWarnings,
+} from "./logging.ts";
 export {
   awaitKafka,
   type AwaitKafkaOptions,
