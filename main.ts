@@ -19,6 +19,7 @@ import {
 } from "./src/commands/mod.ts";
 import { PathError } from "./src/inputs/mod.ts";
 import { describeError } from "./src/errors/mod.ts";
+import { helpEpilogue } from "./src/commands/help.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 /** The version printed by `--version`. */
@@ -52,6 +53,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       new Option("--log-format <format>", "log records as text or JSON lines (journald, shippers)")
         .choices(["text", "json"] as const),
     )
+    .addHelpText("after", helpEpilogue())
     .showHelpAfterError();
 
   const globals = (): GlobalOptions => program.opts();

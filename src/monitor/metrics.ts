@@ -44,6 +44,15 @@ export interface RunMetricsOptions {
   processMetrics?: boolean;
 }
 
+/** prom-client metrics read from `/proc/self`, which Deno opens only with --allow-all. */
+const PROC_METRICS = [
+  "process_resident_memory_bytes",
+  "process_virtual_memory_bytes",
+  "process_heap_bytes",
+  "process_open_fds",
+  "process_max_fds",
+];
+
 /** The latency buckets of Handle requests, seconds. */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -61,7 +70,7 @@ export class RunMetrics {
   /** Registers every metric. */
   constructor(options: RunMetricsOptions) {
     const registers = [this.registry];
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    if (options.processMetrics !== false) this.#processMetrics();
     this.#events = new Counter({
       name: "piddiplatsch_events_total",
       help: "Events done, by project and outcome (registered, failed, skipped, filtered).",
@@ -137,6 +146,32 @@ export class RunMetrics {
       deno: Deno.version.deno,
       typescript: Deno.version.typescript,
     }, 1);
+  }
+
+  /**
+   * prom-client's process and Node.js metrics; those it reads from `/proc/self` (which
+   * Deno opens only with --allow-all, else they read 0) are taken from Deno instead.
+   */
+  #processMetrics(): void {
+    collectDefaultMetrics({ register: this.registry });
+    for (const name of PROC_METRICS) this.registry.removeSingleMetric(name);
+    const registers = [this.registry];
+    new Gauge({
+      name: "process_resident_memory_bytes",
+      help: "Resident memory size in bytes.",
+      registers,
+      collect(): void {
+        this.set(Deno.memoryUsage().rss);
+      },
+    });
+    new Gauge({
+      name: "process_heap_bytes",
+      help: "Process heap size (V8 heap total) in bytes.",
+      registers,
+      collect(): void {
+        this.set(Deno.memoryUsage().heapTotal);
+      },
+    });
   }
 
   /** An event was acknowledged with `outcome`. */

@@ -1,0 +1,40 @@
+/**
+ * The text `--help` shows after the commands: the configuration layers, the
+ * environment variables and the exit codes.
+ *
+ * @module
+ */
+
+import { SECRET_ENV, SYSTEM_CONFIG_FILE } from "../config/mod.ts";
+import { EXIT } from "../runner/mod.ts";
+
+/** What each exit code means. */
+export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
+  [EXIT.ok]: "done: the input ended, --idle-timeout, or stopped by SIGINT/SIGTERM",
+  [EXIT.failed]: "events failed (consumer.max_errors reached, retry with failures), bad arguments",
+  [EXIT.configuration]: "configuration: invalid file, TLS/SASL handshake, credentials refused",
+  [EXIT.transient]: "outage: Kafka, the Handle service or the STAC API stayed unreachable",
+};
+
+/** The help epilogue. */
+export function helpEpilogue(): string {
+  const width = Math.max(...Object.keys(SECRET_ENV).map((n) => n.length));
+  const env = Object.entries(SECRET_ENV).map(([name, [section, key]]) =>
+    `  ${name.padEnd(width)}  [${section}] ${key.includes(".") ? `"${key}"` : key}`
+  );
+  return [
+    "",
+    "Configuration (later layers win; `config show` prints the result, secrets redacted):",
+    "  1. the packaged defaults (config/default.toml, embedded in the binary)",
+    `  2. ${SYSTEM_CONFIG_FILE}, if present`,
+    "  3. -c/--config FILE",
+    "  4. environment variables, for secrets:",
+    ...env.map((line) => `  ${line}`),
+    "",
+    "Exit codes:",
+    ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `  ${code}  ${meaning}`),
+    "",
+    "Operations: consume --listen HOST:PORT serves /health/live, /health/ready and /metrics;",
+    "the log file (default pid.log) is reopened on SIGHUP.",
+  ].join("\n");
+}
