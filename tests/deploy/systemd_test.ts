@@ -49,7 +49,7 @@ async function unitCopy(dir: string): Promise<string> {
 Deno.test({
   name: "the systemd unit passes systemd-analyze verify with no warning, and is hardened",
   ignore: !available,
-  async fn() {
+  async fn(): Promise<void> {
     const dir = await Deno.makeTempDir();
     try {
       const path = await unitCopy(dir);

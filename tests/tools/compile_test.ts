@@ -39,7 +39,7 @@ function permissionFlags(words: string[]): string[] {
   return words.filter((w) => /^--(allow|deny)-/.test(w) || w === "-A");
 }
 
-async function compileFlags(): Promise<string[]> {
+function compileFlags(): string[] {
   return permissionFlags([...COMPILE_ARGS]);
 }
 
@@ -132,7 +132,7 @@ Deno.test(
   "every command runs with the compile task's permissions, without a denial",
   kafkaTest,
   async (t) => {
-    const flags = await compileFlags();
+    const flags = compileFlags();
     const dir = await Deno.makeTempDir({ prefix: "piddi-perm-" });
     try {
       await t.step("--help", async () => {
