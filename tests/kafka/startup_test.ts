@@ -6,8 +6,10 @@
  */
 
 import assert from "node:assert/strict";
-import { classifyConnectError, handshakeError } from "../../src/kafka/mod.ts";
-import { cliCommand, kafkaForTests, makeWorkspace } from "../helpers.ts";
+import { Kafka, logLevel } from "kafkajs";
+import { awaitKafka, classifyConnectError, handshakeError } from "../../src/kafka/mod.ts";
+import { setupLogging } from "../../src/log/mod.ts";
+import { cliCommand, kafkaForTests, makeWorkspace, uniqueName } from "../helpers.ts";
 import { freePort } from "../monitor/prom.ts";
 
 const kafkaTest = { sanitizeOps: false, sanitizeResources: false };
@@ -92,6 +94,81 @@ Deno.test(
       assert.ok(run.lines[run.lines.length - 1].at < 30, "a handshake failure is not retried");
     } finally {
       await ws.remove();
+      await kafka.stop();
+    }
+  },
+);
+
+Deno.test(
+  "TLS against the real PLAINTEXT broker: exit 2 naming the settings",
+  kafkaTest,
+  async () => {
+    const kafka = await kafkaForTests();
+    const ws = await makeWorkspace({
+      bootstrap: kafka.bootstrap,
+      sections: { kafka: [`"security.protocol" = "SSL"`] },
+    });
+    try {
+      const run = await runTimed(["-c", ws.config, "consume"], ws.dir);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /TLS handshake failed: .*check \[kafka\] "security\.protocol"/);
+      assert.match(run.stderr, /"ssl\.ca\.location"/);
+    } finally {
+      await ws.remove();
+      await kafka.stop();
+    }
+  },
+);
+
+Deno.test(
+  "awaitKafka waits for a missing topic with one line per period, and returns once it exists",
+  kafkaTest,
+  async () => {
+    const kafka = await kafkaForTests();
+    const lines: string[] = [];
+    const logging = await setupLogging({
+      verbose: true,
+      console: (l) => lines.push(l),
+      logFile: false,
+    });
+    const topic = uniqueName("late-topic");
+    try {
+      const waiting = awaitKafka({
+        client: { brokers: [kafka.bootstrap], clientId: "startup-test" },
+        topic,
+        connectTimeoutMs: 10_000,
+        waitForTopic: true,
+        reportEveryMs: 400,
+        pollMs: 100,
+      });
+      let settled = false;
+      waiting.finally(() => settled = true);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(settled, false, "returned before the topic existed");
+      const admin = new Kafka({ brokers: [kafka.bootstrap], logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      try {
+        await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+      } finally {
+        await admin.disconnect();
+      }
+      await waiting;
+      const notYet = lines.filter((l) => l.includes(`topic ${topic} does not exist yet`));
+      assert.ok(notYet.length >= 3 && notYet.length <= 5, lines.join(""));
+      assert.ok(lines.some((l) => l.includes(`topic ${topic} exists now`)), lines.join(""));
+      // Waiting never creates it: with wait_for_topic off, a missing topic is an outage.
+      await assert.rejects(
+        awaitKafka({
+          client: { brokers: [kafka.bootstrap] },
+          topic: uniqueName("never"),
+          connectTimeoutMs: 10_000,
+          waitForTopic: false,
+        }),
+        (e: Error) =>
+          e.name === "TransientError" && /consumer\.wait_for_topic = false/.test(e.message),
+      );
+    } finally {
+      await logging.close();
       await kafka.stop();
     }
   },
