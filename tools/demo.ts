@@ -26,7 +26,7 @@ import { type Provenance, provenanceText } from "../src/events/mod.ts";
 import { readEventFile } from "../src/inputs/files.ts";
 import { TextLineStream } from "../src/inputs/lines.ts";
 import { expandPaths } from "../src/inputs/paths.ts";
-import { createPlugin } from "../src/plugins/mod.ts";
+import { createPlugin } from "../src/projects/mod.ts";
 import { type HandleRecord, type MappedEvent, registrationOrder } from "../src/records/mod.ts";
 import { freePort, type KafkaBroker, startKafkaBroker } from "./kafka/broker.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeEvent } from "../../src/decode/mod.ts";
-import { createPlugin } from "../../src/plugins/mod.ts";
+import { createPlugin } from "../../src/projects/mod.ts";
 import type { MappedEvent } from "../../src/records/mod.ts";
 import { portIsClosed } from "../helpers.ts";
 
