@@ -411,3 +411,35 @@ Deno.test("the seed configurations that validate run map --dry-run over the samp
     }
   }
 });
+
+Deno.test("the configuration example of projects.md validates and runs map --dry-run over the samples", async () => {
+  const spec = await Deno.readTextFile(
+    new URL("../../../shared/spec/projects.md", import.meta.url),
+  );
+  const toml = /```toml\n([\s\S]*?)```/.exec(spec)?.[1];
+  assert.ok(toml, "projects.md has a TOML example");
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = join(dir, "piddiplatsch.toml");
+    await Deno.writeTextFile(config, toml);
+    const valid = await runCli(["-c", config, "config", "validate"], { cwd: dir });
+    assert.equal(valid.code, 0, valid.stdout + valid.stderr);
+    const paths = SAMPLE_PROJECTS.map((p) =>
+      new URL(`../../../shared/samples/publication_2026/${p}.json`, import.meta.url).pathname
+    );
+    const run = await runCli(["-c", config, "map", "--dry-run", ...paths], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    const lines = await readJsonLines(join(dir, "outputs", "handles"));
+    const seen = new Map(
+      lines.map((l) => [l.project, [l.profile, String(l.handle).split("/")[0]]]),
+    );
+    assert.deepEqual(Object.fromEntries(seen), {
+      cmip6: ["dkrz", "21.14100"],
+      cmip7: ["cmip7", "21.14107"],
+    });
+    assert.equal(projectSummary(run.stderr, "cmip6plus").filtered, 1);
+    assert.equal(projectSummary(run.stderr, "cordex-cmip6").filtered, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
