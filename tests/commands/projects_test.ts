@@ -9,14 +9,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { FailureRecorder } from "../../src/outcome/mod.ts";
-import { type HandleServer, startHandleServer } from "../../src/handle_server/mod.ts";
 import {
-  expectedProjectRecords,
   itemOfEvent,
   PROJECT_FACTS,
-  projectEvent,
   SAMPLE_PROJECTS,
-  sampleEvent,
   type SampleProject,
 } from "../fixtures/projects.ts";
 import {
@@ -24,159 +20,26 @@ import {
   makeWorkspace,
   produce,
   readJsonLines,
-  resolveHandle,
   runCli,
   summaryCount,
   uniqueName,
   type Workspace,
 } from "../helpers.ts";
+import {
+  assertRegistered,
+  assertServerSizes,
+  conflictEvent,
+  profileEnv,
+  profileName,
+  profileSections,
+  projectEvents,
+  projectSummary,
+  startServers,
+  unknownProjectEvent,
+} from "../fixtures/project_servers.ts";
 
 const kafkaTest = { sanitizeOps: false, sanitizeResources: false };
 type Json = Record<string, unknown>;
-
-/** The profile of each prefix and the projects registered there. */
-const PREFIXES = ["21.14100", "21.14103", "21.14107"] as const;
-const PASSWORD = "profile-secret";
-
-interface Servers {
-  byPrefix: Map<string, HandleServer>;
-  close(): Promise<void>;
-}
-
-async function startServers(): Promise<Servers> {
-  const byPrefix = new Map<string, HandleServer>();
-  for (const prefix of PREFIXES) {
-    byPrefix.set(
-      prefix,
-      await startHandleServer({
-        prefix,
-        username: `300:${prefix}/user`,
-        password: `${PASSWORD}-${prefix}`,
-      }),
-    );
-  }
-  return {
-    byPrefix,
-    async close(): Promise<void> {
-      await Promise.all([...byPrefix.values()].map((s) => s.close()));
-    },
-  };
-}
-
-function profileName(prefix: string): string {
-  return `p${prefix.replace("21.", "")}`;
-}
-
-/** Workspace sections: one profile per prefix, each project on its production prefix. */
-function profileSections(servers: Servers, projects: string[] | "all"): Record<string, string[]> {
-  const sections: Record<string, string[]> = {
-    consumer: [`projects = ${projects === "all" ? '"all"' : JSON.stringify(projects)}`],
-    handles: [`default = "${profileName("21.14100")}"`],
-    "handles.defaults": ["timeout = 5.0", "concurrency = 4"],
-  };
-  for (const [prefix, server] of servers.byPrefix) {
-    sections[`handles.profiles.${profileName(prefix)}`] = [
-      `server_url = "${server.url}"`,
-      `prefix = "${prefix}"`,
-      `username = "300:${prefix}/user"`,
-    ];
-  }
-  sections["plugins.cmip7"] = [`handle = "${profileName("21.14107")}"`];
-  sections["plugins.cordex-cmip6"] = [`handle = "${profileName("21.14103")}"`];
-  return sections;
-}
-
-/** The passwords of the profiles, from the environment (PIDDI_HANDLE_<NAME>_PASSWORD). */
-function profileEnv(): Record<string, string> {
-  return Object.fromEntries(
-    PREFIXES.map((prefix) => [
-      `PIDDI_HANDLE_${profileName(prefix).toUpperCase()}_PASSWORD`,
-      `${PASSWORD}-${prefix}`,
-    ]),
-  );
-}
-
-interface TopicEvent {
-  project: SampleProject;
-  event: Json;
-}
-
-/** Two events per project (with and without source PIDs). */
-async function projectEvents(): Promise<TopicEvent[]> {
-  const out: TopicEvent[] = [];
-  for (const project of SAMPLE_PROJECTS) {
-    out.push({
-      project,
-      event: await projectEvent(project, { withPids: true, version: "v20300101" }),
-    });
-    out.push({
-      project,
-      event: await projectEvent(project, { withPids: false, version: "v20300202" }),
-    });
-  }
-  return out;
-}
-
-/** An event of a project piddiplatsch does not know. */
-async function unknownProjectEvent(): Promise<Json> {
-  const event = await sampleEvent("cmip6");
-  const payload = (event.data as { payload: Json }).payload;
-  payload.collection_id = "obs4MIPs";
-  const item = itemOfEvent(event);
-  item.collection = "obs4MIPs";
-  item.id = "obs4MIPs.NASA-JPL.AIRS-2-1.mon.ta.gn.v20300101";
-  return event;
-}
-
-/** A CMIP7 event whose item.collection says CMIP6. */
-async function conflictEvent(): Promise<Json> {
-  const event = await projectEvent("cmip7", { withPids: true, version: "v20300303" });
-  itemOfEvent(event).collection = "CMIP6";
-  return event;
-}
-
-/** Checks every expected handle on its own server, field by field. */
-async function assertRegistered(servers: Servers, events: TopicEvent[]): Promise<void> {
-  for (const { project, event } of events) {
-    const prefix = PROJECT_FACTS[project].prefix;
-    const server = servers.byPrefix.get(prefix)!;
-    for (const [handle, fields] of expectedProjectRecords(event, { project, prefix })) {
-      const got = await resolveHandle(server.url, handle);
-      assert.ok(got, `${project}: ${handle} is not on the ${prefix} server`);
-      for (const [field, value] of Object.entries(fields)) {
-        assert.equal(got[field], value, `${project} ${handle} ${field}`);
-      }
-    }
-  }
-}
-
-/** How many handles each prefix's server must hold for these events. */
-function expectedCounts(events: TopicEvent[]): Map<string, number> {
-  const counts = new Map<string, number>(PREFIXES.map((p) => [p, 0]));
-  for (const { project, event } of events) {
-    const prefix = PROJECT_FACTS[project].prefix;
-    counts.set(
-      prefix,
-      counts.get(prefix)! + expectedProjectRecords(event, { project, prefix }).size,
-    );
-  }
-  return counts;
-}
-
-function assertServerSizes(servers: Servers, events: TopicEvent[]): void {
-  for (const [prefix, count] of expectedCounts(events)) {
-    assert.equal(servers.byPrefix.get(prefix)!.size(), count, `handles on the ${prefix} server`);
-  }
-}
-
-/** The counters of a project's `summary <project>:` line. */
-function projectSummary(stderr: string, project: string): Record<string, number> {
-  const line = stderr.split("\n").find((l) => l.startsWith(`summary ${project}: `));
-  assert.ok(line, `no summary line for ${project}:\n${stderr}`);
-  return Object.fromEntries(
-    [...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]),
-  );
-}
 
 Deno.test(
   "consume, projects = all: each project on its own server, field by field; conflicts fail; counts per project",
