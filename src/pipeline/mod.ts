@@ -30,7 +30,14 @@ import { applyItemPatch } from "../stac/mod.ts";
 import type { Stats } from "../stats/mod.ts";
 import { TransientExhaustedError } from "../transient/mod.ts";
 
-export { type ProjectRoute, type Router, routerOf, type VersionLookup } from "./routes.ts";
+export {
+  OTHER_PROJECT,
+  type ProjectRoute,
+  type Router,
+  routerOf,
+  type RouterOptions,
+  type VersionLookup,
+} from "./routes.ts";
 
 /** Fetches the current item of a PATCH event (e.g. from the STAC API). */
 export interface ItemSource {

@@ -37,12 +37,40 @@ export interface Router {
   route(project: string): { name: string; route?: ProjectRoute };
 }
 
-/** A router over the selected projects' routes; a project no plugin accepts is not selected. */
-export function routerOf(routes: readonly ProjectRoute[]): Router {
+/** Options of {@linkcode routerOf}. */
+export interface RouterOptions {
+  /** The plugin name of a known project that is not selected, if `project` is known. */
+  knownName?: (project: string) => string | undefined;
+  /** Distinct unknown project names counted apart (default 16); the rest count as `(other)`. */
+  maxUnknown?: number;
+}
+
+/** The name unknown projects beyond the limit (or not name-like) are counted under. */
+export const OTHER_PROJECT = "(other)";
+
+/**
+ * A router over the selected projects' routes; a project no plugin accepts is not
+ * selected. Unknown project names are counted apart up to a limit, so a topic full of
+ * made-up names cannot grow the counters without bound.
+ */
+export function routerOf(routes: readonly ProjectRoute[], options: RouterOptions = {}): Router {
+  const unknown = new Set<string>();
+  const maxUnknown = options.maxUnknown ?? 16;
+  const nameOf = (project: string): string => {
+    const known = options.knownName?.(project);
+    if (known !== undefined) return known;
+    const name = project.trim().toLowerCase();
+    if (unknown.has(name)) return name;
+    if (unknown.size >= maxUnknown || !/^[a-z0-9][a-z0-9._-]{0,39}$/.test(name)) {
+      return OTHER_PROJECT;
+    }
+    unknown.add(name);
+    return name;
+  };
   return {
     route(project: string): { name: string; route?: ProjectRoute } {
       const route = routes.find((r) => r.plugin.accepts(project));
-      return { name: route?.plugin.name ?? project.trim().toLowerCase(), route };
+      return { name: route?.plugin.name ?? nameOf(project), route };
     },
   };
 }

@@ -12,6 +12,7 @@ import { describeError, TransientError } from "../errors/mod.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
 import { Pipeline, routerOf, type RunResult } from "../pipeline/mod.ts";
+import { findProject } from "../projects/mod.ts";
 import type { Registrar } from "../register/mod.ts";
 import { StacClient } from "../stac/mod.ts";
 import type { Stats } from "../stats/mod.ts";
@@ -90,7 +91,7 @@ export function wirePipeline(
   const dump = options.dump ? new DumpRecorder(outputDir) : undefined;
   const force = options.force === true || !config.consumer.transient.stop_on_skip;
   const pipeline = new Pipeline({
-    router: routerOf(routes),
+    router: routerOf(routes, { knownName: (project) => findProject(project)?.name }),
     failures,
     skipped,
     dump,
