@@ -210,6 +210,10 @@ Deno.test("transient: stop and leave the event unacknowledged; with force: skipp
     assert.deepEqual(forced, [[1, "skipped"], [2, "skipped"], [3, "skipped"]]);
     const skipped = await readJsonLines(join(dir, "skipped"));
     assert.equal(skipped.length, 3);
+    for (const line of skipped) {
+      assert.equal((line.__infos__ as Record<string, unknown>).project, "cmip6");
+    }
+    assert.equal(o.stats.getProject("cmip6", "skipped"), 3, "counted for the project");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
