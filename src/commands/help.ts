@@ -5,7 +5,7 @@
  * @module
  */
 
-import { SECRET_ENV, SYSTEM_CONFIG_FILE } from "../config/mod.ts";
+import { profilePasswordEnv, SECRET_ENV, SYSTEM_CONFIG_FILE } from "../config/mod.ts";
 import { EXIT } from "../runner/mod.ts";
 
 /** What each exit code means. */
@@ -18,10 +18,14 @@ export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
 
 /** The help epilogue. */
 export function helpEpilogue(): string {
-  const width = Math.max(...Object.keys(SECRET_ENV).map((n) => n.length));
-  const env = Object.entries(SECRET_ENV).map(([name, [section, key]]) =>
-    `  ${name.padEnd(width)}  [${section}] ${key.includes(".") ? `"${key}"` : key}`
-  );
+  const rows: Array<[string, string]> = Object.entries(SECRET_ENV).map((
+    [name, [section, key]],
+  ) => [name, `[${section}] ${key.includes(".") ? `"${key}"` : key}`]);
+  // profilePasswordEnv("x") is PIDDI_HANDLE_X_PASSWORD: shown with a placeholder.
+  const perProfile = profilePasswordEnv("PROFILE").replace("PROFILE", "<PROFILE>");
+  rows.push([perProfile, "[handles.profiles.<profile>] password (the name upper-cased)"]);
+  const width = Math.max(...rows.map(([name]) => name.length));
+  const env = rows.map(([name, what]) => `  ${name.padEnd(width)}  ${what}`);
   return [
     "",
     "Configuration (later layers win; `config show` prints the result, secrets redacted):",

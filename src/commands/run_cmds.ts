@@ -9,9 +9,9 @@ import type { KeyedEvent, Outcome } from "../events/mod.ts";
 import { ConfigurationError, describeError } from "../errors/mod.ts";
 import { expandPaths, fileEvents, KafkaInput, retryEvents } from "../inputs/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
-import { EXIT, exitCodeOf, preflight, runInput, wirePipeline } from "../runner/mod.ts";
+import { EXIT, exitCodeOf, isDryRun, preflight, runInput, wirePipeline } from "../runner/mod.ts";
 import { startReporter, Stats } from "../stats/mod.ts";
-import { observeEvents, type PartitionState } from "../monitor/mod.ts";
+import { observeEvents, type PartitionState, type RunMonitor } from "../monitor/mod.ts";
 import { type RunOptions, startMonitorFor, totalLag } from "./run_monitor.ts";
 import {
   type CommandContext,
@@ -56,17 +56,25 @@ async function runWith(
 ): Promise<{ result: RunResult; code: number }> {
   const { config, options: globals } = context;
   const stats = new Stats();
-  const monitor = startMonitorFor(config, { ...switches, stats, group: options.group === true });
+  let monitor: RunMonitor | undefined;
   const stop = signalController((name) => {
     monitor?.health.setPhase("stopping", name);
     printError(`${name}: finishing the events in flight…`);
   });
-  const wiring = wirePipeline(config, {
-    ...switches,
-    stats,
-    signal: stop.signal,
-    observers: monitor?.observers,
-  });
+  let wiring;
+  try {
+    monitor = startMonitorFor(config, { ...switches, stats, group: options.group === true });
+    wiring = wirePipeline(config, {
+      ...switches,
+      stats,
+      signal: stop.signal,
+      observers: monitor?.observers,
+    });
+  } catch (error) {
+    stop.dispose();
+    await monitor?.close();
+    throw configurationExit(error);
+  }
   let inFlight = 0;
   let partitions: (() => PartitionState[]) | undefined;
   const reporter = startReporter(stats, {
@@ -120,6 +128,14 @@ async function runWith(
   }
 }
 
+/** A `ConfigurationError` (unknown project or profile) as exit 2; anything else as is. */
+function configurationExit(error: unknown): unknown {
+  if (error instanceof ConfigurationError) {
+    return new ExitError(`configuration: ${error.message}`, EXIT.configuration);
+  }
+  return error;
+}
+
 /** `consume`: the Kafka topic through the pipeline. */
 export async function consumeCommand(
   globals: GlobalOptions,
@@ -128,7 +144,12 @@ export async function consumeCommand(
   const context = await openContext(globals);
   try {
     const { config } = context;
-    const dryRun = options.dryRun === true || config.handle.backend === "jsonl";
+    let dryRun: boolean;
+    try {
+      dryRun = isDryRun(config, options);
+    } catch (error) {
+      throw configurationExit(error);
+    }
     if (dryRun) {
       printError(
         "dry run: records go to JSONL and no offset is committed (the group's position stays)",

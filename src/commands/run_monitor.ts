@@ -11,10 +11,11 @@ import { describeError } from "../errors/mod.ts";
 import {
   parseListen,
   type PartitionState,
+  type ProbeTarget,
   type RunMonitor,
   startRunMonitor,
 } from "../monitor/mod.ts";
-import { EXIT, type RunSwitches } from "../runner/mod.ts";
+import { EXIT, type RunSwitches, selectedProjects } from "../runner/mod.ts";
 import type { Stats } from "../stats/mod.ts";
 import { ExitError } from "./context.ts";
 import denoJson from "../../deno.json" with { type: "json" };
@@ -38,21 +39,27 @@ export function startMonitorFor(
   } catch (error) {
     throw new ExitError(`--listen: ${describeError(error)}`, EXIT.configuration);
   }
-  const dryRun = options.dryRun === true || config.handle.backend === "jsonl";
+  // The Handle services that must answer: every REST profile a selected project uses.
+  const services = new Map<string, ProbeTarget>();
+  if (!options.dryRun) {
+    for (const { profile } of selectedProjects(config, options)) {
+      if (profile.backend === "jsonl" || services.has(profile.name)) continue;
+      services.set(profile.name, {
+        name: profile.name,
+        serverUrl: profile.server_url,
+        prefix: profile.prefix,
+        timeout: profile.timeout,
+        caFile: profile.ca_file || undefined,
+      });
+    }
+  }
   try {
     const monitor = startRunMonitor({
       address,
       version: denoJson.version,
-      project: config.consumer.processor,
       stats: options.stats,
       group: options.group,
-      services: dryRun ? [] : [{
-        name: "default",
-        serverUrl: config.handle.server_url,
-        prefix: config.handle.prefix,
-        timeout: config.handle.timeout,
-        caFile: config.handle.ca_file || undefined,
-      }],
+      services: [...services.values()],
     });
     getLogger(["piddiplatsch", "monitor"]).info(
       "health and metrics on http://{host}:{port}/ (/health/live, /health/ready, /metrics)",

@@ -16,6 +16,7 @@ export {
   loadLayers,
   type LoadLayersOptions,
   mergeTrees,
+  profilePasswordEnv,
   SECRET_ENV,
   SYSTEM_CONFIG_FILE,
 } from "./load.ts";

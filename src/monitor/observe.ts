@@ -64,20 +64,20 @@ export function resultOf(error: unknown): string {
   return "error";
 }
 
-/** A registrar that reports `(result, handles)` of each registration to `done`. */
+/** A registrar that reports `(result, handles, context)` of each registration to `done`. */
 export function observeRegistrar(
   registrar: Registrar,
-  done: (result: string, handles: number) => void,
+  done: (result: string, handles: number, context: RegisterContext) => void,
 ): Registrar {
   return {
     async register(records: HandleRecord[], context: RegisterContext): Promise<void> {
       try {
         await registrar.register(records, context);
       } catch (error) {
-        done(resultOf(error), records.length);
+        done(resultOf(error), records.length, context);
         throw error;
       }
-      done("registered", records.length);
+      done("registered", records.length, context);
     },
     close(): Promise<void> {
       return registrar.close();

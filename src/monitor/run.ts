@@ -7,11 +7,21 @@
 
 import type { KeyedEvent } from "../events/mod.ts";
 import type { RunObservers } from "../runner/mod.ts";
-import type { Stats } from "../stats/mod.ts";
+import type { CounterName, Stats } from "../stats/mod.ts";
 import { Health, type ProbeTarget, startHandleProbe } from "./health.ts";
 import { type PartitionState, RunMetrics } from "./metrics.ts";
 import { observeEvents, observeRegistrar } from "./observe.ts";
 import { type ListenAddress, type MonitorServer, startMonitorServer } from "./server.ts";
+
+/** The project label of an event that failed before it was routed (e.g. not JSON). */
+export const NO_PROJECT = "(none)";
+
+/** The counters the pipeline adds once per event that ends failed, skipped or filtered. */
+const OUTCOME_OF_COUNTER: Partial<Record<CounterName, string>> = {
+  errors: "failed",
+  skipped: "skipped",
+  filtered: "filtered",
+};
 
 /** Options of {@linkcode startRunMonitor}. */
 export interface RunMonitorOptions {
@@ -19,9 +29,7 @@ export interface RunMonitorOptions {
   address: ListenAddress;
   /** Version for the build info. */
   version: string;
-  /** The project label of events. */
-  project: string;
-  /** The run's counters (retries are taken from them). */
+  /** The run's counters (retries and per-project outcomes are taken from them). */
   stats: Stats;
   /** The run waits for a consumer group. */
   group: boolean;
@@ -58,12 +66,16 @@ export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
     services: options.services.map((s) => s.name),
   });
   let retries = options.stats.get("retries");
-  options.stats.onChange((name, total) => {
-    if (name !== "retries") return;
-    metrics.retried(total - retries);
-    retries = total;
+  options.stats.onChange((name, total, project) => {
+    if (name === "retries") {
+      metrics.retried(total - retries);
+      retries = total;
+      return;
+    }
+    // One count per event that ended so (registered events: see the registrar below).
+    const outcome = OUTCOME_OF_COUNTER[name];
+    if (outcome) metrics.eventDone(project ?? NO_PROJECT, outcome);
   });
-  const profile = options.services[0]?.name ?? "jsonl";
   const server: MonitorServer = startMonitorServer({ address: options.address, health, metrics });
   const probe = options.services.length > 0
     ? startHandleProbe(health, options.services, { intervalMs: options.probeIntervalMs })
@@ -73,7 +85,7 @@ export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
     metrics,
     address: server.address,
     observers: {
-      request(response): void {
+      request(profile, response): void {
         metrics.request({ profile, ...response });
         if (response.status !== undefined && response.status < 500) health.serviceAnswered(profile);
         else {
@@ -83,15 +95,17 @@ export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
           );
         }
       },
-      registrar: (registrar) =>
-        observeRegistrar(registrar, (result, n) => metrics.handlesDone(profile, result, n)),
+      registrar: (profile, registrar) =>
+        observeRegistrar(registrar, (result, n, context) => {
+          metrics.handlesDone(profile, result, n);
+          if (result === "registered") metrics.eventDone(context.project, "registered");
+        }),
     },
     observe: (events) =>
       observeEvents(events, {
         delivered: () => metrics.inFlight(1),
-        acknowledged(outcome): void {
+        acknowledged(): void {
           metrics.inFlight(-1);
-          metrics.eventDone(options.project, outcome);
         },
       }),
     partitions(source): void {

@@ -16,6 +16,7 @@ Deno.test("--help lists configuration layers, environment variables and exit cod
   for (const [name, [section]] of Object.entries(SECRET_ENV)) {
     assert.match(text, new RegExp(`${name}\\s+\\[${section}\\]`));
   }
+  assert.match(text, /PIDDI_HANDLE_<PROFILE>_PASSWORD\s+\[handles\.profiles\.<profile>\] password/);
   for (const code of Object.values(EXIT)) assert.match(text, new RegExp(`^  ${code}  \\S`, "m"));
   assert.match(text, /^ {2}2 {2}configuration: .*TLS\/SASL handshake/m);
   const consume = await runCli(["consume", "--help"]);
