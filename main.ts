@@ -50,7 +50,11 @@ export function buildProgram(exit: (code: number) => void): Command {
     .name("piddiplatsch")
     .description("Keeps Handle PIDs in step with ESGF publication events (Kafka → Handle REST).")
     .version(VERSION, "--version")
-    .option("-c, --config <file>", "configuration file (TOML), layered over the packaged defaults")
+    .option(
+      "-c, --config <file>",
+      "configuration file (TOML), layered over the packaged defaults (repeatable: later wins)",
+      collect,
+    )
     .option("-v, --verbose", "live status line and info messages")
     .option("--debug", "debug messages in the log file")
     .option("-l, --log <file>", "log file (default pid.log; reopened on SIGHUP)")

@@ -16,8 +16,8 @@ import { type LoggingHandle, setupLogging } from "../log/mod.ts";
 
 /** The global options of the command tree. */
 export interface GlobalOptions {
-  /** `-c/--config FILE`. */
-  config?: string;
+  /** `-c/--config FILE` (repeatable: later files win). */
+  config?: string[];
   /** `-v/--verbose`. */
   verbose?: boolean;
   /** `--debug`. */

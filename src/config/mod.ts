@@ -51,7 +51,11 @@ export interface LoadedConfig {
  */
 export async function loadConfig(options: LoadLayersOptions = {}): Promise<LoadedConfig> {
   const layers = await loadLayers(options);
-  const { config, problems } = validateConfig(layers.tree, { defaults: layers.defaults });
+  const { config, problems } = validateConfig(layers.tree, {
+    defaults: layers.defaults,
+    notes: layers.notes,
+    origins: layers.origins,
+  });
   if (!config) throw new ConfigInvalidError(problems);
   return {
     config,
