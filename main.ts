@@ -157,6 +157,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .option("--section <section>", "only this section, e.g. kafka or consumer.transient")
     .option("--key <key>", "only this key, e.g. handle.prefix")
+    .option(
+      "--origin",
+      "show which layer (defaults, system file, --config, $PIDDI_*) set each value",
+    )
     .action((options) => run(configShow(globals(), options)));
 
   return program;

@@ -10,6 +10,7 @@ import {
   loadLayers,
   showConfig,
   ShowError,
+  showOrigins,
   validateConfig,
 } from "../config/mod.ts";
 import { EXIT } from "../runner/mod.ts";
@@ -23,6 +24,8 @@ export interface ShowCommandOptions {
   section?: string;
   /** A key. */
   key?: string;
+  /** Print which layer set each value. */
+  origin?: boolean;
 }
 
 /** `config validate`: one line per problem; exit 2 on errors, like every configuration problem. */
@@ -72,6 +75,14 @@ export async function configShow(
   }
   try {
     const layers = await loadLayers({ configFile: options.config });
+    if (show.origin) {
+      if (show.key) {
+        out("error: --origin shows whole sections; use --section, not --key");
+        return EXIT.failed;
+      }
+      out(showOrigins(layers.tree, layers.origins, { format, section: show.section }));
+      return EXIT.ok;
+    }
     out(showConfig(layers.tree, { format, section: show.section, key: show.key }).trimEnd());
     return 0;
   } catch (error) {

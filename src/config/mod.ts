@@ -20,8 +20,25 @@ export {
   SECRET_ENV,
   SYSTEM_CONFIG_FILE,
 } from "./load.ts";
-export { formatProblem, isHostPortList, type Problem, validateConfig } from "./validate.ts";
-export { isSecretKey, redact, REDACTED, showConfig, ShowError, type ShowOptions } from "./show.ts";
+export {
+  formatProblem,
+  isHostPortList,
+  type Problem,
+  suggest,
+  validateConfig,
+  type ValidateOptions,
+} from "./validate.ts";
+export {
+  isSecretKey,
+  redact,
+  REDACTED,
+  showConfig,
+  ShowError,
+  type ShowOptions,
+  showOrigins,
+} from "./show.ts";
+export { dottedKey, type Origins } from "./origin.ts";
+export type { LegacyNote } from "./legacy.ts";
 
 /** Thrown by {@linkcode loadConfig} when the configuration has errors; one line per problem. */
 export class ConfigInvalidError extends Error {
