@@ -31,7 +31,7 @@ export function helpEpilogue(): string {
     "Configuration (later layers win; `config show` prints the result, secrets redacted):",
     "  1. the packaged defaults (config/default.toml, embedded in the binary)",
     `  2. ${SYSTEM_CONFIG_FILE}, if present`,
-    "  3. -c/--config FILE",
+    "  3. each -c/--config FILE, in turn",
     "  4. environment variables, for secrets:",
     ...env.map((line) => `  ${line}`),
     "",
