@@ -30,6 +30,12 @@ function nonNegative(value: string): number {
   return n;
 }
 
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a number > 0");
+  return n;
+}
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
@@ -96,6 +102,8 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--password <password>", "admin password (default [handle].password)")
     .option("--latency-ms <ms>", "added to every write, to model a production server", nonNegative)
     .option("--data-file <file>", "keep records in this file across restarts")
+    .option("--session-ttl <seconds>", "idle seconds before a session expires (default 1800)", positive)
+    .option("--no-sessions", "offer no /api/sessions (clients fall back to Basic on every request)")
     .action((options) => run(handleServerCommand(globals(), options)));
 
   const config = program.command("config").description("check or print the configuration");

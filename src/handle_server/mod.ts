@@ -62,6 +62,10 @@ export interface HandleServerOptions {
   password: string;
   /** Milliseconds added before every PUT or DELETE response (models a production server). */
   latencyMs?: number;
+  /** Whether `/api/sessions` is offered; true by default. */
+  sessions?: boolean;
+  /** Seconds a session lives without use; 1800 by default. */
+  sessionTtlSeconds?: number;
   /** A file that keeps the records across restarts (append log, compacted at start/close). */
   dataFile?: string;
   /** Aborting it closes the server (as {@link HandleServer.close}). */
@@ -80,6 +84,8 @@ export interface HandleServer {
   close(): Promise<void>;
   /** The number of handles held. */
   size(): number;
+  /** How many times the server checked a password (sessions save checks). */
+  passwordChecks(): number;
 }
 
 /**
@@ -94,6 +100,8 @@ export async function startHandleServer(options: HandleServerOptions): Promise<H
     username: options.username,
     password: options.password,
     latencyMs: options.latencyMs,
+    sessions: options.sessions,
+    sessionTtlSeconds: options.sessionTtlSeconds,
   });
   const hostname = options.host ?? "127.0.0.1";
   let server: Deno.HttpServer<Deno.NetAddr>;
@@ -126,5 +134,11 @@ export async function startHandleServer(options: HandleServerOptions): Promise<H
     options.signal?.addEventListener("abort", onAbort, { once: true });
   }
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-  return { url: `http://${host}:${port}`, port, close, size: () => store.size };
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close,
+    size: () => store.size,
+    passwordChecks: () => handler.passwordChecks(),
+  };
 }
