@@ -102,7 +102,11 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--password <password>", "admin password (default [handle].password)")
     .option("--latency-ms <ms>", "added to every write, to model a production server", nonNegative)
     .option("--data-file <file>", "keep records in this file across restarts")
-    .option("--session-ttl <seconds>", "idle seconds before a session expires (default 1800)", positive)
+    .option(
+      "--session-ttl <seconds>",
+      "idle seconds before a session expires (default 1800)",
+      positive,
+    )
     .option("--no-sessions", "offer no /api/sessions (clients fall back to Basic on every request)")
     .action((options) => run(handleServerCommand(globals(), options)));
 

@@ -186,7 +186,12 @@ export function createHandleHandler(
       record = mergeValues(existing ?? [], values, indexParams, overwriteParam === "false", handle);
     } else {
       if (existing !== undefined && overwriteParam !== "true") {
-        throw new HttpError(409, ResponseCode.HANDLE_ALREADY_EXISTS, "handle already exists", handle);
+        throw new HttpError(
+          409,
+          ResponseCode.HANDLE_ALREADY_EXISTS,
+          "handle already exists",
+          handle,
+        );
       }
       record = values;
     }
@@ -383,7 +388,12 @@ function mergeValues(
         throw new HttpError(400, ResponseCode.INVALID_VALUE, `invalid index: ${text}`, handle);
       }
       if (!values.some((value) => value.index === index)) {
-        throw new HttpError(400, ResponseCode.INVALID_VALUE, `no value with index ${index}`, handle);
+        throw new HttpError(
+          400,
+          ResponseCode.INVALID_VALUE,
+          `no value with index ${index}`,
+          handle,
+        );
       }
       wanted.add(index);
     }

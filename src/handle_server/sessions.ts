@@ -72,7 +72,9 @@ export class Authenticator {
     const basic = basicPart(header);
     const result = basic === undefined ? { kind: "missing" as const } : this.#check(basic);
     if (result.kind === "failed") return { result };
-    if (this.#sessions.size >= MAX_SESSIONS) this.#sessions.delete(this.#sessions.keys().next().value!);
+    if (this.#sessions.size >= MAX_SESSIONS) {
+      this.#sessions.delete(this.#sessions.keys().next().value!);
+    }
     const session: Session = {
       id: crypto.randomUUID(),
       nonce: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))),

@@ -251,7 +251,11 @@ function truthy(element: unknown): boolean {
 function readPermissions(text: string): string {
   const bits = { adminRead: true, adminWrite: true, publicRead: true, publicWrite: false };
   if (text === "*") {
-    bits.adminRead = bits.adminWrite = bits.publicRead = bits.publicWrite = true;
+    bits.adminRead =
+      bits.adminWrite =
+      bits.publicRead =
+      bits.publicWrite =
+        true;
   } else {
     const at = (back: number): boolean => text[text.length - back] === "1";
     if (text.length > 1) bits.publicWrite = at(1);

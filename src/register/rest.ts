@@ -1,6 +1,7 @@
 /**
- * The Handle REST client (`[handle].backend = "rest"`): `PUT …?overwrite=true` with
- * HTTP Basic (percent-encoded indexed-handle user), connection reuse, bounded
+ * The Handle REST client (`[handle].backend = "rest"`): `PUT …?overwrite=true` in one
+ * session per client (authenticated once with HTTP Basic, percent-encoded indexed-handle
+ * user; plain Basic on servers without sessions), connection reuse, bounded
  * concurrency, per-request timeout and bounded retries for 5xx, timeouts and
  * refused connections. See `../shared/spec/handle-api.md`.
  *
@@ -16,6 +17,7 @@ import {
   withRetries,
 } from "../transient/mod.ts";
 import { Semaphore } from "./semaphore.ts";
+import { HandleSession } from "./session.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
 
 /** Options of {@linkcode HandleRestClient}. */
@@ -40,6 +42,8 @@ export interface HandleRestOptions {
   onRetry?: (error: TransientError) => void;
   /** Stops retrying when aborted. */
   signal?: AbortSignal;
+  /** Whether to use a session (`POST /api/sessions`); true by default. */
+  sessions?: boolean;
 }
 
 /** The `Authorization` header value for an indexed-handle user. */
@@ -61,19 +65,31 @@ export function handlePath(handle: string): string {
 export class HandleRestClient {
   readonly #options: HandleRestOptions;
   readonly #base: string;
-  readonly #auth: string;
   readonly #limit: Semaphore;
+  readonly #session: HandleSession;
   #client?: Deno.HttpClient;
 
   /** Creates a client; reads `caFile` synchronously when given. */
   constructor(options: HandleRestOptions) {
     this.#options = options;
     this.#base = options.serverUrl.replace(/\/+$/, "");
-    this.#auth = basicAuth(options.username, options.password);
     this.#limit = new Semaphore(options.concurrency);
     if (options.caFile) {
       this.#client = Deno.createHttpClient({ caCerts: [Deno.readTextFileSync(options.caFile)] });
     }
+    this.#session = new HandleSession({
+      base: this.#base,
+      basic: basicAuth(options.username, options.password),
+      username: options.username,
+      timeout: options.timeout,
+      client: this.#client,
+      enabled: options.sessions,
+    });
+  }
+
+  /** How many sessions this client opened (0 against a server without sessions). */
+  get sessionsOpened(): number {
+    return this.#session.opened;
   }
 
   /** Creates or replaces a whole record (`PUT ?overwrite=true`), with retries. */
@@ -110,11 +126,12 @@ export class HandleRestClient {
   async #once(
     method: string,
     handle: string,
-    options: { body?: string; query?: string; allow404?: boolean },
+    options: { body?: string; query?: string; allow404?: boolean; renewed?: boolean },
   ): Promise<unknown> {
     const url = `${this.#base}${handlePath(handle)}${options.query ?? ""}`;
     const headers: Record<string, string> = { Accept: "application/json" };
-    if (method !== "GET") headers.Authorization = this.#auth;
+    const auth = method === "GET" ? undefined : await this.#session.header();
+    if (auth !== undefined) headers.Authorization = auth;
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
     let response: Response;
     try {
@@ -144,6 +161,12 @@ export class HandleRestClient {
         `Handle service ${this.#base}: HTTP ${status} for ${handle}${detail}`,
       );
     }
+    if (status === 401 && auth !== undefined && !options.renewed) {
+      // the session expired or was closed: a new one, and the request once more
+      if (await this.#session.renew(auth)) {
+        return this.#once(method, handle, { ...options, renewed: true });
+      }
+    }
     if (status === 401 || status === 403) {
       throw new ConfigurationError(
         `Handle service ${this.#base} refused user ${this.#options.username}: HTTP ${status}${detail}`,
@@ -152,8 +175,9 @@ export class HandleRestClient {
     throw new PermanentError(`Handle service rejected ${handle}: HTTP ${status}${detail}`);
   }
 
-  /** Releases the TLS client, if any. */
-  close(): void {
+  /** Closes the session on the server, then releases the TLS client, if any. */
+  async close(): Promise<void> {
+    await this.#session.close();
     this.#client?.close();
     this.#client = undefined;
   }
@@ -180,8 +204,7 @@ export class RestRegistrar implements Registrar {
 
   /** Closes the client. */
   close(): Promise<void> {
-    this.#client.close();
-    return Promise.resolve();
+    return this.#client.close();
   }
 }
 

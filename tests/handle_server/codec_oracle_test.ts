@@ -235,7 +235,7 @@ Deno.test("everything the REST client sends is accepted by the codec as the serv
       );
     }
   } finally {
-    client.close();
+    await client.close();
     await server.shutdown();
     await store.close();
   }

@@ -125,7 +125,9 @@ async function run(command: string, args: string[]): Promise<void> {
   }
   if (!output.success) {
     const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
-    throw new Error(`${command} failed (exit ${output.code}): ${text.trim().split("\n").slice(-5)}`);
+    throw new Error(
+      `${command} failed (exit ${output.code}): ${text.trim().split("\n").slice(-5)}`,
+    );
   }
 }
 
