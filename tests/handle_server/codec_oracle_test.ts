@@ -201,12 +201,11 @@ Deno.test("everything the REST client sends is accepted by the codec as the serv
   });
   const bodies: { handle: string; body: string }[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    if (req.method === "PUT") {
-      const body = await req.clone().text();
-      const handle = decodeURIComponent(new URL(req.url).pathname.slice("/api/handles/".length));
-      bodies.push({ handle, body });
-    }
-    return handler(req);
+    if (req.method !== "PUT") return handler(req);
+    const body = await req.text();
+    const handle = decodeURIComponent(new URL(req.url).pathname.slice("/api/handles/".length));
+    bodies.push({ handle, body });
+    return handler(new Request(req.url, { method: req.method, headers: req.headers, body }));
   });
   const client = new HandleRestClient({
     serverUrl: `http://127.0.0.1:${server.addr.port}`,
