@@ -14,6 +14,7 @@ import {
   type GlobalOptions,
   handleServerCommand,
   mapCommand,
+  publishCommand,
   retryCommand,
   sendCommand,
 } from "./src/commands/mod.ts";
@@ -92,6 +93,14 @@ export function buildProgram(exit: (code: number) => void): Command {
     .argument("<paths...>", "files, directories or glob patterns")
     .option("--topic <topic>", "topic (default [consumer].topic)")
     .action((paths, options) => run(sendCommand(globals(), paths, options)));
+
+  program.command("publish")
+    .description(
+      "register dry-run handle files (outputs/handles/*.jsonl): files before their dataset",
+    )
+    .argument("<paths...>", "handle files, directories or glob patterns")
+    .option("--resume", "skip handles that earlier receipts (outputs/published/) show published")
+    .action((paths, options) => run(publishCommand(globals(), paths, options)));
 
   program.command("handle-server")
     .description("run a local Handle REST server (for demos, tests and benchmarks)")

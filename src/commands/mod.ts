@@ -14,4 +14,5 @@ export {
   retryCommand,
   type RetryOptions,
 } from "./run_cmds.ts";
+export { publishCommand, type PublishCommandOptions } from "./publish_cmd.ts";
 export { sendCommand, type SendOptions } from "./send_cmd.ts";

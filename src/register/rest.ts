@@ -61,6 +61,12 @@ export function handlePath(handle: string): string {
   return `/api/handles/${encodeURIComponent(prefix)}/${encodeURIComponent(suffix)}`;
 }
 
+/** A successful answer: its status and parsed body. */
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
 /** A client of one Handle server. */
 export class HandleRestClient {
   readonly #options: HandleRestOptions;
@@ -92,26 +98,30 @@ export class HandleRestClient {
     return this.#session.opened;
   }
 
-  /** Creates or replaces a whole record (`PUT ?overwrite=true`), with retries. */
-  async put(record: HandleRecord): Promise<void> {
+  /**
+   * Creates or replaces a whole record (`PUT ?overwrite=true`), with retries; resolves
+   * to whether the server created it (201) or replaced it.
+   */
+  async put(record: HandleRecord): Promise<"created" | "replaced"> {
     const body = JSON.stringify({
       values: toHandleValues(record, { prefix: this.#options.prefix }),
     });
-    await this.#request("PUT", record.handle, { body, query: "?overwrite=true" });
+    const answer = await this.#request("PUT", record.handle, { body, query: "?overwrite=true" });
+    return answer?.status === 201 ? "created" : "replaced";
   }
 
   /** Resolves a handle; `undefined` when it does not exist. */
   async get(handle: string): Promise<HandleValue[] | undefined> {
-    const response = await this.#request("GET", handle, { allow404: true });
-    if (response === undefined) return undefined;
-    return (response as { values: HandleValue[] }).values;
+    const answer = await this.#request("GET", handle, { allow404: true });
+    if (answer === undefined) return undefined;
+    return (answer.body as { values: HandleValue[] }).values;
   }
 
   #request(
     method: string,
     handle: string,
     options: { body?: string; query?: string; allow404?: boolean },
-  ): Promise<unknown> {
+  ): Promise<Answer | undefined> {
     const policy = this.#options.policy;
     return withRetries(
       () => this.#limit.run(() => this.#once(method, handle, options)),
@@ -127,7 +137,7 @@ export class HandleRestClient {
     method: string,
     handle: string,
     options: { body?: string; query?: string; allow404?: boolean; renewed?: boolean },
-  ): Promise<unknown> {
+  ): Promise<Answer | undefined> {
     const url = `${this.#base}${handlePath(handle)}${options.query ?? ""}`;
     const headers: Record<string, string> = { Accept: "application/json" };
     const auth = method === "GET" ? undefined : await this.#session.header();
@@ -152,7 +162,7 @@ export class HandleRestClient {
       throw new TransientError(`Handle service ${this.#base}: ${reason}`);
     }
     const text = await response.text();
-    if (response.ok) return text ? safeJson(text) : undefined;
+    if (response.ok) return { status: response.status, body: text ? safeJson(text) : undefined };
     const detail = describeBody(text);
     const status = response.status;
     if (status === 404 && options.allow404) return undefined;
