@@ -17,6 +17,7 @@ import {
   publishCommand,
   retryCommand,
   sendCommand,
+  verifyCommand,
 } from "./src/commands/mod.ts";
 import { PathError } from "./src/inputs/mod.ts";
 import { describeError } from "./src/errors/mod.ts";
@@ -93,6 +94,14 @@ export function buildProgram(exit: (code: number) => void): Command {
     .argument("<paths...>", "files, directories or glob patterns")
     .option("--topic <topic>", "topic (default [consumer].topic)")
     .action((paths, options) => run(sendCommand(globals(), paths, options)));
+
+  program.command("verify")
+    .description("check on the Handle server the records that inputs must have produced")
+    .argument("[paths...]", "event, failure, skipped or dry-run handle files, directories, globs")
+    .option("--topic [topic]", "also read the topic (default [consumer].topic), read-only")
+    .option("--since <time>", "only topic events from this time on (ISO 8601)")
+    .option("--format <format>", "text or json", "text")
+    .action((paths, options) => run(verifyCommand(globals(), paths, options)));
 
   program.command("publish")
     .description(

@@ -15,4 +15,5 @@ export {
   type RetryOptions,
 } from "./run_cmds.ts";
 export { publishCommand, type PublishCommandOptions } from "./publish_cmd.ts";
+export { verifyCommand, type VerifyCommandOptions } from "./verify_cmd.ts";
 export { sendCommand, type SendOptions } from "./send_cmd.ts";
