@@ -55,6 +55,7 @@ export async function readTopic(options: ReadTopicOptions): Promise<InputText[]>
   }
   const pending = new Set([...ends].filter(([p, end]) => starts.get(p)! < end).map(([p]) => p));
   const events: InputText[] = [];
+  const seen = new Set<string>();
   if (pending.size === 0) return events;
   const groupId = `${translated.consumer.groupId ?? "piddiplatsch"}-verify-${crypto.randomUUID()}`;
   const consumer = kafka.consumer({ groupId });
@@ -67,19 +68,25 @@ export async function readTopic(options: ReadTopicOptions): Promise<InputText[]>
       autoCommit: false,
       eachMessage: ({ partition, message }) => {
         const offset = BigInt(message.offset);
-        if (offset >= starts.get(partition)! && offset < ends.get(partition)!) {
-          events.push({
-            text: message.value?.toString("utf8") ?? "",
-            where: `${options.topic}/${partition}@${message.offset}`,
-          });
+        const where = `${options.topic}/${partition}@${message.offset}`;
+        if (offset >= starts.get(partition)! && offset < ends.get(partition)! && !seen.has(where)) {
+          seen.add(where);
+          events.push({ text: message.value?.toString("utf8") ?? "", where });
         }
         if (offset + 1n >= ends.get(partition)!) pending.delete(partition);
         if (pending.size === 0) finished();
         return Promise.resolve();
       },
     });
+    // Seeking only saves reading what comes before the start offsets (which is skipped
+    // anyway); it fails while the group is still rebalancing, then the read starts at the
+    // beginning.
     for (const [partition, offset] of starts) {
-      consumer.seek({ topic: options.topic, partition, offset: offset.toString() });
+      try {
+        consumer.seek({ topic: options.topic, partition, offset: offset.toString() });
+      } catch {
+        break;
+      }
     }
     const timeoutMs = options.timeoutMs ?? 60_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
