@@ -136,3 +136,14 @@ function sessionPart(header: string | null): string | undefined {
   if (header === null || !/(?:^|,)\s*Handle\s/i.test(header)) return undefined;
   return /sessionId\s*=\s*"([^"]*)"/i.exec(header)?.[1];
 }
+
+/** A session as `GET /api/sessions/this` answers it. */
+export function describeSession(session: Session): Record<string, unknown> {
+  const description: Record<string, unknown> = {
+    sessionId: session.id,
+    nonce: session.nonce,
+    authenticated: session.user !== undefined,
+  };
+  if (session.user !== undefined) description.id = session.user;
+  return description;
+}
