@@ -1,21 +1,24 @@
 /**
- * `verify [paths…] [--topic [T]] [--since TIME] [--format text|json]`: checks on the
- * Handle server (profile `[handle]`) that the records the inputs must have produced are
- * there and equal; exit 1 when anything is missing or different.
+ * `verify [paths…] [--topic [T]] [--since TIME] [--format text|json] [PROJECTS]`: checks on
+ * the Handle servers (each project's profile; a dry-run line's profile or the one serving its
+ * prefix) that the records the inputs must have produced are there and equal; exit 1 when
+ * anything is missing or different.
  *
  * @module
  */
 
+import { defaultProfileName, type HandleProfile, handleProfiles } from "../config/profiles.ts";
 import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
 import { expandPaths } from "../inputs/mod.ts";
-import { createVersionLookup } from "../lookup/mod.ts";
-import { createPlugin } from "../plugins/mod.ts";
+import { routerOf } from "../pipeline/mod.ts";
+import { findProject } from "../projects/mod.ts";
 import { HandleRestClient } from "../register/mod.ts";
-import { EXIT, transientPolicy } from "../runner/mod.ts";
+import { buildRoutes, EXIT, type ProjectSwitches, transientPolicy } from "../runner/mod.ts";
 import { StacClient } from "../stac/mod.ts";
 import {
   type HandleReport,
   type InputText,
+  type ProfileClient,
   readInputFiles,
   readTopic,
   verifyInputs,
@@ -24,7 +27,7 @@ import {
 import { ExitError, type GlobalOptions, openContext, printError } from "./context.ts";
 
 /** Options of `verify`. */
-export interface VerifyCommandOptions {
+export interface VerifyCommandOptions extends Omit<ProjectSwitches, "dryRun"> {
   /** Read the topic (`true`: `[consumer].topic`). */
   topic?: string | boolean;
   /** Only topic events from this time on. */
@@ -42,17 +45,12 @@ export async function verifyCommand(
   const { config, logging } = await openContext(globals);
   const format = options.format ?? "text";
   const policy = transientPolicy(config);
-  const client = new HandleRestClient({
-    serverUrl: config.handle.server_url,
-    prefix: config.handle.prefix,
-    username: config.handle.username,
-    password: config.handle.password,
-    timeout: config.handle.timeout,
-    concurrency: config.handle.concurrency,
-    caFile: config.handle.ca_file || undefined,
-    policy,
-    sessions: false, // reads only: no credentials needed
-  });
+  const profiles = handleProfiles(config);
+  const clients = new Map<string, ProfileClient>();
+  for (const profile of profiles.values()) {
+    if (profile.backend === "jsonl" || profile.server_url === "") continue;
+    clients.set(profile.name, { client: readClient(profile, policy), prefix: profile.prefix });
+  }
   try {
     if (format !== "text" && format !== "json") {
       throw new ExitError(`verify: --format must be text or json, not ${format}`, EXIT.failed);
@@ -79,37 +77,30 @@ export async function verifyCommand(
     const stac = config.stac.base_url
       ? new StacClient({ baseUrl: config.stac.base_url, timeout: config.stac.timeout, policy })
       : undefined;
-    const lookup = config.lookup.enabled
-      ? createVersionLookup({
-        backend: config.lookup.backend,
-        stac,
-        collection: config.stac.collection,
-        es: {
-          url: config.elasticsearch.url,
-          index: config.elasticsearch.index,
-          username: config.elasticsearch.username || undefined,
-          password: config.elasticsearch.password || undefined,
-          timeout: config.elasticsearch.timeout,
-        },
-        policy,
-      })
-      : undefined;
-    const plugin = createPlugin(config.consumer.processor, {
-      landingPageUrl: config.plugins.cmip6.landing_page_url,
-      maxParts: config.plugins.cmip6.max_parts,
-      excludedAssetKeys: config.plugins.cmip6.excluded_asset_keys,
-      esgfMarker: config.plugins.cmip6.esgf_marker,
-      strictMode: config.schema.strict_mode,
+    const { routes, registrars } = buildRoutes(config, {
+      outputDir: config.consumer.output_dir,
+      policy,
+      onRetry: () => {},
+      stac,
+      switches: { ...options, dryRun: true }, // routes only: nothing is registered
     });
+    await Promise.all(registrars.map((registrar) => registrar.close()));
+    const router = routerOf(routes, { knownName: (project) => findProject(project)?.name });
+    const order = [defaultProfileName(config), ...profiles.keys()];
+    const profileOf = (prefix: string, named?: string): string | undefined => {
+      const serves = (name: string): boolean =>
+        profiles.get(name)?.prefix.toUpperCase() === prefix.toUpperCase();
+      if (named !== undefined && serves(named)) return named;
+      return order.find(serves);
+    };
     const terminal = Deno.stderr.isTerminal();
     let result: VerifyResult;
     try {
       result = await verifyInputs(inputs, {
-        client,
-        plugin,
-        prefix: config.handle.prefix,
+        clients,
+        router,
+        profileOf,
         items: stac,
-        lookup,
         onProgress: terminal
           ? (done, total) => {
             if (done % 50 === 0 || done === total) {
@@ -155,9 +146,26 @@ export async function verifyCommand(
     }
     return summary.missing + summary.different > 0 ? EXIT.failed : EXIT.ok;
   } finally {
-    await client.close();
+    await Promise.all([...clients.values()].map(({ client }) => client.close()));
     await logging.close();
   }
+}
+
+/** A client for reads on a profile's server. */
+function readClient(
+  profile: HandleProfile,
+  policy: ReturnType<typeof transientPolicy>,
+): HandleRestClient {
+  return new HandleRestClient({
+    serverUrl: profile.server_url,
+    prefix: profile.prefix,
+    username: profile.username,
+    password: profile.password,
+    timeout: profile.timeout,
+    concurrency: profile.concurrency,
+    caFile: profile.ca_file || undefined,
+    policy,
+  });
 }
 
 function describe(report: HandleReport): string[] {

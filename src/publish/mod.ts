@@ -1,11 +1,13 @@
 /**
  * `publish`: registers dry-run output (`outputs/handles/*.jsonl`), the staged workflow's
  * last step (map offline, review, publish). The records of one event (consecutive lines
- * with the same provenance and time, written together by the dry run) go together: files in parallel, then their dataset. A line
- * whose prefix the Handle profile does not serve, or that is not a dry-run line, refuses
- * its event. Every handle written is appended at once to the run's receipt
- * (`outputs/published/published_<time>.jsonl`: handle, created or replaced, server,
- * time), so that `--resume` can skip what earlier receipts for the same server show done.
+ * with the same provenance and time, written together by the dry run) go together to one
+ * Handle profile (the one the line names, else the one serving its prefix): files in
+ * parallel, then their dataset. A line whose prefix no profile serves, or that is not a
+ * dry-run line, refuses its event. Every handle written is appended at once to the run's
+ * receipt (`outputs/published/published_<time>_<id>.jsonl`: handle, created or replaced,
+ * server, time), so that `--resume` can skip what earlier receipts show done on the same
+ * server.
  *
  * @module
  */
@@ -21,6 +23,8 @@ export interface PublishGroup {
   where: string;
   /** The records, files first, the dataset last. */
   records: HandleRecord[];
+  /** The Handle profile the group goes to. */
+  profile?: string;
   /** Why the group cannot be published, if it cannot. */
   refused?: string;
 }
@@ -39,15 +43,21 @@ export interface PublishResult {
   stop?: { kind: "configuration" | "transient"; reason: string };
 }
 
-/** Options of {@linkcode publishGroups}. */
-export interface PublishOptions {
-  /** The client of the Handle profile. */
+/** A Handle profile's client and server. */
+export interface PublishTarget {
+  /** The client. */
   client: HandleRestClient;
   /** The server's URL, for the receipt. */
   server: string;
+}
+
+/** Options of {@linkcode publishGroups}. */
+export interface PublishOptions {
+  /** The targets by profile name. */
+  targets: Map<string, PublishTarget>;
   /** The run's receipt file. */
   receipt: string;
-  /** Handles already published (from earlier receipts, `--resume`). */
+  /** `server handle` of what earlier receipts show published (`--resume`). */
   done?: Set<string>;
   /** Stops after the event in progress. */
   signal?: AbortSignal;
@@ -55,8 +65,14 @@ export interface PublishOptions {
 
 const RECORD_FIELDS = new Set(["handle", "URL", "data"]);
 
-/** Reads dry-run files into groups (one per event); `prefix` is the one served. */
-export async function readPublishGroups(files: string[], prefix: string): Promise<PublishGroup[]> {
+/**
+ * Reads dry-run files into groups (one per event); `profileOf` names the profile of a
+ * line (the one it names, else one serving its prefix), undefined when none serves it.
+ */
+export async function readPublishGroups(
+  files: string[],
+  profileOf: (prefix: string, named?: string) => string | undefined,
+): Promise<PublishGroup[]> {
   const groups: PublishGroup[] = [];
   let lastKey: string | undefined;
   for (const file of files) {
@@ -71,7 +87,7 @@ export async function readPublishGroups(files: string[], prefix: string): Promis
         lastKey = undefined;
         continue;
       }
-      const { record, key } = parsed;
+      const { record, key, profile: named } = parsed;
       let group = groups.at(-1);
       if (group === undefined || key !== lastKey) {
         group = { where, records: [] };
@@ -80,17 +96,24 @@ export async function readPublishGroups(files: string[], prefix: string): Promis
       }
       group.records.push(record);
       const linePrefix = record.handle.slice(0, record.handle.indexOf("/"));
-      if (linePrefix.toUpperCase() !== prefix.toUpperCase() && group.refused === undefined) {
+      const profile = profileOf(linePrefix, named);
+      if (group.refused !== undefined) continue;
+      if (profile === undefined) {
         group.refused = `${where}: prefix ${linePrefix} of ${record.handle} is served by no ` +
-          `Handle profile (this one serves ${prefix})`;
+          "Handle profile";
+      } else if (group.profile !== undefined && group.profile !== profile) {
+        group.refused = `${where}: the records of one event go to profiles ${group.profile} ` +
+          `and ${profile}`;
+      } else {
+        group.profile = profile;
       }
     }
   }
   return groups;
 }
 
-/** The handles that receipts in `dir` show published to `server`. */
-export async function publishedHandles(dir: string, server: string): Promise<Set<string>> {
+/** `server handle` of every handle that receipts in `dir` show published. */
+export async function publishedHandles(dir: string): Promise<Set<string>> {
   const done = new Set<string>();
   let entries: Deno.DirEntry[];
   try {
@@ -104,8 +127,8 @@ export async function publishedHandles(dir: string, server: string): Promise<Set
     for (const line of (await Deno.readTextFile(join(dir, entry.name))).split("\n")) {
       try {
         const receipt = JSON.parse(line) as { handle?: unknown; server?: unknown };
-        if (typeof receipt.handle === "string" && receipt.server === server) {
-          done.add(receipt.handle);
+        if (typeof receipt.handle === "string" && typeof receipt.server === "string") {
+          done.add(`${receipt.server} ${receipt.handle}`);
         }
       } catch {
         // a line torn by a kill: that handle is published again
@@ -123,19 +146,14 @@ export async function publishGroups(
   const result: PublishResult = { created: 0, replaced: 0, resumed: 0, failures: [] };
   const receipt = await Deno.open(options.receipt, { append: true, create: true });
   const encoder = new TextEncoder();
-  const write = async (handle: string, outcome: string): Promise<void> => {
-    const line = {
-      handle,
-      result: outcome,
-      server: options.server,
-      time: new Date().toISOString(),
-    };
+  const write = async (handle: string, outcome: string, server: string): Promise<void> => {
+    const line = { handle, result: outcome, server, time: new Date().toISOString() };
     await receipt.write(encoder.encode(JSON.stringify(line) + "\n"));
   };
-  const put = async (record: HandleRecord): Promise<void> => {
-    const outcome = await options.client.put(record);
+  const put = async (record: HandleRecord, target: PublishTarget): Promise<void> => {
+    const outcome = await target.client.put(record);
     result[outcome]++;
-    await write(record.handle, outcome);
+    await write(record.handle, outcome, target.server);
   };
   try {
     for (const group of groups) {
@@ -144,15 +162,22 @@ export async function publishGroups(
         result.failures.push(group.refused);
         continue;
       }
-      const todo = group.records.filter((record) => !options.done?.has(record.handle));
+      const target = options.targets.get(group.profile!);
+      if (target === undefined) {
+        result.failures.push(`${group.where}: profile ${group.profile} has no Handle server`);
+        continue;
+      }
+      const todo = group.records.filter((record) =>
+        !options.done?.has(`${target.server} ${record.handle}`)
+      );
       result.resumed += group.records.length - todo.length;
       if (todo.length === 0) continue;
       try {
         const dataset = todo.at(-1) === group.records.at(-1) ? todo.pop() : undefined;
-        const settled = await Promise.allSettled(todo.map(put));
+        const settled = await Promise.allSettled(todo.map((record) => put(record, target)));
         const failed = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");
         if (failed.length > 0) throw worst(failed.map((f) => f.reason));
-        if (dataset !== undefined) await put(dataset);
+        if (dataset !== undefined) await put(dataset, target);
       } catch (error) {
         if (error instanceof ConfigurationError) {
           result.stop = { kind: "configuration", reason: error.message };
@@ -171,7 +196,9 @@ export async function publishGroups(
   return result;
 }
 
-function parseLine(line: string): { record: HandleRecord; key: string } | string {
+function parseLine(
+  line: string,
+): { record: HandleRecord; key: string; profile?: string } | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -182,7 +209,7 @@ function parseLine(line: string): { record: HandleRecord; key: string } | string
     return "not a dry-run line (an object with handle, URL and data)";
   }
   const fields = value as Record<string, unknown>;
-  const { handle, URL, data } = fields;
+  const { handle, URL, data, profile } = fields;
   if (typeof handle !== "string" || !handle.includes("/") || typeof URL !== "string") {
     return "not a dry-run line (an object with handle, URL and data)";
   }
@@ -193,6 +220,7 @@ function parseLine(line: string): { record: HandleRecord; key: string } | string
   return {
     record: { handle, URL, data: data as Record<string, unknown> },
     key: JSON.stringify(provenance),
+    profile: typeof profile === "string" ? profile : undefined,
   };
 }
 

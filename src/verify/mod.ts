@@ -12,7 +12,12 @@ import { compareRecord, type HandleReport } from "./compare.ts";
 import { expect, type ExpectOptions, type InputText, newExpectation } from "./expected.ts";
 
 export { compareRecord, type FieldDifference, type HandleReport } from "./compare.ts";
-export { type Expectation, type ExpectOptions, type InputText } from "./expected.ts";
+export {
+  type Expectation,
+  type ExpectedRecord,
+  type ExpectOptions,
+  type InputText,
+} from "./expected.ts";
 export { readTopic, type ReadTopicOptions } from "./topic.ts";
 
 /** What a verify run found. */
@@ -25,10 +30,18 @@ export interface VerifyResult {
   unverifiable: string[];
 }
 
+/** A Handle profile's client, for reads. */
+export interface ProfileClient {
+  /** The client. */
+  client: HandleRestClient;
+  /** The profile's prefix (for the expected HS_ADMIN). */
+  prefix: string;
+}
+
 /** Options of {@linkcode verifyInputs}. */
 export interface VerifyOptions extends ExpectOptions {
-  /** The client that resolves handles. */
-  client: HandleRestClient;
+  /** The clients by profile name. */
+  clients: Map<string, ProfileClient>;
   /** Called as handles are checked (done, total). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -51,14 +64,21 @@ export async function verifyInputs(
 ): Promise<VerifyResult> {
   const expectation = newExpectation();
   for (const input of inputs) await expect(expectation, input, options);
-  const records = [...expectation.records.values()].sort((a, b) =>
-    a.handle < b.handle ? -1 : a.handle > b.handle ? 1 : 0
+  const expected = [...expectation.records.values()].sort((a, b) =>
+    a.record.handle < b.record.handle ? -1 : a.record.handle > b.record.handle ? 1 : 0
   );
+  const unverifiable = [...expectation.unverifiable];
+  const checkable = expected.filter(({ record, profile }) => {
+    if (options.clients.has(profile)) return true;
+    unverifiable.push(`${record.handle}: profile ${profile} has no Handle server (jsonl)`);
+    return false;
+  });
   let done = 0;
-  const handles = await Promise.all(records.map(async (record) => {
-    const values = await options.client.get(record.handle);
-    options.onProgress?.(++done, records.length);
-    return compareRecord(record, values, { prefix: options.prefix });
+  const handles = await Promise.all(checkable.map(async ({ record, profile }) => {
+    const { client, prefix } = options.clients.get(profile)!;
+    const values = await client.get(record.handle);
+    options.onProgress?.(++done, checkable.length);
+    return compareRecord(record, values, { prefix });
   }));
-  return { events: expectation.events, handles, unverifiable: expectation.unverifiable };
+  return { events: expectation.events, handles, unverifiable };
 }

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { decodeEvent } from "../../src/decode/mod.ts";
-import { createPlugin } from "../../src/plugins/mod.ts";
+import { createPlugin, findProject } from "../../src/projects/mod.ts";
 import type { HandleRecord } from "../../src/records/mod.ts";
 import { basicAuth, HandleRestClient } from "../../src/register/mod.ts";
 import { createHandleHandler, HandleStore } from "../../src/handle_server/mod.ts";
@@ -165,20 +165,26 @@ Deno.test("handle-server accepts, refuses and normalises values as the Handle.Ne
   }
 });
 
-/** The records of the real CMIP6 sample event, and a dataset with every kind of field. */
+/** The records of the real sample events of every project, and a record with every kind of field. */
 async function clientRecords(): Promise<HandleRecord[]> {
-  const text = await Deno.readTextFile(
-    new URL("../../../shared/samples/publication_2026/cmip6.json", import.meta.url),
-  );
-  const decoded = decodeEvent(text);
-  if (decoded.method !== "POST") throw new Error("the sample is not a POST event");
-  const mapped = createPlugin("cmip6").map(decoded.item, {
-    prefix: TEST_PREFIX,
-    eventTime: decoded.time,
-    collectionId: decoded.collectionId,
-    now: new Date(),
-  });
-  return [...mapped.files, mapped.dataset, {
+  const records: HandleRecord[] = [];
+  for (const name of ["cmip6", "cmip6plus", "cmip7", "cordex-cmip6"]) {
+    const text = await Deno.readTextFile(
+      new URL(`../../../shared/samples/publication_2026/${name}.json`, import.meta.url),
+    );
+    const decoded = decodeEvent(text);
+    if (decoded.method !== "POST") throw new Error(`the ${name} sample is not a POST event`);
+    const project = findProject(decoded.project);
+    if (project === undefined) throw new Error(`no project ${decoded.project}`);
+    const mapped = createPlugin(project.name).map(decoded.item, {
+      prefix: TEST_PREFIX,
+      eventTime: decoded.time,
+      collectionId: decoded.collectionId,
+      now: new Date(),
+    });
+    records.push(...mapped.files, mapped.dataset);
+  }
+  return [...records, {
     handle: `${TEST_PREFIX}/kinds`,
     URL: "https://lp.example.org/kinds",
     data: {
