@@ -125,6 +125,7 @@ export async function mapCommand(
 /** Per-file tally of `retry`. */
 interface FileTally {
   events: number;
+  duplicates: number;
   read: boolean;
   outcomes: Record<Outcome, number>;
 }
@@ -141,6 +142,7 @@ export async function retryCommand(
     const files = await expandPaths(paths, { extensions: [".jsonl"] });
     const tallies = new Map<string, FileTally>(files.map((f) => [f, {
       events: 0,
+      duplicates: 0,
       read: false,
       outcomes: { registered: 0, failed: 0, skipped: 0, filtered: 0 },
     }]));
@@ -150,9 +152,10 @@ export async function retryCommand(
       () =>
         Promise.resolve(retryEvents(files, {
           onAck: (file, outcome) => tallies.get(file)!.outcomes[outcome]++,
-          onFileRead: (file, events) => {
+          onFileRead: (file, counts) => {
             const tally = tallies.get(file)!;
-            tally.events = events;
+            tally.events = counts.events;
+            tally.duplicates = counts.duplicates;
             tally.read = true;
           },
         })),
@@ -175,7 +178,7 @@ export async function retryCommand(
       console.log(
         `retry: ${file}: ${tally.events} event(s), ${ok} succeeded, ${tally.outcomes.failed} failed, ${tally.outcomes.skipped} skipped${
           pending > 0 ? `, ${pending} not done` : ""
-        }${note}`,
+        }${tally.duplicates > 0 ? `, ${tally.duplicates} duplicate line(s) left out` : ""}${note}`,
       );
     }
     const rate = total === 0 ? 100 : (100 * succeeded) / total;
