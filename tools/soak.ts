@@ -3,7 +3,9 @@
  * killed with SIGKILL in mid-run and replaced by late joiners) again and again, every
  * expected handle checked on the Handle server after each trial. Prints one line per
  * trial and the totals: trials, lost handles, duplicate rate (events processed twice
- * per event produced). Exits 1 when anything was lost.
+ * per event produced), and partitions left short of their end after the clean stops (a
+ * commit refused in a rebalance: replays to come, not losses). Exits 1 when a handle was
+ * lost or wrong or a survivor did not stop cleanly.
  *
  * Usage: `deno task soak [--trials 20] [--kills 1] [--events 150] [--latency-ms 20]`.
  * Uses the broker in `KAFKA_BOOTSTRAP`, else starts one.
@@ -69,4 +71,4 @@ console.log(
       rate.toFixed(2)
     }% (${duplicates} of ${produced} events)`,
 );
-Deno.exit(lost + wrong + uncommitted + unclean > 0 ? 1 : 0);
+Deno.exit(lost + wrong + unclean > 0 ? 1 : 0);
