@@ -18,7 +18,7 @@ import {
   sendCommand,
 } from "./src/commands/mod.ts";
 import { PathError } from "./src/inputs/mod.ts";
-import { describeError } from "./src/errors/mod.ts";
+import { describeError, permissionRefusal } from "./src/errors/mod.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 /** The version printed by `--version`. */
@@ -137,6 +137,9 @@ export async function main(args: string[]): Promise<void> {
     } else if (error instanceof PathError) {
       console.error(`error: ${error.message}`);
       code = 1;
+    } else if (permissionRefusal(error)) {
+      console.error(`error: ${permissionRefusal(error)!.message}`);
+      code = 2;
     } else {
       console.error(`error: ${describeError(error)}`);
       code = 1;

@@ -6,7 +6,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
-import { describeError } from "../errors/mod.ts";
+import { ConfigurationError, describeError, permissionRefusal } from "../errors/mod.ts";
 import { expandPaths, fileEvents, KafkaInput, retryEvents } from "../inputs/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
 import {
@@ -56,7 +56,15 @@ async function runWith(
     verbose: options.verbose,
   });
   try {
-    const refused = await preflight(config, wiring);
+    let refused: string | undefined;
+    try {
+      refused = await preflight(config, wiring);
+    } catch (error) {
+      await wiring.close();
+      throw error instanceof ConfigurationError
+        ? new ExitError(`preflight: ${error.message}`, EXIT.configuration)
+        : error;
+    }
     if (refused) {
       await wiring.close();
       throw new ExitError(`${refused}; not starting (use --force to start anyway)`, EXIT.transient);
@@ -66,6 +74,10 @@ async function runWith(
       events = await open();
     } catch (error) {
       await wiring.close();
+      const refused = permissionRefusal(error);
+      if (refused) {
+        throw new ExitError(`cannot open the input: ${refused.message}`, EXIT.configuration);
+      }
       throw new ExitError(`cannot open the input: ${describeError(error)}`, EXIT.transient);
     }
     const result = await runInput(wiring, events, { signal: stop.signal });

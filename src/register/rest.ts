@@ -7,7 +7,12 @@
  * @module
  */
 
-import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
+import {
+  ConfigurationError,
+  PermanentError,
+  permissionRefusal,
+  TransientError,
+} from "../errors/mod.ts";
 import { type HandleRecord, type HandleValue, toHandleValues } from "../records/mod.ts";
 import {
   isCertificateError,
@@ -126,6 +131,8 @@ export class HandleRestClient {
         client: this.#client,
       });
     } catch (error) {
+      const refused = permissionRefusal(error, `Handle service ${this.#base}`);
+      if (refused) throw refused;
       const reason = networkReason(error, this.#options.timeout);
       if (isCertificateError(error)) {
         throw new ConfigurationError(

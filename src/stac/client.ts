@@ -6,7 +6,7 @@
  * @module
  */
 
-import { PermanentError, TransientError } from "../errors/mod.ts";
+import { PermanentError, permissionRefusal, TransientError } from "../errors/mod.ts";
 import type { StacItem } from "../plugins/types.ts";
 import { networkReason, type TransientPolicy, withRetries } from "../transient/mod.ts";
 
@@ -70,6 +70,8 @@ export class StacClient {
         signal: AbortSignal.timeout(this.#options.timeout * 1000),
       });
     } catch (error) {
+      const refused = permissionRefusal(error, `STAC API ${this.#base}`);
+      if (refused) throw refused;
       const reason = networkReason(error, this.#options.timeout);
       throw new TransientError(`STAC API ${this.#base}: ${reason} (${what})`);
     }
