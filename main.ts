@@ -93,7 +93,11 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--port <port>", "port (default: the port of [handle].server_url)", port)
     .option("--prefix <prefix>", "served prefix (default [handle].prefix)")
     .option("--username <user>", "admin user, an indexed handle (default [handle].username)")
-    .option("--password <password>", "admin password (default [handle].password)")
+    .option(
+      "--password-file <file>",
+      "read the admin password from this file (default $PIDDI_HANDLE_PASSWORD, then [handle].password)",
+    )
+    .option("--password <password>", "admin password; visible to ps: prefer --password-file")
     .option("--latency-ms <ms>", "added to every write, to model a production server", nonNegative)
     .option("--data-file <file>", "keep records in this file across restarts")
     .action((options) => run(handleServerCommand(globals(), options)));
