@@ -285,3 +285,38 @@ Deno.test("retry: an event recorded twice (read again after a stop) is replayed 
     await ws.remove();
   }
 });
+
+Deno.test("an event that failed is not recorded again when a transient stop makes the next run read it again", async () => {
+  const item = makeCmip6Item({ files: 1, itemId: testItemId("again", 1) });
+  const stac = startStacServer([item], { unavailable: true });
+  const ws = await makeWorkspace({ stacUrl: stac.url });
+  try {
+    const bad = eventFor("again", 2);
+    (bad.data as { payload: { item: { properties: Record<string, unknown> } } }).payload.item
+      .properties["cmip6:pid"] = 5.4;
+    const patch = makePatchEvent(String(item.id), [
+      { op: "add", path: "/properties/retracted", value: true },
+    ]);
+    await Deno.writeTextFile(
+      join(ws.dir, "events.jsonl"),
+      `${JSON.stringify(bad)}\n${JSON.stringify(patch)}\n`,
+    );
+    for (const run of [1, 2]) {
+      const stopped = await runCli(["-c", ws.config, "map", "--dry-run", "events.jsonl"], {
+        cwd: ws.dir,
+      });
+      assert.equal(stopped.code, 3, `run ${run}: ${stopped.stderr}`);
+      assert.match(
+        stopped.stderr,
+        /failed: .*cmip6:pid/,
+        `run ${run} did not fail the event again`,
+      );
+    }
+    const failures = await readJsonLines(join(ws.dir, "outputs", "failures", "r0"));
+    assert.equal(failures.length, 1, "the failure was recorded twice");
+    assert.deepEqual(eventOf(failures[0]), bad);
+  } finally {
+    await stac.stop();
+    await ws.remove();
+  }
+});
