@@ -20,7 +20,7 @@ import {
   verifyCommand,
 } from "./src/commands/mod.ts";
 import { PathError } from "./src/inputs/mod.ts";
-import { describeError } from "./src/errors/mod.ts";
+import { describeError, permissionRefusal } from "./src/errors/mod.ts";
 import { helpEpilogue } from "./src/commands/help.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
@@ -172,7 +172,11 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--port <port>", "port (default: the port of [handle].server_url)", port)
     .option("--prefix <prefix>", "served prefix (default [handle].prefix)")
     .option("--username <user>", "admin user, an indexed handle (default [handle].username)")
-    .option("--password <password>", "admin password (default [handle].password)")
+    .option(
+      "--password-file <file>",
+      "read the admin password from this file (default $PIDDI_HANDLE_PASSWORD, then [handle].password)",
+    )
+    .option("--password <password>", "admin password; visible to ps: prefer --password-file")
     .option("--latency-ms <ms>", "added to every write, to model a production server", nonNegative)
     .option("--data-file <file>", "keep records in this file across restarts")
     .option(
@@ -226,6 +230,9 @@ export async function main(args: string[]): Promise<void> {
     } else if (error instanceof PathError) {
       console.error(`error: ${error.message}`);
       code = 1;
+    } else if (permissionRefusal(error)) {
+      console.error(`error: ${permissionRefusal(error)!.message}`);
+      code = 2;
     } else {
       console.error(`error: ${describeError(error)}`);
       code = 1;

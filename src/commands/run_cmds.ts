@@ -6,7 +6,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
-import { ConfigurationError, describeError } from "../errors/mod.ts";
+import { ConfigurationError, describeError, permissionRefusal } from "../errors/mod.ts";
 import { expandPaths, fileEvents, KafkaInput, retryEvents } from "../inputs/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
 import { EXIT, exitCodeOf, isDryRun, preflight, runInput, wirePipeline } from "../runner/mod.ts";
@@ -85,7 +85,15 @@ async function runWith(
     verbose: globals.verbose,
   });
   try {
-    const refused = await preflight(config, wiring);
+    let refused: string | undefined;
+    try {
+      refused = await preflight(config, wiring);
+    } catch (error) {
+      await wiring.close();
+      throw error instanceof ConfigurationError
+        ? new ExitError(`preflight: ${error.message}`, EXIT.configuration)
+        : error;
+    }
     if (refused) {
       await wiring.close();
       throw new ExitError(`${refused}; not starting (use --force to start anyway)`, EXIT.transient);
@@ -99,6 +107,10 @@ async function runWith(
     } catch (error) {
       await wiring.close();
       if (stop.signal.aborted) return { result: {}, code: EXIT.ok }; // stopped while waiting
+      const refused = permissionRefusal(error);
+      if (refused) {
+        throw new ExitError(`cannot open the input: ${refused.message}`, EXIT.configuration);
+      }
       if (error instanceof ConfigurationError) {
         throw new ExitError(`cannot open the input: ${error.message}`, EXIT.configuration);
       }
@@ -197,6 +209,7 @@ export async function mapCommand(
 /** Per-file tally of `retry`. */
 interface FileTally {
   events: number;
+  duplicates: number;
   read: boolean;
   outcomes: Record<Outcome, number>;
 }
@@ -213,6 +226,7 @@ export async function retryCommand(
     const files = await expandPaths(paths, { extensions: [".jsonl"] });
     const tallies = new Map<string, FileTally>(files.map((f) => [f, {
       events: 0,
+      duplicates: 0,
       read: false,
       outcomes: { registered: 0, failed: 0, skipped: 0, filtered: 0 },
     }]));
@@ -222,9 +236,10 @@ export async function retryCommand(
       () =>
         Promise.resolve(retryEvents(files, {
           onAck: (file, outcome) => tallies.get(file)!.outcomes[outcome]++,
-          onFileRead: (file, events) => {
+          onFileRead: (file, counts) => {
             const tally = tallies.get(file)!;
-            tally.events = events;
+            tally.events = counts.events;
+            tally.duplicates = counts.duplicates;
             tally.read = true;
           },
         })),
@@ -247,7 +262,7 @@ export async function retryCommand(
       console.log(
         `retry: ${file}: ${tally.events} event(s), ${ok} succeeded, ${tally.outcomes.failed} failed, ${tally.outcomes.skipped} skipped${
           pending > 0 ? `, ${pending} not done` : ""
-        }${note}`,
+        }${tally.duplicates > 0 ? `, ${tally.duplicates} duplicate line(s) left out` : ""}${note}`,
       );
     }
     const rate = total === 0 ? 100 : (100 * succeeded) / total;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parse } from "smol-toml";
+import { parse, TomlError } from "smol-toml";
 import { describeError } from "../errors/mod.ts";
 import { type LegacyNote, upgradePythonLayout } from "./legacy.ts";
 import { dottedKey, type Origins, recordOrigins } from "./origin.ts";
@@ -70,13 +70,43 @@ export async function defaultConfigText(): Promise<string> {
   return await Deno.readTextFile(new URL("../../config/default.toml", import.meta.url));
 }
 
-/** Parses TOML text; a syntax error becomes a one-line {@linkcode ConfigFileError}. */
+/**
+ * Parses TOML text; a syntax error becomes a one-line {@linkcode ConfigFileError} with
+ * file, line, column and the key (or table) there, never the text of the line: it may
+ * hold a password.
+ */
 export function parseToml(text: string, origin: string): ConfigTree {
   try {
     return parse(text) as ConfigTree;
   } catch (error) {
-    throw new ConfigFileError(`${origin}: invalid TOML: ${describeError(error)}`);
+    if (!(error instanceof TomlError)) {
+      throw new ConfigFileError(`${origin}: invalid TOML: ${describeError(error)}`);
+    }
+    // smol-toml's message is "Invalid TOML document: <what>" and then a code frame.
+    const what = /^Invalid TOML document: ([^\n]*)/.exec(error.message)?.[1] ?? "syntax error";
+    const where = keyAt(text, error.line);
+    throw new ConfigFileError(
+      `${origin}: invalid TOML at line ${error.line}, column ${error.column}${
+        where ? ` (${where})` : ""
+      }: ${what}`,
+    );
   }
+}
+
+/** The key defined on line `line` (1-based) with its table, or the table, as "key a.b". */
+function keyAt(text: string, line: number): string | undefined {
+  const lines = text.split(/\r?\n/).slice(0, line);
+  const current = lines[lines.length - 1] ?? "";
+  const part = String.raw`(?:[A-Za-z0-9_-]+|"[^"\\\n]{0,60}"|'[^'\n]{0,60}')`;
+  const dotted = String.raw`${part}(?:\s*\.\s*${part})*`;
+  const header = new RegExp(String.raw`^\s*\[\[?\s*(${dotted})\s*\]`);
+  const asHeader = header.exec(current)?.[1];
+  if (asHeader) return `table [${asHeader}]`;
+  let table: string | undefined;
+  for (const earlier of lines.slice(0, -1)) table = header.exec(earlier)?.[1] ?? table;
+  const key = new RegExp(String.raw`^\s*(${dotted})\s*=`).exec(current)?.[1];
+  if (key) return `key ${table ? `${table}.` : ""}${key}`;
+  return table ? `in table [${table}]` : undefined;
 }
 
 /** Rewrites the Python tool's legacy keys into today's layout (in place) and returns the tree. */

@@ -8,7 +8,12 @@
  * @module
  */
 
-import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
+import {
+  ConfigurationError,
+  PermanentError,
+  permissionRefusal,
+  TransientError,
+} from "../errors/mod.ts";
 import { type HandleRecord, type HandleValue, toHandleValues } from "../records/mod.ts";
 import {
   isCertificateError,
@@ -159,6 +164,8 @@ export class HandleRestClient {
       });
     } catch (error) {
       report();
+      const refused = permissionRefusal(error, `Handle service ${this.#base}`);
+      if (refused) throw refused;
       const reason = networkReason(error, this.#options.timeout);
       if (isCertificateError(error)) {
         throw new ConfigurationError(

@@ -8,7 +8,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { Config } from "../config/mod.ts";
-import { describeError, TransientError } from "../errors/mod.ts";
+import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
 import { Pipeline, routerOf, type RunResult } from "../pipeline/mod.ts";
@@ -132,6 +132,7 @@ export async function preflight(config: Config, wiring: Wiring): Promise<string 
     await wiring.stac.probe();
     return undefined;
   } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
     const reason = `preflight: ${describeError(error)}`;
     if (error instanceof TransientError && wiring.force) {
       log.warn("{reason}; going on (--force)", { reason });
