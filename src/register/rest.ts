@@ -8,20 +8,11 @@
  * @module
  */
 
-import {
-  ConfigurationError,
-  PermanentError,
-  permissionRefusal,
-  TransientError,
-} from "../errors/mod.ts";
+import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
 import { type HandleRecord, type HandleValue, toHandleValues } from "../records/mod.ts";
-import {
-  isCertificateError,
-  networkReason,
-  type TransientPolicy,
-  withRetries,
-} from "../transient/mod.ts";
+import { type TransientPolicy, withRetries } from "../transient/mod.ts";
 import { Semaphore } from "./semaphore.ts";
+import { fetchFailure } from "./fetch_failure.ts";
 import { HandleSession } from "./session.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
 
@@ -164,15 +155,7 @@ export class HandleRestClient {
       });
     } catch (error) {
       report();
-      const refused = permissionRefusal(error, `Handle service ${this.#base}`);
-      if (refused) throw refused;
-      const reason = networkReason(error, this.#options.timeout);
-      if (isCertificateError(error)) {
-        throw new ConfigurationError(
-          `Handle service ${this.#base}: TLS: ${reason}; trust its CA with [handle].ca_file`,
-        );
-      }
-      throw new TransientError(`Handle service ${this.#base}: ${reason}`);
+      throw fetchFailure(error, { base: this.#base, timeout: this.#options.timeout });
     }
     const text = await response.text();
     report(response.status);
