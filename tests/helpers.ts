@@ -178,7 +178,13 @@ export async function produce(
   } finally {
     await admin.disconnect();
   }
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  // Idempotent: a send that kafkajs retries (a new topic's leadership still settling) is
+  // written once, so a test's topic holds exactly the messages it produced.
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += 500) {

@@ -45,9 +45,12 @@ export async function sendCommand(
   quietKafkajsWarnings();
   const translated = toKafkajs(config.kafka);
   const kafka = new Kafka({ ...translated.client, logCreator: kafkaLogCreator() });
+  // Idempotent: a batch kafkajs retries after a lost answer is written once, not twice.
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: true,
+    idempotent: true,
+    maxInFlightRequests: 1,
   });
   await producer.connect();
   let sent = 0, failed = 0;
