@@ -8,6 +8,18 @@
 
 import { PermanentError } from "../errors/mod.ts";
 import type { StacItem } from "../plugins/types.ts";
+import { DEFAULT_EVENT_LIMITS, type EventLimits, limitProblem } from "./limits.ts";
+
+export {
+  DEFAULT_EVENT_LIMITS,
+  DEFAULT_MAX_EVENT_BYTES,
+  type EventLimits,
+  findDepthExcess,
+  limitProblem,
+  MAX_JSON_DEPTH,
+  utf8Length,
+} from "./limits.ts";
+export { decodeUtf8, invalidUtf8Offset, type Utf8Text } from "./utf8.ts";
 
 /** A JSON Patch operation (RFC 6902), as carried by a PATCH event. */
 export interface PatchOperation {
@@ -54,8 +66,13 @@ export interface DecodedPatch extends DecodedBase {
 /** A decoded event. */
 export type DecodedEvent = DecodedPost | DecodedPatch;
 
-/** Parses the text of a JSON value; non-JSON is a permanent error. */
-export function parseJson(text: string): unknown {
+/**
+ * Parses the text of a JSON value; non-JSON, and text over the size or nesting
+ * limits (checked first, without recursion), is a permanent error.
+ */
+export function parseJson(text: string, limits: EventLimits = DEFAULT_EVENT_LIMITS): unknown {
+  const problem = limitProblem(text, limits);
+  if (problem !== undefined) throw new PermanentError(problem);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -76,9 +93,15 @@ function optionalString(value: unknown, field: string): string | undefined {
   return value;
 }
 
-/** Decodes the raw text of an event (or an already parsed value). */
-export function decodeEvent(raw: string | unknown): DecodedEvent {
-  const envelope = typeof raw === "string" ? parseJson(raw) : raw;
+/**
+ * Decodes the raw text of an event (or an already parsed value); the text must keep
+ * `limits` (default {@linkcode DEFAULT_EVENT_LIMITS}).
+ */
+export function decodeEvent(
+  raw: string | unknown,
+  limits: EventLimits = DEFAULT_EVENT_LIMITS,
+): DecodedEvent {
+  const envelope = typeof raw === "string" ? parseJson(raw, limits) : raw;
   if (!isObject(envelope)) {
     throw new PermanentError(`value is not a JSON object (got ${jsonType(envelope)})`);
   }

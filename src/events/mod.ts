@@ -21,6 +21,11 @@ export interface KeyedEvent {
   value: string;
   /** Where it came from. */
   source: Provenance;
+  /**
+   * A fault the input found before the value could be read as text (e.g. "value not
+   * UTF-8 at byte 17"): the event fails with it as its reason.
+   */
+  fault?: string;
   /** How often it has been retried already (0 for a fresh event). */
   retries: number;
   /**

@@ -7,13 +7,18 @@
  * - `dump/dump_messages_<date>.jsonl` (every raw event with `--dump`).
  *
  * A failure or skipped line is the event as received (a JSON object) plus
- * `__infos__`; text that is not a JSON object is kept verbatim in `__raw__`.
+ * `__infos__`; text that is not a JSON object is kept verbatim in `__raw__`, and an
+ * event that cannot be kept as JSON (see `kept.ts`) is kept as its text, cut at a
+ * limit, with `raw_bytes`, `raw_sha256` and `raw_cut` in `__infos__`.
  *
  * @module
  */
 
 import { join } from "node:path";
 import { DailyJsonlWriter } from "./jsonl_writer.ts";
+import { keepEvent, keepText, type Kept, keptNote } from "./kept.ts";
+import { findDepthExcess, MAX_JSON_DEPTH } from "../decode/limits.ts";
+import { describeError, MAX_REASON_CHARS, reasonLine } from "../errors/mod.ts";
 import type { KeyedEvent, Provenance } from "../events/mod.ts";
 
 /** Metadata attached to a failure or skipped line. */
@@ -35,47 +40,81 @@ export interface RecordInfos {
 }
 
 /** Builds a failure or skipped line: the event object plus `__infos__`. */
-export function recordLine(event: KeyedEvent, infos: RecordInfos): Record<string, unknown> {
-  const parsed = parseObject(event.value);
-  const body: Record<string, unknown> = parsed ?? { __raw__: event.value };
-  delete body.__infos__;
-  return { ...body, __infos__: infos };
+export function recordLine(
+  event: KeyedEvent,
+  infos: RecordInfos,
+  options: { maxEventBytes?: number } = {},
+): Record<string, unknown> {
+  return lineOf(keepEvent(event, options.maxEventBytes), infos);
+}
+
+function lineOf(kept: Kept, infos: RecordInfos): Record<string, unknown> {
+  if ("object" in kept) {
+    const body = kept.object;
+    delete body.__infos__;
+    return { ...body, __infos__: infos };
+  }
+  const about = kept.about
+    ? { raw_bytes: kept.about.bytes, raw_sha256: kept.about.sha256, raw_cut: kept.about.cut }
+    : {};
+  return { __raw__: kept.text, __infos__: { ...infos, ...about } };
+}
+
+/**
+ * The JSON text of the line of an event, which can always be written: an event that
+ * cannot be kept as JSON is kept as its text, and the reason says so.
+ */
+function lineText(
+  event: KeyedEvent,
+  infos: RecordInfos,
+  maxEventBytes: number | undefined,
+): string {
+  let kept = keepEvent(event, maxEventBytes);
+  for (;;) {
+    const reason = "text" in kept
+      ? reasonLine(infos.reason, MAX_REASON_CHARS - keptNote(kept).length) + keptNote(kept)
+      : infos.reason;
+    try {
+      return JSON.stringify(lineOf(kept, { ...infos, reason })) + "\n";
+    } catch (error) {
+      if ("text" in kept && kept.about) throw error; // a line of strings always stringifies
+      kept = keepText(event.value, `cannot be written as JSON: ${describeError(error)}`);
+    }
+  }
 }
 
 /** Turns an event's value into one dump line: compact JSON if it parses, else the text on one line. */
 export function dumpLine(value: string): string {
-  try {
-    return JSON.stringify(JSON.parse(value));
-  } catch {
-    return value.replace(/\r?\n/g, "\\n");
+  if (findDepthExcess(value, MAX_JSON_DEPTH) === undefined) {
+    try {
+      return JSON.stringify(JSON.parse(value));
+    } catch {
+      // not JSON: the text as is
+    }
   }
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return value.replace(/\r?\n/g, "\\n");
 }
 
 /** Options of the recorders. */
 export interface RecorderOptions {
   /** The clock (tests). */
   now?: () => Date;
+  /** `consumer.max_event_bytes`: larger events are kept as text, never parsed. */
+  maxEventBytes?: number;
 }
 
 /** Writes permanent failures to `failures/r<retries>/`. */
 export class FailureRecorder {
   readonly #root: string;
   readonly #now: () => Date;
+  readonly #maxEventBytes?: number;
   readonly #writers = new Map<number, DailyJsonlWriter>();
 
   /** A recorder below `<outputDir>/failures`. */
   constructor(outputDir: string, options: RecorderOptions = {}) {
     this.#root = join(outputDir, "failures");
     this.#now = options.now ?? (() => new Date());
+    this.#maxEventBytes = options.maxEventBytes;
   }
 
   /** The file failures of this retry count go to today. */
@@ -104,7 +143,7 @@ export class FailureRecorder {
       key: event.key,
       source: event.source,
     };
-    await this.#writer(event.retries).append(recordLine(event, infos));
+    await this.#writer(event.retries).appendText(lineText(event, infos, this.#maxEventBytes));
   }
 
   /** Closes every file. */
@@ -117,10 +156,12 @@ export class FailureRecorder {
 export class SkipRecorder {
   readonly #writer: DailyJsonlWriter;
   readonly #now: () => Date;
+  readonly #maxEventBytes?: number;
 
   /** A recorder below `<outputDir>/skipped`. */
   constructor(outputDir: string, options: RecorderOptions = {}) {
     this.#now = options.now ?? (() => new Date());
+    this.#maxEventBytes = options.maxEventBytes;
     this.#writer = new DailyJsonlWriter(join(outputDir, "skipped"), "skipped_items", {
       now: this.#now,
       durable: true,
@@ -142,7 +183,7 @@ export class SkipRecorder {
       key: event.key,
       source: event.source,
     };
-    await this.#writer.append(recordLine(event, infos));
+    await this.#writer.appendText(lineText(event, infos, this.#maxEventBytes));
   }
 
   /** Closes the file. */

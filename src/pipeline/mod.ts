@@ -13,11 +13,17 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import { type DecodedEvent, decodeEvent } from "../decode/mod.ts";
+import {
+  type DecodedEvent,
+  decodeEvent,
+  DEFAULT_EVENT_LIMITS,
+  type EventLimits,
+} from "../decode/mod.ts";
 import {
   ConfigurationError,
   describeError,
   PermanentError,
+  reasonLine,
   TransientError,
 } from "../errors/mod.ts";
 import { type KeyedEvent, type Outcome, provenanceText } from "../events/mod.ts";
@@ -25,7 +31,7 @@ import type { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod
 import type { ProjectPlugin, StacItem } from "../plugins/types.ts";
 import { registrationOrder } from "../records/mod.ts";
 import type { Registrar } from "../register/mod.ts";
-import { applyItemPatch } from "../stac/mod.ts";
+import { applyItemPatch, DEFAULT_PATCH_LIMITS } from "../stac/mod.ts";
 import type { Stats } from "../stats/mod.ts";
 import { TransientExhaustedError } from "../transient/mod.ts";
 
@@ -78,6 +84,8 @@ export interface PipelineOptions {
   concurrency: number;
   /** Counters. */
   stats: Stats;
+  /** Size and nesting limits of an event; default {@linkcode DEFAULT_EVENT_LIMITS}. */
+  limits?: EventLimits;
   /** The clock (tests). */
   now?: () => Date;
 }
@@ -134,7 +142,7 @@ export class Pipeline {
         const next = await untilHalt(iterator.next());
         if (next === "halt" || next.done) break;
         const event = next.value;
-        const prepared = prepare(event);
+        const prepared = prepare(event, this.#o.limits ?? DEFAULT_EVENT_LIMITS);
         const orderKey = prepared.orderKey ?? `#${sequence++}`;
         const previous = chains.get(orderKey) ?? Promise.resolve();
         const task: Promise<void> = previous.then(() =>
@@ -213,7 +221,11 @@ export class Pipeline {
     const items = this.#o.items;
     if (!items) throw new PermanentError("PATCH event but no STAC API is configured");
     const current = await items.fetchItem(decoded.collectionId!, decoded.itemId);
-    const patched = applyItemPatch(current, decoded.operations);
+    const maxItemBytes = this.#o.limits?.maxEventBytes ?? DEFAULT_PATCH_LIMITS.maxItemBytes;
+    const patched = applyItemPatch(current, decoded.operations, {
+      ...DEFAULT_PATCH_LIMITS,
+      maxItemBytes,
+    });
     this.#o.stats.add("patched");
     return patched;
   }
@@ -255,7 +267,7 @@ export class Pipeline {
       }
       const reason = error instanceof PermanentError
         ? error.message
-        : `internal error: ${describeError(error)}`;
+        : reasonLine(`internal error: ${describeError(error)}`);
       if (!(error instanceof PermanentError)) this.#log.error("{where}: {error}", { where, error });
       await o.failures.record(event, reason);
       o.stats.add("errors");
@@ -289,9 +301,12 @@ interface Prepared {
   orderKey?: string;
 }
 
-function prepare(event: KeyedEvent): Prepared {
+function prepare(event: KeyedEvent, limits: EventLimits): Prepared {
+  if (event.fault !== undefined) {
+    return { error: new PermanentError(event.fault), orderKey: event.key ?? undefined };
+  }
   try {
-    const decoded = decodeEvent(event.value);
+    const decoded = decodeEvent(event.value, limits);
     return { decoded, orderKey: decoded.itemId };
   } catch (error) {
     return { error, orderKey: event.key ?? undefined };
