@@ -63,7 +63,7 @@ export function applyItemPatch(
   let document: unknown = structuredClone(item);
   let bytes = start.bytes;
   for (const [i, op] of operations.entries()) {
-    const label = `operation ${i} (${op.op} ${op.path})`;
+    const label = `operation ${i} (${op.op} ${cut(op.path)})`;
     const added = addedValue(document, op);
     if (added !== undefined) {
       const depth = Math.max(pointerDepth(op.path), 0);
@@ -122,7 +122,7 @@ function checkOperation(op: PatchOperation, i: number): void {
       if (REFUSED_PATH_SEGMENTS.has(key)) {
         throw new PermanentError(
           `invalid JSON Patch: operation ${i} (${op.op}) ${field} ${
-            JSON.stringify(pointer)
+            JSON.stringify(cut(pointer))
           } goes through "${key}", which is refused`,
         );
       }
@@ -146,4 +146,9 @@ function addedValue(document: unknown, op: PatchOperation): { value: unknown } |
 
 function pointerDepth(pointer: string): number {
   return pointer === "" ? 0 : pointer.split("/").length - 1;
+}
+
+/** A pointer shown in a reason: at most 80 characters. */
+function cut(pointer: string): string {
+  return pointer.length > 80 ? `${pointer.slice(0, 80)}…` : pointer;
 }
