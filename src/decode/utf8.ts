@@ -54,6 +54,11 @@ export function invalidUtf8Offset(bytes: Uint8Array, start = 0): number {
 
 /** Decodes UTF-8 bytes (a byte order mark is kept as U+FEFF); see {@linkcode Utf8Text}. */
 export function decodeUtf8(bytes: Uint8Array): Utf8Text {
+  try {
+    return { text: fatal.decode(bytes) }; // the common case, at native speed
+  } catch {
+    // not UTF-8: find where, below
+  }
   const first = invalidUtf8Offset(bytes);
   if (first < 0) return { text: fatal.decode(bytes) };
   let text = "";

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { TextLineStream } from "./lines.ts";
+import { byteLines } from "./byte_lines.ts";
+import { decodeUtf8, type Utf8Text } from "../decode/utf8.ts";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
 
 /** One event read from a file, before it gets an acknowledgement. */
@@ -14,6 +15,8 @@ export interface FileEvent {
   key: string | null;
   /** The text as read. */
   value: string;
+  /** Set when the bytes are not UTF-8 ("not UTF-8 at byte N"); see `decodeUtf8`. */
+  fault?: string;
   /** The file. */
   file: string;
   /** 1-based line (1 for a `.json` file). */
@@ -42,19 +45,29 @@ export function keyOfText(text: string): string | null {
 /** Reads the events of one file, streaming `.jsonl` line by line. */
 export async function* readEventFile(file: string): AsyncGenerator<FileEvent> {
   if (!file.endsWith(".jsonl")) {
-    const value = await Deno.readTextFile(file);
-    yield { key: keyOfText(value), value, file, line: 1 };
+    const decoded = decodeUtf8(withoutBom(await Deno.readFile(file)));
+    yield {
+      key: keyOfText(decoded.text),
+      value: decoded.text,
+      fault: utf8Fault(decoded),
+      file,
+      line: 1,
+    };
     return;
   }
   using handle = await Deno.open(file, { read: true });
   let line = 0;
-  const lines = handle.readable.pipeThrough(new TextDecoderStream()).pipeThrough(
-    new TextLineStream(),
-  );
-  for await (const text of lines) {
+  for await (const bytes of byteLines(handle.readable)) {
     line++;
-    if (text.trim() === "") continue;
-    yield { key: keyOfText(text), value: text, file, line };
+    const decoded = decodeUtf8(line === 1 ? withoutBom(bytes) : bytes);
+    if (decoded.text.trim() === "") continue;
+    yield {
+      key: keyOfText(decoded.text),
+      value: decoded.text,
+      fault: utf8Fault(decoded),
+      file,
+      line,
+    };
   }
 }
 
@@ -74,10 +87,20 @@ export async function* fileEvents(
       yield {
         key: event.key,
         value: event.value,
+        fault: event.fault,
         source: { file: event.file, line: event.line },
         retries: 0,
         ack: (outcome) => options.onAck?.(event, outcome),
       };
     }
   }
+}
+
+/** A file's byte order mark marks its encoding, not an event: it is dropped. */
+function withoutBom(bytes: Uint8Array): Uint8Array {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
+
+function utf8Fault(decoded: Utf8Text): string | undefined {
+  return decoded.invalidAt === undefined ? undefined : `not UTF-8 at byte ${decoded.invalidAt}`;
 }
