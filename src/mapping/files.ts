@@ -184,6 +184,11 @@ export function mapFile(key: string, asset: unknown, options: FileMapOptions): F
       problems.push(
         `file:checksum ${shown(rawChecksum)} is not a valid multihash: ${decoded.reason}`,
       );
+    } else if (!/^[\x21-\x7e]{1,512}$/.test(rawChecksum)) {
+      // kept as given only when it is one short token of visible ASCII
+      problems.push(
+        `file:checksum ${shown(rawChecksum)} is not a valid multihash nor a short token`,
+      );
     } else {
       checksum = rawChecksum;
       method = UNKNOWN_CHECKSUM_METHOD;
