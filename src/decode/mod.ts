@@ -124,6 +124,7 @@ export function decodeEvent(
     if (typeof itemId !== "string" || itemId === "") {
       throw new PermanentError(`item.id must be a non-empty string, got ${JSON.stringify(itemId)}`);
     }
+    checkIdText(itemId, "item.id");
     const properties = isObject(item.properties) ? item.properties : {};
     const collection = collectionId ?? optionalString(item.collection, "item.collection") ??
       optionalString(properties.project, "item.properties.project");
@@ -144,6 +145,7 @@ export function decodeEvent(
   if (method === "PATCH") {
     const itemId = optionalString(payload.item_id, "data.payload.item_id");
     if (itemId === undefined) throw new PermanentError("PATCH without data.payload.item_id");
+    checkIdText(itemId, "data.payload.item_id");
     const patch = payload.patch;
     const operations = isObject(patch)
       ? patch.operations
@@ -172,4 +174,31 @@ function jsonType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   return `a ${typeof value}`;
+}
+
+// C0 controls, DEL and C1 controls.
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+
+/**
+ * An item id goes into URLs (STAC API, lookup) and records: a control character or a
+ * lone surrogate in it is a fault of the event, found before any service is asked.
+ */
+function checkIdText(id: string, field: string): void {
+  const control = CONTROL.exec(id);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    throw new PermanentError(
+      `${field} ${
+        JSON.stringify(id.slice(0, 80))
+      } holds control character U+${code} at ${control.index}`,
+    );
+  }
+  if (!id.isWellFormed()) {
+    throw new PermanentError(
+      `${field} ${
+        JSON.stringify(id.slice(0, 80))
+      } holds a lone surrogate (not well-formed Unicode)`,
+    );
+  }
 }

@@ -355,6 +355,13 @@ export function hostileCases(): HostileCase[] {
     2,
   );
   patch("deep-value", [{ op: "add", path: "/properties/x", value: nest(99) }], /deeper than/);
+  for (const [name, id] of [["surrogate", "CMIP6.a\ud800.v1"], ["crlf", "CMIP6.a\r\n.v1"]]) {
+    add(
+      `patch/item-id-${name}`,
+      JSON.stringify(makePatchEvent(id, [{ op: "test", path: "/id", value: "x" }])),
+      /data\.payload\.item_id .* holds/,
+    );
+  }
   add(
     "patch/no-item-id",
     JSON.stringify(makePatchEvent("", [{ op: "test", path: "/id", value: "x" }])),
