@@ -9,7 +9,14 @@ import { KEPT_TEXT_CHARS } from "../../src/outcome/kept.ts";
 import { readJsonLines } from "../helpers.ts";
 
 function event(value: string, fault?: string): KeyedEvent {
-  return { key: null, value, fault, source: { file: "f.jsonl", line: 3 }, retries: 0, ack() {} };
+  return {
+    key: null,
+    value,
+    fault,
+    source: { file: "f.jsonl", line: 3 },
+    retries: 0,
+    ack(): void {},
+  };
 }
 
 Deno.test("a deep, a huge and a non-UTF-8 event each get a one-line failure record", async () => {
