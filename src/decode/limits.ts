@@ -69,14 +69,21 @@ export interface DepthExcess {
  */
 export function findDepthExcess(text: string, maxDepth: number): DepthExcess | undefined {
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
+    if (c === 0x22) {
+      // Jump to the closing quote (natively): the first not escaped by an odd run of backslashes.
+      let end = i;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end < 0) return undefined; // an open string: not JSON, and no deeper nesting after it
+        let k = end - 1;
+        while (text.charCodeAt(k) === 0x5c) k--;
+        if ((end - 1 - k) % 2 === 0) break;
+      }
+      i = end;
+    } else if (c === 0x5b || c === 0x7b) {
       depth++;
       if (depth > maxDepth) return { offset: i, maxDepth };
     } else if (c === 0x5d || c === 0x7d) {

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeEvent, decodeUtf8 } from "../../src/decode/mod.ts";
+import { decodeEvent, decodeUtf8, findDepthExcess } from "../../src/decode/mod.ts";
 import { MAX_REASON_CHARS, PermanentError } from "../../src/errors/mod.ts";
 import { recordLine } from "../../src/outcome/mod.ts";
 import { createCmip6Plugin } from "../../src/plugins/cmip6/mod.ts";
@@ -176,6 +176,27 @@ Deno.test("mapping: a decoded arbitrary event fails or maps to safe records", ()
       if (decoded?.method === "POST") checkMapped(decoded.item);
     }),
     RUNS,
+  );
+});
+
+/** The nesting depth of a parsed JSON value (reference for the text scan). */
+function depthOf(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  return 1 + Math.max(0, ...Object.values(value).map(depthOf));
+}
+
+Deno.test("findDepthExcess agrees with the depth of the parsed value", () => {
+  const text = fc.oneof(
+    fc.json({ depthSize: "large" }),
+    fc.jsonValue().map((v) => JSON.stringify(v, null, 1)),
+    fc.string({ unit: "binary" }).map((s) => JSON.stringify([s, { "\\": [s] }])),
+  );
+  fc.assert(
+    fc.property(text, fc.integer({ min: 0, max: 6 }), (json, max) => {
+      const depth = depthOf(JSON.parse(json));
+      assert.equal(findDepthExcess(json, max) === undefined, depth <= max, json);
+    }),
+    { numRuns: 1000 },
   );
 });
 
