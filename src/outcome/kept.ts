@@ -50,6 +50,11 @@ export type Kept = KeptObject | KeptText;
 /** Decides how an event is kept; events over `maxEventBytes` are never parsed. */
 export function keepEvent(event: KeyedEvent, maxEventBytes = DEFAULT_MAX_EVENT_BYTES): Kept {
   const text = event.value;
+  if (event.cut !== undefined) {
+    // The input kept only the start: its size and hash are those of the whole event.
+    const kept = keepText(text, event.fault ?? "cut by the input");
+    return { text: kept.text, about: { ...kept.about!, ...event.cut, cut: true } };
+  }
   let why: string | undefined;
   if (event.fault !== undefined) why = event.fault;
   else if (exceedsBytes(text, maxEventBytes)) why = "over consumer.max_event_bytes";
@@ -79,13 +84,14 @@ export function keepText(text: string, why: string): KeptText {
   };
 }
 
-/** The note a reason gets when the event is kept as text. */
-export function keptNote(kept: KeptText): string {
+/** The note a reason gets when the event is kept as text (why, unless the reason says it). */
+export function keptNote(kept: KeptText, reason: string): string {
   if (!kept.about) return "";
   const { bytes, cut, why } = kept.about;
-  return `; event kept as text (${why}; ${bytes} bytes${
-    cut ? `, first ${KEPT_TEXT_CHARS} characters` : ""
-  })`;
+  const what = `${bytes} bytes${cut ? `, first ${KEPT_TEXT_CHARS} characters` : ""}`;
+  return reason.includes(why)
+    ? `; event kept as text (${what})`
+    : `; event kept as text (${why}; ${what})`;
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

@@ -71,9 +71,10 @@ function lineText(
 ): string {
   let kept = keepEvent(event, maxEventBytes);
   for (;;) {
-    const reason = "text" in kept
-      ? reasonLine(infos.reason, MAX_REASON_CHARS - keptNote(kept).length) + keptNote(kept)
-      : infos.reason;
+    const note = "text" in kept ? keptNote(kept, infos.reason) : "";
+    const reason = note === ""
+      ? infos.reason
+      : reasonLine(infos.reason, MAX_REASON_CHARS - note.length) + note;
     try {
       return JSON.stringify(lineOf(kept, { ...infos, reason })) + "\n";
     } catch (error) {

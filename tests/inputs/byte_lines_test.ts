@@ -2,7 +2,8 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { byteLines } from "../../src/inputs/byte_lines.ts";
+import { createHash } from "node:crypto";
+import { byteLines, HEAD_BYTES } from "../../src/inputs/byte_lines.ts";
 import { readEventFile } from "../../src/inputs/files.ts";
 
 function streamOf(...chunks: number[][]): ReadableStream<Uint8Array> {
@@ -11,7 +12,10 @@ function streamOf(...chunks: number[][]): ReadableStream<Uint8Array> {
 
 async function lines(stream: ReadableStream<Uint8Array>): Promise<number[][]> {
   const out: number[][] = [];
-  for await (const line of byteLines(stream)) out.push([...line]);
+  for await (const line of byteLines(stream)) {
+    assert.ok(line instanceof Uint8Array);
+    out.push([...line]);
+  }
   return out;
 }
 
@@ -50,6 +54,33 @@ Deno.test("readEventFile: a line that is not UTF-8 carries its fault; the file's
       [2, '{"b":"\\xff"}', "not UTF-8 at byte 6"],
       [4, '{"c":"é"}', undefined],
     ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("events over max_event_bytes are not held whole: their start, size and SHA-256", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const big = "x".repeat(300_000);
+    const line = `{"pad":"${big}"}`;
+    await Deno.writeTextFile(join(dir, "e.jsonl"), `{"a":1}\n${line}\n{"b":2}\n`);
+    await Deno.writeTextFile(join(dir, "e.json"), line);
+    const sha256 = createHash("sha256").update(line).digest("hex");
+    for (const [file, count] of [["e.jsonl", 3], ["e.json", 1]] as const) {
+      const events = [];
+      for await (const e of readEventFile(join(dir, file), { maxEventBytes: 100_000 })) {
+        events.push(e);
+      }
+      assert.equal(events.length, count);
+      const cut = events.find((e) => e.cut !== undefined)!;
+      assert.deepEqual(cut.cut, { bytes: line.length, sha256 });
+      assert.equal(cut.value, line.slice(0, HEAD_BYTES));
+      assert.equal(
+        cut.fault,
+        `event is ${line.length} bytes, over consumer.max_event_bytes = 100000`,
+      );
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
