@@ -10,7 +10,7 @@ import { FailureRecorder, SkipRecorder } from "../../src/outcome/mod.ts";
 import { Pipeline } from "../../src/pipeline/mod.ts";
 import { createPlugin } from "../../src/plugins/mod.ts";
 import type { ProjectPlugin } from "../../src/plugins/types.ts";
-import type { HandleRecord } from "../../src/records/mod.ts";
+import type { HandleRecord, MappedEvent } from "../../src/records/mod.ts";
 import { Stats } from "../../src/stats/mod.ts";
 import { makeCmip6Event, testItemId } from "../fixtures/events.ts";
 import { readJsonLines } from "../helpers.ts";
@@ -21,7 +21,7 @@ Deno.test("an internal error is a failure record that keeps the event; the next 
     const real = createPlugin("cmip6");
     const buggy: ProjectPlugin = {
       ...real,
-      map(item, context) {
+      map(item, context): MappedEvent {
         if (String(item.id).includes(".r1i1p1f1.")) {
           throw new TypeError(`Cannot read properties of undefined (reading '${"x".repeat(500)}')`);
         }
@@ -58,7 +58,7 @@ Deno.test("an internal error is a failure record that keeps the event; the next 
       concurrency: 1,
       stats: new Stats(),
     });
-    const result = await pipeline.run((async function* () {
+    const result = await pipeline.run((async function* (): AsyncGenerator<KeyedEvent> {
       yield* events;
     })());
     await failures.close();
