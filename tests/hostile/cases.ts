@@ -253,6 +253,7 @@ export function hostileCases(): HostileCase[] {
     "https://n_x.example/a.nc",
     "https://",
     "http:/n.example/a.nc",
+    "https://n.example\\@evil.example/a.nc",
   ];
   for (const url of urls) {
     add(`url/href=${url}`, spoiled((e) => (assetOf(e).href = url)));

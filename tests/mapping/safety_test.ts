@@ -24,6 +24,8 @@ Deno.test("urlProblem: absolute http(s), no credentials, spaces or control chara
     ["https://a\u0085.example/x", /control character U\+0085/],
     ["https://a_b.example/x", /host that is not a DNS name/],
     ["https://a.example/\ud800", /lone surrogate/],
+    ["https://a.example\\@evil.example/x", /holds a backslash/],
+    ["https://a.example/x\\y.nc", /holds a backslash/],
   ];
   for (const [url, pattern] of bad) assert.match(urlProblem(url) ?? "", pattern, url);
 });
