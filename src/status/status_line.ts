@@ -36,7 +36,8 @@ function formatAgo(seconds: number): string {
 /**
  * The status line of a snapshot, e.g.
  * `msgs 120 (40.0/s) | handles 960 (320.0/s) | err 1 | warn 0 | retracted 1 |
- * replicas 4 | skipped 0 | patched 3 | last error 12s ago | elapsed 0:00:03`.
+ * replicas 4 | skipped 0 | patched 3 | last error 12s ago | elapsed 0:00:03 | cmip6 80/640/1 |
+ * cmip7 40/320/0`: per project, messages/handles/errors (and how many were filtered).
  */
 export function formatStatusLine(
   snapshot: StatsSnapshot,
@@ -59,6 +60,11 @@ export function formatStatusLine(
     `patched ${c.patched}`,
     `last error ${lastError}`,
     `elapsed ${formatClock(r.elapsedSeconds)}`,
+    ...Object.entries(snapshot.projects ?? {}).map(([project, counts]) =>
+      `${project} ${counts.messages}/${counts.handles}/${counts.errors}${
+        counts.filtered > 0 ? ` filtered ${counts.filtered}` : ""
+      }`
+    ),
   ].join(" | ");
 }
 

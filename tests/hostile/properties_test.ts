@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { decodeEvent, decodeUtf8, findDepthExcess } from "../../src/decode/mod.ts";
 import { MAX_REASON_CHARS, PermanentError } from "../../src/errors/mod.ts";
 import { recordLine } from "../../src/outcome/mod.ts";
-import { createCmip6Plugin } from "../../src/plugins/cmip6/mod.ts";
+import { createPlugin } from "../../src/projects/mod.ts";
 import type { StacItem } from "../../src/plugins/types.ts";
 import { registrationOrder, toHandleValues } from "../../src/records/mod.ts";
 import { applyItemPatch } from "../../src/stac/mod.ts";
@@ -24,7 +24,10 @@ const context = {
   now: new Date("2026-01-01T00:00:00Z"),
   eventTime: "2026-01-02",
 };
-const plugins = [createCmip6Plugin({ strictMode: true }), createCmip6Plugin({ strictMode: false })];
+const plugins = [
+  createPlugin("cmip6", { strictMode: true }),
+  createPlugin("cmip6", { strictMode: false }),
+];
 
 /** Either the result, or a PermanentError with a one-line reason of bounded length. */
 function permanentOr<T>(run: () => T): T | undefined {

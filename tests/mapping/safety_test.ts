@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { PermanentError } from "../../src/errors/mod.ts";
 import { hostProblem, textProblem, urlProblem } from "../../src/mapping/safety.ts";
-import { createCmip6Plugin } from "../../src/plugins/cmip6/mod.ts";
+import { createPlugin } from "../../src/projects/mod.ts";
 import type { StacItem } from "../../src/plugins/types.ts";
 import { makeCmip6Item } from "../fixtures/events.ts";
 
@@ -48,8 +48,8 @@ function withAlternates(alternate: Record<string, unknown>): StacItem {
 }
 
 Deno.test("unsafe alternates fail the event in strict mode and are left out otherwise", () => {
-  const strict = createCmip6Plugin({ strictMode: true });
-  const lax = createCmip6Plugin({ strictMode: false });
+  const strict = createPlugin("cmip6", { strictMode: true });
+  const lax = createPlugin("cmip6", { strictMode: false });
   const cases: Array<[Record<string, unknown>, RegExp]> = [
     [{ "r.example": { href: "javascript:alert(1)" } }, /href "javascript:alert\(1\)" is not an/],
     [{ "r.example": { href: "file:///etc/passwd" } }, /href "file:\/\/\/etc\/passwd" is not/],
@@ -81,7 +81,7 @@ Deno.test("unsafe alternates fail the event in strict mode and are left out othe
 });
 
 Deno.test("control characters never reach a record: item id, file name, hosting node", () => {
-  const plugin = createCmip6Plugin({ strictMode: false });
+  const plugin = createPlugin("cmip6", { strictMode: false });
   const item = makeCmip6Item({ files: 2 }) as Record<string, unknown>;
   assert.throws(
     () => plugin.map({ ...item, id: "CMIP6.a\r\nb.v1" } as StacItem, context),
@@ -100,7 +100,7 @@ Deno.test("control characters never reach a record: item id, file name, hosting 
     "esgf-node.example.org",
   );
   assert.throws(
-    () => createCmip6Plugin({ strictMode: true }).map({ ...item, assets } as StacItem, context),
+    () => createPlugin("cmip6", { strictMode: true }).map({ ...item, assets } as StacItem, context),
     /file name holds control character U\+000A/,
   );
 });

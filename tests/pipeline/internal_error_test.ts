@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import type { KeyedEvent, Outcome } from "../../src/events/mod.ts";
 import { FailureRecorder, SkipRecorder } from "../../src/outcome/mod.ts";
-import { Pipeline } from "../../src/pipeline/mod.ts";
-import { createPlugin } from "../../src/plugins/mod.ts";
-import type { ProjectPlugin } from "../../src/plugins/types.ts";
+import { Pipeline, routerOf } from "../../src/pipeline/mod.ts";
+import type { ProjectPlugin } from "../../src/plugins/mod.ts";
+import { createPlugin } from "../../src/projects/mod.ts";
 import type { HandleRecord, MappedEvent } from "../../src/records/mod.ts";
 import { Stats } from "../../src/stats/mod.ts";
 import { makeCmip6Event, testItemId } from "../fixtures/events.ts";
@@ -41,18 +41,17 @@ Deno.test("an internal error is a failure record that keeps the event; the next 
       ack: (outcome) => acks.push(outcome),
     }));
     const failures = new FailureRecorder(dir);
-    const pipeline = new Pipeline({
-      plugin: buggy,
-      registrar: {
-        register(records: HandleRecord[]): Promise<void> {
-          registered.push(...records.map((r) => r.handle));
-          return Promise.resolve();
-        },
-        close: () => Promise.resolve(),
+    const registrar = {
+      register(records: HandleRecord[]): Promise<void> {
+        registered.push(...records.map((r) => r.handle));
+        return Promise.resolve();
       },
+      close: () => Promise.resolve(),
+    };
+    const pipeline = new Pipeline({
+      router: routerOf([{ plugin: buggy, registrar, prefix: "21.TEST" }]),
       failures,
       skipped: new SkipRecorder(dir),
-      prefix: "21.TEST",
       force: false,
       maxErrors: -1,
       concurrency: 1,
