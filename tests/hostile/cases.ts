@@ -118,7 +118,7 @@ export function hostileCases(): HostileCase[] {
     ["data.payload", [1, "x", [], null]],
     ["data.type", [1, "XML", {}]],
     ["data.payload.method", [1, "DELETE", []]],
-    ["data.payload.collection_id", [1, [], {}]],
+    ["data.payload.collection_id", [1, ["CMIP6", "CMIP6Plus"], {}]],
     ["data.payload.item", [1, "x", [], null]],
     ["data.payload.item.id", [1, true, [], {}, null, "", "no-version"]],
     ["data.payload.item.properties", [1, "x", []]],
