@@ -14,8 +14,10 @@ import {
   type GlobalOptions,
   handleServerCommand,
   mapCommand,
+  publishCommand,
   retryCommand,
   sendCommand,
+  verifyCommand,
 } from "./src/commands/mod.ts";
 import { PathError } from "./src/inputs/mod.ts";
 import { describeError } from "./src/errors/mod.ts";
@@ -27,6 +29,12 @@ export const VERSION: string = denoJson.version;
 function nonNegative(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number ≥ 0");
+  return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a number > 0");
   return n;
 }
 
@@ -113,6 +121,29 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--topic <topic>", "topic (default [consumer].topic)")
     .action((paths, options) => run(sendCommand(globals(), paths, options)));
 
+  program.command("verify")
+    .description("check on the Handle server the records that inputs must have produced")
+    .argument("[paths...]", "event, failure, skipped or dry-run handle files, directories, globs")
+    .option("--topic [topic]", "also read the topic (default [consumer].topic), read-only")
+    .option("--since <time>", "only topic events from this time on (ISO 8601)")
+    .option("--format <format>", "text or json", "text")
+    .option(
+      "--project <name>",
+      "verify this project (repeatable; overrides consumer.projects)",
+      collect,
+    )
+    .option("--all-projects", "verify every known project")
+    .option("--handle-profile <name>", "look every project up on this Handle profile")
+    .action((paths, options) => run(verifyCommand(globals(), paths, options)));
+
+  program.command("publish")
+    .description(
+      "register dry-run handle files (outputs/handles/*.jsonl): files before their dataset",
+    )
+    .argument("<paths...>", "handle files, directories or glob patterns")
+    .option("--resume", "skip handles that earlier receipts (outputs/published/) show published")
+    .action((paths, options) => run(publishCommand(globals(), paths, options)));
+
   program.command("handle-server")
     .description("run a local Handle REST server (for demos, tests and benchmarks)")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
@@ -122,6 +153,12 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--password <password>", "admin password (default [handle].password)")
     .option("--latency-ms <ms>", "added to every write, to model a production server", nonNegative)
     .option("--data-file <file>", "keep records in this file across restarts")
+    .option(
+      "--session-ttl <seconds>",
+      "idle seconds before a session expires (default 1800)",
+      positive,
+    )
+    .option("--no-sessions", "offer no /api/sessions (clients fall back to Basic on every request)")
     .action((options) => run(handleServerCommand(globals(), options)));
 
   const config = program.command("config").description("check or print the configuration");

@@ -24,6 +24,10 @@ export interface HandleServerCommandOptions {
   latencyMs?: number;
   /** Records survive a restart in this file. */
   dataFile?: string;
+  /** Idle seconds before a session expires. */
+  sessionTtl?: number;
+  /** Whether `/api/sessions` is offered (`--no-sessions` sets false). */
+  sessions?: boolean;
 }
 
 /** Runs the server until a signal; returns the exit code. */
@@ -43,11 +47,13 @@ export async function handleServerCommand(
     password: options.password ?? config.handle.password,
     latencyMs: options.latencyMs,
     dataFile: options.dataFile,
+    sessions: options.sessions,
+    sessionTtlSeconds: options.sessionTtl,
   });
   console.log(
     `handle-server: listening on ${server.url} (prefix ${options.prefix ?? config.handle.prefix}${
       options.dataFile ? `, data file ${options.dataFile}` : ""
-    })`,
+    }${options.sessions === false ? ", no sessions" : ""})`,
   );
   await new Promise<void>((resolve) => {
     if (stop.signal.aborted) resolve();

@@ -1,6 +1,7 @@
 /**
- * The Handle REST client (`[handle].backend = "rest"`): `PUT …?overwrite=true` with
- * HTTP Basic (percent-encoded indexed-handle user), connection reuse, bounded
+ * The Handle REST client (`[handle].backend = "rest"`): `PUT …?overwrite=true` in one
+ * session per client (authenticated once with HTTP Basic, percent-encoded indexed-handle
+ * user; plain Basic on servers without sessions), connection reuse, bounded
  * concurrency, per-request timeout and bounded retries for 5xx, timeouts and
  * refused connections. See `../shared/spec/handle-api.md`.
  *
@@ -16,6 +17,7 @@ import {
   withRetries,
 } from "../transient/mod.ts";
 import { Semaphore } from "./semaphore.ts";
+import { HandleSession } from "./session.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
 
 /** Options of {@linkcode HandleRestClient}. */
@@ -40,6 +42,8 @@ export interface HandleRestOptions {
   onRetry?: (error: TransientError) => void;
   /** Stops retrying when aborted. */
   signal?: AbortSignal;
+  /** Whether to use a session (`POST /api/sessions`); true by default. */
+  sessions?: boolean;
 }
 
 /** The `Authorization` header value for an indexed-handle user. */
@@ -57,45 +61,67 @@ export function handlePath(handle: string): string {
   return `/api/handles/${encodeURIComponent(prefix)}/${encodeURIComponent(suffix)}`;
 }
 
+/** A successful answer: its status and parsed body. */
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
 /** A client of one Handle server. */
 export class HandleRestClient {
   readonly #options: HandleRestOptions;
   readonly #base: string;
-  readonly #auth: string;
   readonly #limit: Semaphore;
+  readonly #session: HandleSession;
   #client?: Deno.HttpClient;
 
   /** Creates a client; reads `caFile` synchronously when given. */
   constructor(options: HandleRestOptions) {
     this.#options = options;
     this.#base = options.serverUrl.replace(/\/+$/, "");
-    this.#auth = basicAuth(options.username, options.password);
     this.#limit = new Semaphore(options.concurrency);
     if (options.caFile) {
       this.#client = Deno.createHttpClient({ caCerts: [Deno.readTextFileSync(options.caFile)] });
     }
+    this.#session = new HandleSession({
+      base: this.#base,
+      basic: basicAuth(options.username, options.password),
+      username: options.username,
+      timeout: options.timeout,
+      client: this.#client,
+      enabled: options.sessions,
+    });
   }
 
-  /** Creates or replaces a whole record (`PUT ?overwrite=true`), with retries. */
-  async put(record: HandleRecord): Promise<void> {
+  /** How many sessions this client opened (0 against a server without sessions). */
+  get sessionsOpened(): number {
+    return this.#session.opened;
+  }
+
+  /**
+   * Creates or replaces a whole record (`PUT ?overwrite=true`), with retries; resolves
+   * to whether the server created it (201) or replaced it.
+   */
+  async put(record: HandleRecord): Promise<"created" | "replaced"> {
     const body = JSON.stringify({
       values: toHandleValues(record, { prefix: this.#options.prefix }),
     });
-    await this.#request("PUT", record.handle, { body, query: "?overwrite=true" });
+    const answer = await this.#request("PUT", record.handle, { body, query: "?overwrite=true" });
+    return answer?.status === 201 ? "created" : "replaced";
   }
 
   /** Resolves a handle; `undefined` when it does not exist. */
   async get(handle: string): Promise<HandleValue[] | undefined> {
-    const response = await this.#request("GET", handle, { allow404: true });
-    if (response === undefined) return undefined;
-    return (response as { values: HandleValue[] }).values;
+    const answer = await this.#request("GET", handle, { allow404: true });
+    if (answer === undefined) return undefined;
+    return (answer.body as { values: HandleValue[] }).values;
   }
 
   #request(
     method: string,
     handle: string,
     options: { body?: string; query?: string; allow404?: boolean },
-  ): Promise<unknown> {
+  ): Promise<Answer | undefined> {
     const policy = this.#options.policy;
     return withRetries(
       () => this.#limit.run(() => this.#once(method, handle, options)),
@@ -110,11 +136,12 @@ export class HandleRestClient {
   async #once(
     method: string,
     handle: string,
-    options: { body?: string; query?: string; allow404?: boolean },
-  ): Promise<unknown> {
+    options: { body?: string; query?: string; allow404?: boolean; renewed?: boolean },
+  ): Promise<Answer | undefined> {
     const url = `${this.#base}${handlePath(handle)}${options.query ?? ""}`;
     const headers: Record<string, string> = { Accept: "application/json" };
-    if (method !== "GET") headers.Authorization = this.#auth;
+    const auth = method === "GET" ? undefined : await this.#session.header();
+    if (auth !== undefined) headers.Authorization = auth;
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
     let response: Response;
     try {
@@ -135,7 +162,7 @@ export class HandleRestClient {
       throw new TransientError(`Handle service ${this.#base}: ${reason}`);
     }
     const text = await response.text();
-    if (response.ok) return text ? safeJson(text) : undefined;
+    if (response.ok) return { status: response.status, body: text ? safeJson(text) : undefined };
     const detail = describeBody(text);
     const status = response.status;
     if (status === 404 && options.allow404) return undefined;
@@ -143,6 +170,12 @@ export class HandleRestClient {
       throw new TransientError(
         `Handle service ${this.#base}: HTTP ${status} for ${handle}${detail}`,
       );
+    }
+    if (status === 401 && auth !== undefined && !options.renewed) {
+      // the session expired or was closed: a new one, and the request once more
+      if (await this.#session.renew(auth)) {
+        return this.#once(method, handle, { ...options, renewed: true });
+      }
     }
     if (status === 401 || status === 403) {
       throw new ConfigurationError(
@@ -152,8 +185,9 @@ export class HandleRestClient {
     throw new PermanentError(`Handle service rejected ${handle}: HTTP ${status}${detail}`);
   }
 
-  /** Releases the TLS client, if any. */
-  close(): void {
+  /** Closes the session on the server, then releases the TLS client, if any. */
+  async close(): Promise<void> {
+    await this.#session.close();
     this.#client?.close();
     this.#client = undefined;
   }
@@ -180,8 +214,7 @@ export class RestRegistrar implements Registrar {
 
   /** Closes the client. */
   close(): Promise<void> {
-    this.#client.close();
-    return Promise.resolve();
+    return this.#client.close();
   }
 }
 
