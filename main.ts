@@ -20,7 +20,8 @@ import {
   verifyCommand,
 } from "./src/commands/mod.ts";
 import { PathError } from "./src/inputs/mod.ts";
-import { describeError } from "./src/errors/mod.ts";
+import { describeError, permissionRefusal } from "./src/errors/mod.ts";
+import { helpEpilogue } from "./src/commands/help.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 /** The version printed by `--version`. */
@@ -57,10 +58,19 @@ export function buildProgram(exit: (code: number) => void): Command {
     .name("piddiplatsch")
     .description("Keeps Handle PIDs in step with ESGF publication events (Kafka → Handle REST).")
     .version(VERSION, "--version")
-    .option("-c, --config <file>", "configuration file (TOML), layered over the packaged defaults")
+    .option(
+      "-c, --config <file>",
+      "configuration file (TOML), layered over the packaged defaults (repeatable: later wins)",
+      collect,
+    )
     .option("-v, --verbose", "live status line and info messages")
-    .option("--debug", "debug messages in the log file (default pid.log)")
-    .option("-l, --log <file>", "log file")
+    .option("--debug", "debug messages in the log file")
+    .option("-l, --log <file>", "log file (default pid.log; reopened on SIGHUP)")
+    .addOption(
+      new Option("--log-format <format>", "log records as text or JSON lines (journald, shippers)")
+        .choices(["text", "json"] as const),
+    )
+    .addHelpText("after", helpEpilogue())
     .showHelpAfterError();
 
   const globals = (): GlobalOptions => program.opts();
@@ -83,6 +93,10 @@ export function buildProgram(exit: (code: number) => void): Command {
       "end with exit 0 after this long without a new event",
       nonNegative,
     )
+    .option(
+      "--listen <host:port>",
+      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
+    )
     .action((options) => run(consumeCommand(globals(), options)));
 
   program.command("map")
@@ -91,6 +105,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--dump", "write each raw event to outputs/dump/ before processing")
     .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
     .option("--force", "record transient failures in outputs/skipped/ and go on")
+    .option(
+      "--listen <host:port>",
+      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
+    )
     .option(
       "--project <name>",
       "serve this project (repeatable; overrides consumer.projects)",
@@ -106,6 +124,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--delete-after", "delete a file when every event in it succeeded")
     .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
     .option("--force", "record transient failures in outputs/skipped/ and go on")
+    .option(
+      "--listen <host:port>",
+      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
+    )
     .option(
       "--project <name>",
       "serve this project (repeatable; overrides consumer.projects)",
@@ -150,7 +172,11 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--port <port>", "port (default: the port of [handle].server_url)", port)
     .option("--prefix <prefix>", "served prefix (default [handle].prefix)")
     .option("--username <user>", "admin user, an indexed handle (default [handle].username)")
-    .option("--password <password>", "admin password (default [handle].password)")
+    .option(
+      "--password-file <file>",
+      "read the admin password from this file (default $PIDDI_HANDLE_PASSWORD, then [handle].password)",
+    )
+    .option("--password <password>", "admin password; visible to ps: prefer --password-file")
     .option("--latency-ms <ms>", "added to every write, to model a production server", nonNegative)
     .option("--data-file <file>", "keep records in this file across restarts")
     .option(
@@ -172,6 +198,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .option("--section <section>", "only this section, e.g. kafka or consumer.transient")
     .option("--key <key>", "only this key, e.g. handle.prefix")
+    .option(
+      "--origin",
+      "show which layer (defaults, system file, --config, $PIDDI_*) set each value",
+    )
     .action((options) => run(configShow(globals(), options)));
 
   return program;
@@ -200,6 +230,9 @@ export async function main(args: string[]): Promise<void> {
     } else if (error instanceof PathError) {
       console.error(`error: ${error.message}`);
       code = 1;
+    } else if (permissionRefusal(error)) {
+      console.error(`error: ${permissionRefusal(error)!.message}`);
+      code = 2;
     } else {
       console.error(`error: ${describeError(error)}`);
       code = 1;

@@ -23,10 +23,11 @@ export interface ProjectCheckReport {
   error(key: string, message: string): void;
   /** Reports a warning. */
   warn(key: string, message: string): void;
-  /** Checks what one profile's backend needs. */
+  /** Checks what one profile's backend needs; `used`: a selected project registers on it. */
   checkProfile(
     profile: HandleProfile,
     report: { error(key: string, message: string): void; warn(key: string, message: string): void },
+    used: boolean,
   ): void;
 }
 
@@ -78,7 +79,7 @@ export function checkProjects(config: Config, report: ProjectCheckReport): void 
     if (profile.name === LEGACY_PROFILE && profile.key === "handle" && !used.has(LEGACY_PROFILE)) {
       continue; // [handle] is checked only when a project uses it.
     }
-    report.checkProfile(profile, report);
+    report.checkProfile(profile, report, used.has(profile.name));
   }
   const servers = new Map<string, HandleProfile>();
   for (const profile of used.values()) {

@@ -15,6 +15,8 @@ import { type Consumer, Kafka, type KafkaMessage } from "kafkajs";
 import { decodeUtf8, type Utf8Text } from "../decode/utf8.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import {
+  awaitKafka,
+  DEFAULT_CONNECT_TIMEOUT,
   kafkaLogCreator,
   type LibrdkafkaConfig,
   quietKafkajsWarnings,
@@ -38,7 +40,30 @@ export interface KafkaInputOptions {
    * group's position, and with it the real run's work, stays as it was.
    */
   commit?: boolean;
+  /** Give up reaching a broker at start after this many seconds (default 60). */
+  connectTimeout?: number;
+  /** Wait for a topic that does not exist yet (default true). */
+  waitForTopic?: boolean;
+  /** Stops waiting for the broker or the topic at start. */
+  signal?: AbortSignal;
+  /** Told when the group is joined (true) and when it is left or being rebalanced (false). */
+  onGroup?: (joined: boolean) => void;
 }
+
+/** Where one partition stands, for monitoring. */
+export interface KafkaPartitionState {
+  /** Topic. */
+  topic: string;
+  /** Partition. */
+  partition: number;
+  /** The committed offset (next to read); before the first commit, where reading began. */
+  committed?: bigint;
+  /** The high watermark of the last fetch. */
+  highWatermark?: bigint;
+}
+
+/** A fetch gap longer than this means the broker is lost: the idle clock starts afresh. */
+const FETCH_GAP_MS = 15_000;
 
 /** Offsets of one partition: delivered, acknowledged, committed. */
 class PartitionTracker {
@@ -48,6 +73,9 @@ class PartitionTracker {
   #done = new Set<bigint>();
   #committable?: bigint;
   #committed?: bigint;
+  #first?: bigint;
+  /** The high watermark of the last fetched batch. */
+  highWatermark?: bigint;
 
   constructor(topic: string, partition: number) {
     this.topic = topic;
@@ -55,6 +83,7 @@ class PartitionTracker {
   }
 
   deliver(offset: bigint): void {
+    this.#first ??= offset;
     this.#pending.push(offset);
   }
 
@@ -86,6 +115,11 @@ class PartitionTracker {
   committed(offset: string): void {
     this.#committed = BigInt(offset);
   }
+
+  /** The committed position; without commits (dry run) the acknowledged one; else where reading began. */
+  position(commits: boolean): bigint | undefined {
+    return (commits ? this.#committed : this.#committable) ?? this.#first;
+  }
 }
 
 /** A Kafka topic as an async iterator of keyed events. */
@@ -104,6 +138,9 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   #lastMessageAt?: number;
   #commitChain: Promise<void> = Promise.resolve();
   #lastCommitAt = 0;
+  #joined = false;
+  #lastFetchAt = 0;
+  #assigned?: Set<string>;
 
   private constructor(options: KafkaInputOptions, consumer: Consumer) {
     this.#options = options;
@@ -120,16 +157,42 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
         keys: translated.ignored.join(", "),
       });
     }
+    await awaitKafka({
+      client: translated.client,
+      topic: options.topic,
+      connectTimeoutMs: (options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT) * 1000,
+      waitForTopic: options.waitForTopic ?? true,
+      signal: options.signal,
+    });
     const kafka = new Kafka({ ...translated.client, logCreator: kafkaLogCreator() });
-    const consumer = kafka.consumer({ ...translated.consumer, retry: { retries: 8 } });
+    const consumer = kafka.consumer({
+      ...translated.consumer,
+      retry: { retries: 8 },
+      allowAutoTopicCreation: false,
+    });
     const input = new KafkaInput(options, consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [options.topic], fromBeginning: translated.fromBeginning });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      input.#lastMessageAt ??= Date.now(); // not idle while still joining the group
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      input.#lastMessageAt = Date.now(); // the idle clock runs only while joined
+      input.#lastFetchAt = Date.now();
+      input.#assigned = new Set(
+        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+          partitions.map((p) => `${topic}/${p}`)
+        ),
+      );
+      input.#group(true);
       input.#wake();
     });
+    consumer.on(consumer.events.FETCH, () => {
+      const now = Date.now();
+      // After a gap (broker lost and found again) the idle clock starts afresh.
+      if (now - input.#lastFetchAt > FETCH_GAP_MS) input.#lastMessageAt = now;
+      input.#lastFetchAt = now;
+    });
+    consumer.on(consumer.events.REBALANCING, () => input.#group(false));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      input.#group(false);
       if (!payload.restart) {
         input.#crash = payload.error;
         input.#wake();
@@ -164,6 +227,9 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       let wait = 1000;
       // Idle means: joined, nothing delivered that is still being worked on, and no new
       // event for `idleTimeoutMs` (a slow batch holds back the next fetch; that is not idle).
+      // The clock does not run while the group is not joined or no fetch succeeds.
+      const connected = this.#joined && Date.now() - this.#lastFetchAt <= FETCH_GAP_MS;
+      if (!connected && this.#lastMessageAt !== undefined) this.#lastMessageAt = Date.now();
       if (idle !== undefined && this.#lastMessageAt !== undefined && this.#outstanding === 0) {
         const left = this.#lastMessageAt + idle - Date.now();
         if (left <= 0) return { done: true, value: undefined };
@@ -171,6 +237,24 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       }
       await this.#sleep(wait);
     }
+  }
+
+  /** Where each assigned partition stands (committed offset, high watermark). */
+  partitions(): KafkaPartitionState[] {
+    const commits = this.#options.commit !== false;
+    return [...this.#trackers.entries()]
+      .filter(([id]) => this.#assigned?.has(id) ?? true)
+      .map(([, t]) => ({
+        topic: t.topic,
+        partition: t.partition,
+        committed: t.position(commits),
+        highWatermark: t.highWatermark,
+      }));
+  }
+
+  #group(joined: boolean): void {
+    this.#joined = joined;
+    this.#options.onGroup?.(joined);
   }
 
   /** Stops fetching, commits what was acknowledged, and leaves the group. */
@@ -181,6 +265,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
 
   async #close(): Promise<void> {
     this.#closing = true;
+    this.#group(false);
     this.#wake();
     await this.#commit();
     await this.#consumer.disconnect().catch((error) => {
@@ -191,7 +276,12 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
 
   async #eachBatch(
     { batch, heartbeat, isRunning, isStale, resolveOffset }: {
-      batch: { topic: string; partition: number; messages: KafkaMessage[] };
+      batch: {
+        topic: string;
+        partition: number;
+        highWatermark: string;
+        messages: KafkaMessage[];
+      };
       heartbeat(): Promise<void>;
       resolveOffset(offset: string): void;
       isRunning(): boolean;
@@ -199,6 +289,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     },
   ): Promise<void> {
     const tracker = this.#tracker(batch.topic, batch.partition);
+    tracker.highWatermark = BigInt(batch.highWatermark);
     const max = this.#options.maxOutstanding ?? 64;
     let rebalancing = false;
     // kafkajs sends a heartbeat only when its interval has passed; a rebalance shows as an error.

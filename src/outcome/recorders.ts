@@ -6,10 +6,12 @@
  * - `skipped/skipped_items_<date>.jsonl` (transient failures with `--force`),
  * - `dump/dump_messages_<date>.jsonl` (every raw event with `--dump`).
  *
- * A failure or skipped line is the event as received (a JSON object) plus
- * `__infos__`; text that is not a JSON object is kept verbatim in `__raw__`, and an
- * event that cannot be kept as JSON (see `kept.ts`) is kept as its text, cut at a
- * limit, with `raw_bytes`, `raw_sha256` and `raw_cut` in `__infos__`.
+ * A failure or skipped line is `__infos__` (the bookkeeping) and the event whole
+ * under `__event__` (a JSON object) or `__raw__` (any other text): see
+ * `record_format.ts`. An event that cannot be kept as JSON (see `kept.ts`) is kept as
+ * its text, cut at a limit, with `raw_bytes`, `raw_sha256` and `raw_cut` in
+ * `__infos__`, and the reason says so. An event already recorded in today's file (read
+ * again after a stop) is not written a second time.
  *
  * @module
  */
@@ -17,6 +19,8 @@
 import { join } from "node:path";
 import { DailyJsonlWriter } from "./jsonl_writer.ts";
 import { keepEvent, keepText, type Kept, keptNote } from "./kept.ts";
+import { numbersBeyondDouble, RECORD_FORMAT, recordId } from "./record_format.ts";
+import { RecordedIds } from "./recorded_ids.ts";
 import { findDepthExcess, MAX_JSON_DEPTH } from "../decode/limits.ts";
 import { describeError, MAX_REASON_CHARS, reasonLine } from "../errors/mod.ts";
 import type { KeyedEvent, Provenance } from "../events/mod.ts";
@@ -41,48 +45,81 @@ export interface RecordInfos {
   source: Provenance;
 }
 
-/** Builds a failure or skipped line: the event object plus `__infos__`. */
+/** A failure or skipped line: `__infos__` (id and format first), then the event whole. */
+export interface RecordLine {
+  /** The bookkeeping. */
+  __infos__: RecordInfos & { id: string; format: number };
+  /** The event, when it is a JSON object. */
+  __event__?: unknown;
+  /** The event's text, when it is not. */
+  __raw__?: string;
+}
+
+/** Builds a failure or skipped line. */
 export function recordLine(
   event: KeyedEvent,
   infos: RecordInfos,
   options: { maxEventBytes?: number } = {},
-): Record<string, unknown> {
-  return lineOf(keepEvent(event, options.maxEventBytes), infos);
+): RecordLine {
+  return lineOf(event, keptOf(event, options.maxEventBytes), infos);
 }
 
-function lineOf(kept: Kept, infos: RecordInfos): Record<string, unknown> {
+/** How an event is kept; a number beyond a double keeps a JSON object as its text. */
+function keptOf(event: KeyedEvent, maxEventBytes: number | undefined): Kept {
+  const kept = keepEvent(event, maxEventBytes);
+  return "object" in kept && numbersBeyondDouble(event.value) ? { text: event.value } : kept;
+}
+
+function lineOf(event: KeyedEvent, kept: Kept, infos: RecordInfos): RecordLine {
+  const id = recordId(event.source, event.key, event.value);
   if ("object" in kept) {
-    const body = kept.object;
-    delete body.__infos__;
-    return { ...body, __infos__: infos };
+    return { __infos__: { id, format: RECORD_FORMAT, ...infos }, __event__: kept.object };
   }
   const about = kept.about
     ? { raw_bytes: kept.about.bytes, raw_sha256: kept.about.sha256, raw_cut: kept.about.cut }
     : {};
-  return { __raw__: kept.text, __infos__: { ...infos, ...about } };
+  return { __infos__: { id, format: RECORD_FORMAT, ...infos, ...about }, __raw__: kept.text };
 }
 
 /**
- * The JSON text of the line of an event, which can always be written: an event that
- * cannot be kept as JSON is kept as its text, and the reason says so.
+ * The line of an event as JSON text, which can always be written: an event that cannot
+ * be kept as JSON is kept as its text, and the reason says so.
  */
 function lineText(
   event: KeyedEvent,
   infos: RecordInfos,
   maxEventBytes: number | undefined,
-): string {
-  let kept = keepEvent(event, maxEventBytes);
+): { id: string; text: string } {
+  let kept = keptOf(event, maxEventBytes);
   for (;;) {
     const note = "text" in kept ? keptNote(kept, infos.reason) : "";
     const reason = note === ""
       ? infos.reason
       : reasonLine(infos.reason, MAX_REASON_CHARS - note.length) + note;
+    const line = lineOf(event, kept, { ...infos, reason });
     try {
-      return JSON.stringify(lineOf(kept, { ...infos, reason })) + "\n";
+      return { id: line.__infos__.id, text: JSON.stringify(line) + "\n" };
     } catch (error) {
       if ("text" in kept && kept.about) throw error; // a line of strings always stringifies
       kept = keepText(event.value, `cannot be written as JSON: ${describeError(error)}`);
     }
+  }
+}
+
+/** Appends a line unless today's file already records its event. */
+async function appendOnce(
+  writer: DailyJsonlWriter,
+  ids: RecordedIds,
+  line: { id: string; text: string },
+  now: Date,
+): Promise<void> {
+  const path = writer.pathFor(now);
+  if (!await ids.claim(path, line.id)) return;
+  try {
+    await writer.appendText(line.text);
+  } catch (error) {
+    await ids.release(path, line.id);
+    throw error;
   }
 }
 
@@ -114,8 +151,9 @@ export interface RecorderOptions {
 export class FailureRecorder {
   readonly #root: string;
   readonly #now: () => Date;
-  readonly #maxEventBytes?: number;
   readonly #writers = new Map<number, DailyJsonlWriter>();
+  readonly #ids = new RecordedIds();
+  readonly #maxEventBytes?: number;
 
   /** A recorder below `<outputDir>/failures`. */
   constructor(outputDir: string, options: RecorderOptions = {}) {
@@ -150,15 +188,17 @@ export class FailureRecorder {
     reason: string,
     options: { project?: string } = {},
   ): Promise<void> {
+    const now = this.#now();
     const infos: RecordInfos = {
-      failure_timestamp: this.#now().toISOString(),
+      failure_timestamp: now.toISOString(),
       retries: event.retries,
       reason,
       ...projectField(options.project),
       key: event.key,
       source: event.source,
     };
-    await this.#writer(event.retries).appendText(lineText(event, infos, this.#maxEventBytes));
+    const line = lineText(event, infos, this.#maxEventBytes);
+    await appendOnce(this.#writer(event.retries), this.#ids, line, now);
   }
 
   /** Closes every file. */
@@ -171,6 +211,7 @@ export class FailureRecorder {
 export class SkipRecorder {
   readonly #writer: DailyJsonlWriter;
   readonly #now: () => Date;
+  readonly #ids = new RecordedIds();
   readonly #maxEventBytes?: number;
 
   /** A recorder below `<outputDir>/skipped`. */
@@ -193,8 +234,9 @@ export class SkipRecorder {
     event: KeyedEvent,
     options: { reason: string; attempts: number; project?: string },
   ): Promise<void> {
+    const now = this.#now();
     const infos: RecordInfos = {
-      skip_timestamp: this.#now().toISOString(),
+      skip_timestamp: now.toISOString(),
       retries: event.retries,
       reason: options.reason,
       attempts: options.attempts,
@@ -202,7 +244,7 @@ export class SkipRecorder {
       key: event.key,
       source: event.source,
     };
-    await this.#writer.appendText(lineText(event, infos, this.#maxEventBytes));
+    await appendOnce(this.#writer, this.#ids, lineText(event, infos, this.#maxEventBytes), now);
   }
 
   /** Closes the file. */

@@ -24,6 +24,7 @@ import {
   ConfigurationError,
   describeError,
   PermanentError,
+  permissionRefusal,
   reasonLine,
   TransientError,
 } from "../errors/mod.ts";
@@ -244,12 +245,13 @@ export class Pipeline {
     const count = { project };
     const where = provenanceText(event.source);
     try {
-      if (error instanceof ConfigurationError) {
+      const configuration = error instanceof ConfigurationError ? error : permissionRefusal(error);
+      if (configuration) {
         this.#log.error("{where}: {reason}; stopping, the event stays uncommitted", {
           where,
-          reason: error.message,
+          reason: configuration.message,
         });
-        this.#halt("configuration", error.message);
+        this.#halt("configuration", configuration.message);
         return;
       }
       if (error instanceof TransientError) {
@@ -291,6 +293,12 @@ export class Pipeline {
       }
     } catch (recordError) {
       // The outcome could not be written (disk full, permissions): keep the event for the next run.
+      const refused = permissionRefusal(recordError, "cannot record the outcome");
+      if (refused) {
+        this.#log.error("{where}: {reason}", { where, reason: refused.message });
+        this.#halt("configuration", refused.message);
+        return;
+      }
       this.#log.error("{where}: cannot record the outcome: {reason}", {
         where,
         reason: describeError(recordError),

@@ -10,13 +10,9 @@
 
 import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
 import { type HandleRecord, type HandleValue, toHandleValues } from "../records/mod.ts";
-import {
-  isCertificateError,
-  networkReason,
-  type TransientPolicy,
-  withRetries,
-} from "../transient/mod.ts";
+import { type TransientPolicy, withRetries } from "../transient/mod.ts";
 import { Semaphore } from "./semaphore.ts";
+import { fetchFailure } from "./fetch_failure.ts";
 import { HandleSession } from "./session.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
 
@@ -42,6 +38,8 @@ export interface HandleRestOptions {
   onRetry?: (error: TransientError) => void;
   /** Stops retrying when aborted. */
   signal?: AbortSignal;
+  /** Called after every request with its status (undefined: no response) and duration. */
+  onResponse?: (response: { method: string; status?: number; seconds: number }) => void;
   /** Whether to use a session (`POST /api/sessions`); true by default. */
   sessions?: boolean;
 }
@@ -144,6 +142,9 @@ export class HandleRestClient {
     if (auth !== undefined) headers.Authorization = auth;
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
     let response: Response;
+    const started = performance.now();
+    const report = (status?: number): void =>
+      this.#options.onResponse?.({ method, status, seconds: (performance.now() - started) / 1000 });
     try {
       response = await fetch(url, {
         method,
@@ -153,15 +154,11 @@ export class HandleRestClient {
         client: this.#client,
       });
     } catch (error) {
-      const reason = networkReason(error, this.#options.timeout);
-      if (isCertificateError(error)) {
-        throw new ConfigurationError(
-          `Handle service ${this.#base}: TLS: ${reason}; trust its CA with [handle].ca_file`,
-        );
-      }
-      throw new TransientError(`Handle service ${this.#base}: ${reason}`);
+      report();
+      throw fetchFailure(error, { base: this.#base, timeout: this.#options.timeout });
     }
     const text = await response.text();
+    report(response.status);
     if (response.ok) return { status: response.status, body: text ? safeJson(text) : undefined };
     const detail = describeBody(text);
     const status = response.status;

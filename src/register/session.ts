@@ -10,7 +10,7 @@
  */
 
 import { ConfigurationError, TransientError } from "../errors/mod.ts";
-import { isCertificateError, networkReason } from "../transient/mod.ts";
+import { fetchFailure } from "./fetch_failure.ts";
 
 /** Options of {@linkcode HandleSession}. */
 export interface HandleSessionOptions {
@@ -149,13 +149,7 @@ export class HandleSession {
         client: this.#options.client,
       });
     } catch (error) {
-      const reason = networkReason(error, this.#options.timeout);
-      if (isCertificateError(error)) {
-        throw new ConfigurationError(
-          `Handle service ${this.#options.base}: TLS: ${reason}; trust its CA with [handle].ca_file`,
-        );
-      }
-      throw new TransientError(`Handle service ${this.#options.base}: ${reason}`);
+      throw fetchFailure(error, this.#options);
     }
   }
 }

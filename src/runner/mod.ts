@@ -9,7 +9,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { Config } from "../config/mod.ts";
 import { DEFAULT_EVENT_LIMITS } from "../decode/mod.ts";
-import { describeError, TransientError } from "../errors/mod.ts";
+import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
 import { Pipeline, routerOf, type RunResult } from "../pipeline/mod.ts";
@@ -18,12 +18,13 @@ import type { Registrar } from "../register/mod.ts";
 import { StacClient } from "../stac/mod.ts";
 import type { Stats } from "../stats/mod.ts";
 import type { TransientPolicy } from "../transient/mod.ts";
-import { buildRoutes, type ProjectSwitches } from "./routes.ts";
+import { buildRoutes, type ProjectSwitches, type RunObservers } from "./routes.ts";
 
 export {
   buildRoutes,
   isDryRun,
   type ProjectSwitches,
+  type RunObservers,
   runSelection,
   type SelectedProject,
   selectedProjects,
@@ -64,9 +65,9 @@ export function transientPolicy(config: Config): TransientPolicy {
 /** Builds the pipeline for a configuration and the run's switches. */
 export function wirePipeline(
   config: Config,
-  options: RunSwitches & { stats: Stats; signal?: AbortSignal },
+  options: RunSwitches & { stats: Stats; signal?: AbortSignal; observers?: RunObservers },
 ): Wiring {
-  const { stats, signal } = options;
+  const { stats, signal, observers } = options;
   const outputDir = config.consumer.output_dir;
   const policy = transientPolicy(config);
   const onRetry = (): void => stats.add("retries");
@@ -86,6 +87,7 @@ export function wirePipeline(
     signal,
     stac,
     switches: options,
+    observers,
   });
   const maxEventBytes = config.consumer.max_event_bytes;
   const failures = new FailureRecorder(outputDir, { maxEventBytes });
@@ -133,6 +135,7 @@ export async function preflight(config: Config, wiring: Wiring): Promise<string 
     await wiring.stac.probe();
     return undefined;
   } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
     const reason = `preflight: ${describeError(error)}`;
     if (error instanceof TransientError && wiring.force) {
       log.warn("{reason}; going on (--force)", { reason });

@@ -83,6 +83,17 @@ export function isDryRun(config: Config, switches: ProjectSwitches): boolean {
   return selectedProjects(config, switches).every((s) => s.profile.backend === "jsonl");
 }
 
+/** Observers of a run (the monitor's metrics and health); the pipeline never sees them. */
+export interface RunObservers {
+  /** Every Handle REST request of a profile: method, status (undefined: no answer), duration. */
+  request?: (
+    profile: string,
+    response: { method: string; status?: number; seconds: number },
+  ) => void;
+  /** Wraps the registrar of a profile (e.g. to count handles by result). */
+  registrar?: (profile: string, registrar: Registrar) => Registrar;
+}
+
 /** What the routes are built with. */
 export interface RouteOptions {
   /** Output root of the dry-run files. */
@@ -95,6 +106,8 @@ export interface RouteOptions {
   signal?: AbortSignal;
   /** The STAC client, for the stac lookup. */
   stac?: StacClient;
+  /** Observers of the Handle requests and registrars. */
+  observers?: RunObservers;
 }
 
 /** The routes of a run and the registrars they hold open. */
@@ -110,12 +123,14 @@ export function buildRoutes(
   config: Config,
   options: RouteOptions & { switches: ProjectSwitches },
 ): Routes {
-  const { switches } = options;
+  const { switches, observers } = options;
   const registrars = new Map<string, Registrar>();
   let jsonl: JsonlRegistrar | undefined;
+  let observedJsonl: Registrar | undefined;
   const registrarOf = (profile: HandleProfile): Registrar => {
     if (switches.dryRun || profile.backend === "jsonl") {
-      return jsonl ??= new JsonlRegistrar(options.outputDir);
+      jsonl ??= new JsonlRegistrar(options.outputDir);
+      return observedJsonl ??= observers?.registrar?.("jsonl", jsonl) ?? jsonl;
     }
     let registrar = registrars.get(profile.name);
     if (registrar === undefined) {
@@ -131,8 +146,10 @@ export function buildRoutes(
           policy: options.policy,
           onRetry: options.onRetry,
           signal: options.signal,
+          onResponse: observers?.request && ((r) => observers.request!(profile.name, r)),
         }),
       );
+      registrar = observers?.registrar?.(profile.name, registrar) ?? registrar;
       registrars.set(profile.name, registrar);
     }
     return registrar;

@@ -1,12 +1,13 @@
 /**
  * The live status line of `--verbose`: redrawn in place on a terminal, written
- * as periodic plain lines otherwise.
+ * as periodic plain lines otherwise. Its rates are over the last minute.
  *
  * @module
  */
 
 import type { Stats, StatsSnapshot } from "../stats/counters.ts";
 import { formatRate, rates } from "../stats/summary.ts";
+import { RateWindow, type RecentRates } from "../stats/window.ts";
 
 /** Carriage return plus the ANSI "erase whole line" sequence: a redraw in place. */
 export const REDRAW = "\r\x1b[2K";
@@ -15,6 +16,18 @@ export const REDRAW = "\r\x1b[2K";
 export interface FormatStatusLineOptions {
   /** The current time (ms since the epoch); default the snapshot's `takenAt`. */
   now?: number;
+  /** Rates over a recent window; default the run's averages. */
+  rates?: RecentRates;
+  /** Events in flight and Kafka lag, shown when known. */
+  extras?: StatusExtras;
+}
+
+/** Figures of the input shown after the rates. */
+export interface StatusExtras {
+  /** Events delivered and not yet acknowledged. */
+  inFlight?: number;
+  /** Sum over the partitions of high watermark minus committed offset. */
+  lag?: number;
 }
 
 /** `h:mm:ss` of a number of seconds. */
@@ -45,13 +58,16 @@ export function formatStatusLine(
 ): string {
   const now = options.now ?? snapshot.takenAt;
   const c = snapshot.counts;
-  const r = rates({ ...snapshot, takenAt: now });
+  const r = { ...rates({ ...snapshot, takenAt: now }), ...options.rates };
+  const extras = options.extras ?? {};
   const lastError = snapshot.lastErrorAt === undefined
     ? "never"
     : formatAgo((now - snapshot.lastErrorAt) / 1000);
   return [
     `msgs ${c.messages} (${formatRate(r.messageRate)})`,
     `handles ${c.handles} (${formatRate(r.handleRate)})`,
+    ...(extras.inFlight !== undefined ? [`in flight ${extras.inFlight}`] : []),
+    ...(extras.lag !== undefined ? [`lag ${extras.lag}`] : []),
     `err ${c.errors}`,
     `warn ${c.warnings}`,
     `retracted ${c.retracted}`,
@@ -82,6 +98,10 @@ export interface StatusLineOptions {
   now?: () => number;
   /** Terminal width, to cut the line so a redraw never wraps (default: the console's). */
   columns?: () => number | undefined;
+  /** In flight and lag, asked at every draw. */
+  extras?: () => StatusExtras;
+  /** The window of the rates, ms (default 60 000). */
+  rateWindowMs?: number;
 }
 
 function consoleColumns(): number | undefined {
@@ -100,6 +120,8 @@ export class StatusLine {
   readonly #periodMs: number;
   readonly #now?: () => number;
   readonly #columns: () => number | undefined;
+  readonly #extras?: () => StatusExtras;
+  readonly #window: RateWindow;
   #timer?: ReturnType<typeof setInterval>;
   #running = false;
 
@@ -113,6 +135,8 @@ export class StatusLine {
       : options.plainIntervalMs ?? 10_000;
     this.#now = options.now;
     this.#columns = options.columns ?? consoleColumns;
+    this.#extras = options.extras;
+    this.#window = new RateWindow({ windowMs: options.rateWindowMs });
   }
 
   /** Draws the line now and then every period; a second call does nothing. */
@@ -136,7 +160,13 @@ export class StatusLine {
   }
 
   #draw(): void {
-    let line = formatStatusLine(this.#stats.snapshot(), { now: this.#now?.() });
+    const now = this.#now?.();
+    const snapshot = this.#stats.snapshot();
+    let line = formatStatusLine(snapshot, {
+      now,
+      rates: this.#window.sample({ ...snapshot, takenAt: now ?? snapshot.takenAt }),
+      extras: this.#extras?.(),
+    });
     if (this.#terminal) {
       const columns = this.#columns();
       if (columns !== undefined && columns > 1 && line.length >= columns) {

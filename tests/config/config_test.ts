@@ -110,10 +110,10 @@ Deno.test("cross checks: jsonl needs no credentials; SASL needs them; lookup es 
   assert.deepEqual(lookupKeys, ["elasticsearch.index"]);
 });
 
-Deno.test("config validate: a bad bootstrap.servers is one line and exit 1", async () => {
+Deno.test("config validate: a bad bootstrap.servers is one line and exit 2", async () => {
   await withConfig('[kafka]\n"bootstrap.servers" = "localhost"\n', async (path) => {
     const run = await runCli(["-c", path, "config", "validate"]);
-    assert.equal(run.code, 1);
+    assert.equal(run.code, 2);
     const line = run.stdout.split("\n").find((l) => l.includes("kafka.bootstrap.servers"));
     assert.match(
       line ?? "",
@@ -127,7 +127,7 @@ Deno.test("config validate: a typo'd key gets a did-you-mean; a wrong type names
     '[consumer]\ntopik = "CMIP6"\nmax_errors = "ten"\n[handel]\nprefix = "x"\n',
     async (path) => {
       const run = await runCli(["-c", path, "config", "validate"]);
-      assert.equal(run.code, 1);
+      assert.equal(run.code, 2);
       assert.match(
         run.stdout,
         /^error: consumer\.topik: unknown key \(did you mean consumer\.topic\?\)$/m,
@@ -140,7 +140,7 @@ Deno.test("config validate: a typo'd key gets a did-you-mean; a wrong type names
 
 Deno.test("config validate: a missing --config file is an error, not a silent default", async () => {
   const run = await runCli(["-c", "/nonexistent/custom.toml", "config", "validate"]);
-  assert.equal(run.code, 1);
+  assert.equal(run.code, 2);
   assert.match(run.stdout, /--config \/nonexistent\/custom\.toml: no such file/);
   const consume = await runCli(["-c", "/nonexistent/custom.toml", "consume"]);
   assert.equal(consume.code, 2);
