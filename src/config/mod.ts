@@ -76,7 +76,7 @@ export async function loadConfig(options: LoadLayersOptions = {}): Promise<Loade
   if (!config) throw new ConfigInvalidError(problems);
   return {
     config,
-    warnings: problems.filter((p) => p.level === "warning"),
+    warnings: problems.filter((p) => p.level === "warning" && !p.audit),
     sources: layers.sources,
   };
 }

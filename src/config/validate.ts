@@ -7,7 +7,7 @@
 
 import { type Config, configSchema } from "./schema.ts";
 import { type ConfigTree, isTable, profilePasswordEnv } from "./load.ts";
-import { checkProjects } from "./validate_projects.ts";
+import { checkProjects, type ProblemReport } from "./validate_projects.ts";
 import type { HandleProfile } from "./profiles.ts";
 import type { LegacyNote } from "./legacy.ts";
 import { LIBRDKAFKA_KEYS } from "./librdkafka.ts";
@@ -21,6 +21,11 @@ export interface Problem {
   key: string;
   /** One-line message. */
   message: string;
+  /**
+   * A remark on the setup rather than on this run (a test prefix, demo credentials):
+   * `config validate` shows it, a running command does not repeat it every start.
+   */
+  audit?: boolean;
 }
 
 /** The result of {@linkcode validateConfig}. */
@@ -219,8 +224,8 @@ function crossCheck(config: Config, problems: Problem[], origins?: Origins): voi
   const error = (key: string, message: string): void => {
     problems.push({ level: "error", key, message });
   };
-  const warn = (key: string, message: string): void => {
-    problems.push({ level: "warning", key, message });
+  const warn = (key: string, message: string, options: { audit?: boolean } = {}): void => {
+    problems.push({ level: "warning", key, message, ...options });
   };
   const kafka = config.kafka;
   if (!isHostPortList(kafka["bootstrap.servers"])) {
@@ -280,7 +285,7 @@ function crossCheck(config: Config, problems: Problem[], origins?: Origins): voi
 /** Reports what a profile's backend needs and lacks. */
 function checkProfile(
   profile: HandleProfile,
-  report: { error(key: string, message: string): void; warn(key: string, message: string): void },
+  report: ProblemReport,
   used: boolean,
   origins?: Origins,
 ): void {
@@ -318,7 +323,7 @@ function checkProfile(
   const fromEnvironment = origins?.get(key("password"))?.startsWith("$") === true;
   const demo = DEMO_PASSWORDS.has(profile.password) || profile.username.endsWith("/testuser");
   if (demo && used && profile.backend !== "jsonl" && !fromEnvironment) {
-    warn(key("password"), `demo credentials: set real ones (or ${envName})`);
+    warn(key("password"), `demo credentials: set real ones (or ${envName})`, { audit: true });
   }
 }
 

@@ -32,7 +32,12 @@ Deno.test("the packaged defaults are valid and carry the Python tool's sections"
   assert.equal(config.kafka["bootstrap.servers"], "127.0.0.1:9092");
   assert.equal(config.handle.backend, "rest");
   assert.equal(config.lookup.enabled, false);
-  assert.ok(warnings.some((w) => w.key === "handle.password"), "demo credentials are flagged");
+  assert.ok(!warnings.some((w) => w.audit), "a run does not repeat remarks on the setup");
+  const layers = await loadLayers(noSystem);
+  const { problems } = validateConfig(layers.tree, { defaults: layers.defaults });
+  const audit = problems.filter((p) => p.audit).map((p) => p.key);
+  assert.ok(audit.includes("handle.password"), "config validate flags demo credentials");
+  assert.ok(audit.includes("plugins.cmip6.handle"), "config validate flags a test prefix");
 });
 
 Deno.test("layers: --config over the system file over the defaults; secrets from the environment", async () => {
