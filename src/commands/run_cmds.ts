@@ -199,7 +199,10 @@ export async function mapCommand(
   const context = await openContext(globals);
   try {
     const files = await expandPaths(paths);
-    const { code } = await runWith(context, options, () => Promise.resolve(fileEvents(files)));
+    const { code } = await runWith(context, options, () =>
+      Promise.resolve(
+        fileEvents(files, { maxEventBytes: context.config.consumer.max_event_bytes }),
+      ));
     return code;
   } finally {
     await context.logging.close();

@@ -26,6 +26,7 @@ export const consumerSchema = z.object({
   output_dir: z.string().min(1),
   max_errors: intMinusOne,
   concurrency: z.number().int().min(1).max(1024),
+  max_event_bytes: z.number().int().min(1024).max(256 * 1024 * 1024),
   wait_for_topic: z.boolean(),
   transient: transientSchema,
 }).strict();

@@ -9,6 +9,18 @@
 import { PermanentError } from "../errors/mod.ts";
 import { resolveProject } from "../mapping/project.ts";
 import type { StacItem } from "../plugins/types.ts";
+import { DEFAULT_EVENT_LIMITS, type EventLimits, limitProblem } from "./limits.ts";
+
+export {
+  DEFAULT_EVENT_LIMITS,
+  DEFAULT_MAX_EVENT_BYTES,
+  type EventLimits,
+  findDepthExcess,
+  limitProblem,
+  MAX_JSON_DEPTH,
+  utf8Length,
+} from "./limits.ts";
+export { decodeUtf8, invalidUtf8Offset, type Utf8Text } from "./utf8.ts";
 
 /** A JSON Patch operation (RFC 6902), as carried by a PATCH event. */
 export interface PatchOperation {
@@ -60,8 +72,13 @@ export type DecodedEvent = DecodedPost | DecodedPatch;
 const NO_PROJECT =
   "no project: data.payload.collection_id, item.collection and item.properties.project are all missing";
 
-/** Parses the text of a JSON value; non-JSON is a permanent error. */
-export function parseJson(text: string): unknown {
+/**
+ * Parses the text of a JSON value; non-JSON, and text over the size or nesting
+ * limits (checked first, without recursion), is a permanent error.
+ */
+export function parseJson(text: string, limits: EventLimits = DEFAULT_EVENT_LIMITS): unknown {
+  const problem = limitProblem(text, limits);
+  if (problem !== undefined) throw new PermanentError(problem);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -82,9 +99,15 @@ function optionalString(value: unknown, field: string): string | undefined {
   return value;
 }
 
-/** Decodes the raw text of an event (or an already parsed value). */
-export function decodeEvent(raw: string | unknown): DecodedEvent {
-  const envelope = typeof raw === "string" ? parseJson(raw) : raw;
+/**
+ * Decodes the raw text of an event (or an already parsed value); the text must keep
+ * `limits` (default {@linkcode DEFAULT_EVENT_LIMITS}).
+ */
+export function decodeEvent(
+  raw: string | unknown,
+  limits: EventLimits = DEFAULT_EVENT_LIMITS,
+): DecodedEvent {
+  const envelope = typeof raw === "string" ? parseJson(raw, limits) : raw;
   if (!isObject(envelope)) {
     throw new PermanentError(`value is not a JSON object (got ${jsonType(envelope)})`);
   }
@@ -106,6 +129,7 @@ export function decodeEvent(raw: string | unknown): DecodedEvent {
     if (typeof itemId !== "string" || itemId === "") {
       throw new PermanentError(`item.id must be a non-empty string, got ${JSON.stringify(itemId)}`);
     }
+    checkIdText(itemId, "item.id");
     const properties = isObject(item.properties) ? item.properties : {};
     const project = resolveProject({
       collectionId: payload.collection_id,
@@ -126,6 +150,7 @@ export function decodeEvent(raw: string | unknown): DecodedEvent {
   if (method === "PATCH") {
     const itemId = optionalString(payload.item_id, "data.payload.item_id");
     if (itemId === undefined) throw new PermanentError("PATCH without data.payload.item_id");
+    checkIdText(itemId, "data.payload.item_id");
     const patch = payload.patch;
     const operations = isObject(patch)
       ? patch.operations
@@ -156,4 +181,31 @@ function jsonType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   return `a ${typeof value}`;
+}
+
+// C0 controls, DEL and C1 controls.
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+
+/**
+ * An item id goes into URLs (STAC API, lookup) and records: a control character or a
+ * lone surrogate in it is a fault of the event, found before any service is asked.
+ */
+function checkIdText(id: string, field: string): void {
+  const control = CONTROL.exec(id);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    throw new PermanentError(
+      `${field} ${
+        JSON.stringify(id.slice(0, 80))
+      } holds control character U+${code} at ${control.index}`,
+    );
+  }
+  if (!id.isWellFormed()) {
+    throw new PermanentError(
+      `${field} ${
+        JSON.stringify(id.slice(0, 80))
+      } holds a lone surrogate (not well-formed Unicode)`,
+    );
+  }
 }

@@ -7,9 +7,12 @@
 
 /** A fault of the event itself: it is written to a failure file and the run goes on. */
 export class PermanentError extends Error {
-  /** Creates a permanent error with a one-line reason that names the field or asset. */
+  /**
+   * Creates a permanent error with a one-line reason that names the field or asset;
+   * the reason is cut to {@linkcode MAX_REASON_CHARS}.
+   */
   constructor(reason: string, options?: ErrorOptions) {
-    super(oneLine(reason), options);
+    super(reasonLine(reason), options);
     this.name = "PermanentError";
   }
 }
@@ -19,9 +22,9 @@ export class PermanentError extends Error {
  * retried with backoff; then the run stops (default) or the event is skipped (`--force`).
  */
 export class TransientError extends Error {
-  /** Creates a transient error; the reason is one line. */
+  /** Creates a transient error; the reason is one line, cut to {@linkcode MAX_REASON_CHARS}. */
   constructor(reason: string, options?: ErrorOptions) {
-    super(oneLine(reason), options);
+    super(reasonLine(reason), options);
     this.name = "TransientError";
   }
 }
@@ -41,6 +44,25 @@ export class ConfigurationError extends Error {
 /** Folds a text to a single line, so that every reason fits one log or record line. */
 export function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
+}
+
+/** The longest reason of an event's outcome, in characters. */
+export const MAX_REASON_CHARS = 300;
+
+/**
+ * A reason an operator can read: one line, at most `max` characters (a longer one is
+ * cut and ends in `…`), lone surrogates replaced, other control characters escaped.
+ */
+export function reasonLine(text: string, max: number = MAX_REASON_CHARS): string {
+  // A long value only needs its start: fold no more than the part that is kept.
+  const head = text.length > 4 * max ? text.slice(0, 4 * max) : text;
+  const line = oneLine(head).toWellFormed().replace(
+    // deno-lint-ignore no-control-regex
+    /[\x00-\x1f\x7f-\x9f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  if (line.length <= max && head === text) return line;
+  return line.slice(0, max - 1).toWellFormed().replace(/\uFFFD$/, "") + "…";
 }
 
 /** The message of any thrown value, as one line. */

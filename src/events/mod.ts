@@ -21,6 +21,16 @@ export interface KeyedEvent {
   value: string;
   /** Where it came from. */
   source: Provenance;
+  /**
+   * A fault the input found before the value could be read as text (e.g. "value not
+   * UTF-8 at byte 17"): the event fails with it as its reason.
+   */
+  fault?: string;
+  /**
+   * Set when `value` holds only the start of the event (the input cut an event over
+   * `consumer.max_event_bytes`): the whole event's size in bytes and its SHA-256.
+   */
+  cut?: { bytes: number; sha256: string };
   /** How often it has been retried already (0 for a fresh event). */
   retries: number;
   /**

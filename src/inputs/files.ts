@@ -5,7 +5,8 @@
  * @module
  */
 
-import { TextLineStream } from "./lines.ts";
+import { byteLines, type CutLine, readBounded } from "./byte_lines.ts";
+import { decodeUtf8 } from "../decode/utf8.ts";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
 
 /** One event read from a file, before it gets an acknowledgement. */
@@ -14,6 +15,10 @@ export interface FileEvent {
   key: string | null;
   /** The text as read. */
   value: string;
+  /** Set when the bytes are not UTF-8 ("not UTF-8 at byte N"), or the event is too large. */
+  fault?: string;
+  /** Set when `value` is only the start of an event over the size limit. */
+  cut?: { bytes: number; sha256: string };
   /** The file. */
   file: string;
   /** 1-based line (1 for a `.json` file). */
@@ -39,27 +44,59 @@ export function keyOfText(text: string): string | null {
   }
 }
 
+/** Options of {@linkcode readEventFile}. */
+export interface ReadEventFileOptions {
+  /**
+   * `consumer.max_event_bytes`: a larger event is not read whole; it comes with its
+   * start, its size and SHA-256, and a fault naming the limit.
+   */
+  maxEventBytes?: number;
+}
+
 /** Reads the events of one file, streaming `.jsonl` line by line. */
-export async function* readEventFile(file: string): AsyncGenerator<FileEvent> {
+export async function* readEventFile(
+  file: string,
+  options: ReadEventFileOptions = {},
+): AsyncGenerator<FileEvent> {
+  const max = options.maxEventBytes ?? Infinity;
   if (!file.endsWith(".jsonl")) {
-    const value = await Deno.readTextFile(file);
-    yield { key: keyOfText(value), value, file, line: 1 };
+    yield fileEvent(await readBounded(file, max), { file, line: 1, max });
     return;
   }
   using handle = await Deno.open(file, { read: true });
   let line = 0;
-  const lines = handle.readable.pipeThrough(new TextDecoderStream()).pipeThrough(
-    new TextLineStream(),
-  );
-  for await (const text of lines) {
+  for await (const bytes of byteLines(handle.readable, { maxLineBytes: max })) {
     line++;
-    if (text.trim() === "") continue;
-    yield { key: keyOfText(text), value: text, file, line };
+    const event = fileEvent(bytes, { file, line, max });
+    if (event.value.trim() !== "") yield event;
   }
 }
 
+/** The event of a line (or a whole `.json` file): decoded as strict UTF-8, or cut. */
+function fileEvent(
+  bytes: Uint8Array | CutLine,
+  where: { file: string; line: number; max: number },
+): FileEvent {
+  const { file, line } = where;
+  if (bytes instanceof Uint8Array) {
+    const decoded = decodeUtf8(line === 1 ? withoutBom(bytes) : bytes);
+    const fault = decoded.invalidAt === undefined
+      ? undefined
+      : `not UTF-8 at byte ${decoded.invalidAt}`;
+    return { key: keyOfText(decoded.text), value: decoded.text, fault, file, line };
+  }
+  return {
+    key: null,
+    value: decodeUtf8(bytes.head).text,
+    fault: `event is ${bytes.bytes} bytes, over consumer.max_event_bytes = ${where.max}`,
+    cut: { bytes: bytes.bytes, sha256: bytes.sha256 },
+    file,
+    line,
+  };
+}
+
 /** Options of {@linkcode fileEvents}. */
-export interface FileEventsOptions {
+export interface FileEventsOptions extends ReadEventFileOptions {
   /** Called when an event of a file is acknowledged. */
   onAck?: (event: FileEvent, outcome: Outcome) => void;
 }
@@ -70,14 +107,21 @@ export async function* fileEvents(
   options: FileEventsOptions = {},
 ): AsyncGenerator<KeyedEvent> {
   for (const file of files) {
-    for await (const event of readEventFile(file)) {
+    for await (const event of readEventFile(file, options)) {
       yield {
         key: event.key,
         value: event.value,
+        fault: event.fault,
+        cut: event.cut,
         source: { file: event.file, line: event.line },
         retries: 0,
         ack: (outcome) => options.onAck?.(event, outcome),
       };
     }
   }
+}
+
+/** A file's byte order mark marks its encoding, not an event: it is dropped. */
+function withoutBom(bytes: Uint8Array): Uint8Array {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
 }

@@ -12,6 +12,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import { type Consumer, Kafka, type KafkaMessage } from "kafkajs";
+import { decodeUtf8, type Utf8Text } from "../decode/utf8.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import {
   awaitKafka,
@@ -311,9 +312,12 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       this.#outstanding++;
       this.#lastMessageAt = Date.now();
       let acked = false;
+      const key = message.key ? decodeUtf8(message.key) : undefined;
+      const value = decodeUtf8(message.value ?? new Uint8Array());
       this.#queue.push({
-        key: message.key ? message.key.toString("utf8") : null,
-        value: message.value ? message.value.toString("utf8") : "",
+        key: key ? key.text : null,
+        value: value.text,
+        fault: utf8Fault(value, "value") ?? utf8Fault(key, "key"),
         source: { topic: batch.topic, partition: batch.partition, offset: message.offset },
         retries: 0,
         ack: () => {
@@ -404,4 +408,11 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     this.#waiters = [];
     for (const wake of waiters) wake();
   }
+}
+
+/** "value not UTF-8 at byte N" when decoded bytes were not valid UTF-8. */
+function utf8Fault(decoded: Utf8Text | undefined, what: string): string | undefined {
+  return decoded?.invalidAt === undefined
+    ? undefined
+    : `${what} not UTF-8 at byte ${decoded.invalidAt}`;
 }

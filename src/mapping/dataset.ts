@@ -7,6 +7,7 @@
 import { PermanentError } from "../errors/mod.ts";
 import type { HandleRecord } from "../records/mod.ts";
 import type { Hosting } from "./hosting.ts";
+import { shown, textProblem } from "./safety.ts";
 import { compactFields, landingPage } from "./values.ts";
 
 /** An item id split at its last dot. */
@@ -32,7 +33,7 @@ export interface DatasetRecordOptions {
   /** `HAS_PARTS`: file handle URIs. */
   hasParts: string[];
   /** `HOSTING_NODE` and `REPLICA_NODES`. */
-  hosting: Hosting;
+  hosting: Pick<Hosting, "hostingNode" | "replicaNodes">;
   /** `RETRACTED_ON`, if retracted. */
   retractedOn?: string;
   /** `ESGF` marker text. */
@@ -45,13 +46,15 @@ export interface DatasetRecordOptions {
  */
 export function splitItemId(id: unknown): ItemIdParts {
   if (typeof id !== "string") {
-    throw new PermanentError(`item id must be a string, got ${typeof id} ${JSON.stringify(id)}`);
+    throw new PermanentError(`item id must be a string, got ${typeof id} ${shown(id)}`);
   }
+  const problem = textProblem(id);
+  if (problem !== undefined) throw new PermanentError(`item id ${shown(id)} ${problem}`);
   const itemId = id.trim();
   const segments = itemId.split(".");
   if (segments.length < 2 || segments.some((segment) => segment === "")) {
     throw new PermanentError(
-      `item id ${JSON.stringify(id)} must have at least two non-empty dot-separated segments`,
+      `item id ${shown(id)} must have at least two non-empty dot-separated segments`,
     );
   }
   const cut = itemId.lastIndexOf(".");

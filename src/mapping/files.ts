@@ -8,7 +8,15 @@
 import type { HandleRecord } from "../records/mod.ts";
 import { decodeMultihash } from "./multihash.ts";
 import { resolveFileSuffix } from "./pid.ts";
-import { compactFields, isHttpUrl, isObject, landingPage, nonEmptyString } from "./values.ts";
+import {
+  alternateLabel,
+  alternateProblem,
+  recordProblems,
+  shown,
+  textProblem,
+  urlProblem,
+} from "./safety.ts";
+import { compactFields, isObject, landingPage, nonEmptyString } from "./values.ts";
 
 /** Asset keys that are not files, by default. */
 export const DEFAULT_EXCLUDED_ASSET_KEYS: readonly string[] = [
@@ -35,13 +43,16 @@ export interface FileMapOptions {
   pidFields: readonly string[];
   /** `ESGF` marker text. */
   esgfMarker: string;
-  /** Strict mode: an unparseable checksum is a problem (else method `unknown`). */
+  /**
+   * Strict mode: an unparseable checksum or an unsafe alternate is a problem (else
+   * method `unknown`, and the alternate is left out with a warning).
+   */
   strict: boolean;
 }
 
 /** A mapped file: its record and suffix, or the problems that make it invalid. */
 export type FileMapping =
-  | { ok: true; suffix: string; record: HandleRecord }
+  | { ok: true; suffix: string; record: HandleRecord; warnings: string[] }
   | { ok: false; suffix: string; problems: string[] };
 
 /** The keys of the assets that are files: all in item order except the excluded keys. */
@@ -69,14 +80,28 @@ export function assetField(asset: Record<string, unknown>, field: string): unkno
 
 /** Sorted, de-duplicated `href`s of the asset's `alternate` entries. */
 export function replicaDownloadUrls(asset: Record<string, unknown>): string[] {
+  return replicas(asset, "").urls;
+}
+
+/** The safe replica URLs of an asset, and the unsafe alternates (labelled for `key`). */
+function replicas(
+  asset: Record<string, unknown>,
+  key: string,
+): { urls: string[]; problems: string[] } {
   const alternates = asset.alternate;
-  if (!isObject(alternates)) return [];
+  if (!isObject(alternates)) return { urls: [], problems: [] };
   const hrefs = new Set<string>();
-  for (const alternate of Object.values(alternates)) {
+  const problems: string[] = [];
+  for (const [name, alternate] of Object.entries(alternates)) {
+    const problem = alternateProblem(name, alternate);
+    if (problem !== undefined) {
+      problems.push(`${alternateLabel(key, name)} ${problem}`);
+      continue;
+    }
     const href = isObject(alternate) ? nonEmptyString(alternate.href) : undefined;
     if (href !== undefined) hrefs.add(href);
   }
-  return [...hrefs].sort();
+  return { urls: [...hrefs].sort(), problems };
 }
 
 /** The last path segment of a URL, percent-decoded where possible; `undefined` if empty. */
@@ -116,13 +141,19 @@ export function mapFile(key: string, asset: unknown, options: FileMapOptions): F
   let fileName: string | undefined;
   if (isMissing(rawHref)) {
     problems.push("href missing");
-  } else if (typeof rawHref !== "string" || !isHttpUrl(rawHref.trim())) {
-    problems.push(`href ${JSON.stringify(rawHref)} is not an http(s) URL`);
+  } else if (typeof rawHref !== "string") {
+    problems.push(`href ${shown(rawHref)} is not an http(s) URL`);
   } else {
-    downloadUrl = rawHref.trim();
-    fileName = fileNameOf(downloadUrl);
-    if (fileName === undefined) {
-      problems.push(`href ${JSON.stringify(downloadUrl)} has no file name`);
+    const problem = urlProblem(rawHref.trim());
+    if (problem !== undefined) {
+      problems.push(`href ${shown(rawHref)} ${problem}`);
+    } else {
+      downloadUrl = rawHref.trim();
+      fileName = fileNameOf(downloadUrl);
+      const nameProblem = fileName === undefined ? "has no file name" : textProblem(fileName);
+      if (nameProblem !== undefined) {
+        problems.push(`href ${shown(downloadUrl)} file name ${nameProblem}`);
+      }
     }
   }
 
@@ -131,7 +162,7 @@ export function mapFile(key: string, asset: unknown, options: FileMapOptions): F
   if (isMissing(rawSize)) {
     problems.push("file:size missing");
   } else if (size === undefined) {
-    problems.push(`file:size ${JSON.stringify(rawSize)} is not a positive integer`);
+    problems.push(`file:size ${shown(rawSize)} is not a positive integer`);
   }
 
   const rawChecksum = assetField(asset, "file:checksum");
@@ -140,7 +171,7 @@ export function mapFile(key: string, asset: unknown, options: FileMapOptions): F
   if (isMissing(rawChecksum)) {
     problems.push("file:checksum missing");
   } else if (typeof rawChecksum !== "string") {
-    problems.push(`file:checksum ${JSON.stringify(rawChecksum)} is not a hex string`);
+    problems.push(`file:checksum ${shown(rawChecksum)} is not a hex string`);
   } else {
     const decoded = decodeMultihash(rawChecksum);
     if (decoded.ok) {
@@ -148,7 +179,12 @@ export function mapFile(key: string, asset: unknown, options: FileMapOptions): F
       method = decoded.checksum.method;
     } else if (options.strict) {
       problems.push(
-        `file:checksum ${JSON.stringify(rawChecksum)} is not a valid multihash: ${decoded.reason}`,
+        `file:checksum ${shown(rawChecksum)} is not a valid multihash: ${decoded.reason}`,
+      );
+    } else if (!/^[\x21-\x7e]{1,512}$/.test(rawChecksum)) {
+      // kept as given only when it is one short token of visible ASCII
+      problems.push(
+        `file:checksum ${shown(rawChecksum)} is not a valid multihash nor a short token`,
       );
     } else {
       checksum = rawChecksum;
@@ -156,27 +192,33 @@ export function mapFile(key: string, asset: unknown, options: FileMapOptions): F
     }
   }
 
+  const replicated = replicas(asset, key);
+  const warnings: string[] = [];
+  for (const problem of replicated.problems) {
+    if (options.strict) problems.push(problem.slice(`asset ${key}: `.length));
+    else warnings.push(`${problem}: left out`);
+  }
   if (problems.length > 0) return { ok: false, suffix, problems };
   const handle = `${options.prefix}/${suffix}`;
-  return {
-    ok: true,
-    suffix,
-    record: {
-      handle,
-      URL: landingPage(options.landingPageUrl, handle),
-      data: compactFields([
-        ["AGGREGATION_LEVEL", "FILE"],
-        ["FILE_NAME", fileName],
-        ["IS_PART_OF", `hdl:${options.prefix}/${options.datasetSuffix}`],
-        ["CHECKSUM", checksum],
-        ["CHECKSUM_METHOD", method],
-        ["FILE_SIZE", size],
-        ["DOWNLOAD_URL", downloadUrl],
-        ["REPLICA_DOWNLOAD_URLS", replicaDownloadUrls(asset)],
-        ["ESGF", options.esgfMarker],
-      ]),
-    },
+  const record: HandleRecord = {
+    handle,
+    URL: landingPage(options.landingPageUrl, handle),
+    data: compactFields([
+      ["AGGREGATION_LEVEL", "FILE"],
+      ["FILE_NAME", fileName],
+      ["IS_PART_OF", `hdl:${options.prefix}/${options.datasetSuffix}`],
+      ["CHECKSUM", checksum],
+      ["CHECKSUM_METHOD", method],
+      ["FILE_SIZE", size],
+      ["DOWNLOAD_URL", downloadUrl],
+      ["REPLICA_DOWNLOAD_URLS", replicated.urls],
+      ["ESGF", options.esgfMarker],
+    ]),
   };
+  // The last guard: whatever the checks above missed never reaches a record.
+  const unsafe = recordProblems(record);
+  if (unsafe.length > 0) return { ok: false, suffix, problems: unsafe };
+  return { ok: true, suffix, record, warnings };
 }
 
 function isMissing(value: unknown): boolean {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { PermanentError } from "../errors/mod.ts";
+import { alternateLabel, alternateProblem, hostProblem, shown } from "./safety.ts";
 import { normaliseTimestamp } from "./timestamps.ts";
 import { isObject, nonEmptyString } from "./values.ts";
 
@@ -28,6 +30,8 @@ export interface Hosting {
   hostingNode: NodeEntry;
   /** `REPLICA_NODES`, possibly empty. */
   replicaNodes: NodeEntry[];
+  /** Host names and alternates left out as unsafe (non-strict mode). */
+  warnings: string[];
 }
 
 /** Inputs besides the assets. */
@@ -38,6 +42,11 @@ export interface HostingOptions {
   eventTime?: string;
   /** The clock, the last fallback. */
   now: Date;
+  /**
+   * Strict mode: an `alternate:name` that is not a host name, or an unsafe alternate,
+   * fails the event (`PermanentError`); else it is left out with a warning.
+   */
+  strict?: boolean;
 }
 
 /** Asset keys in host/time order: the leading keys that are present, then the others in item order. */
@@ -57,15 +66,25 @@ export function resolveHosting(
   assets: Record<string, unknown>,
   options: HostingOptions,
 ): Hosting {
-  const ordered: Record<string, unknown>[] = [];
+  const ordered: Array<[string, Record<string, unknown>]> = [];
   for (const key of hostingAssetOrder(assets)) {
     const asset = assets[key];
-    if (isObject(asset)) ordered.push(asset);
+    if (isObject(asset)) ordered.push([key, asset]);
   }
+  const warnings: string[] = [];
+  const unsafe = (problem: string): void => {
+    if (options.strict) throw new PermanentError(problem);
+    warnings.push(`${problem}: left out`);
+  };
   let host: string | undefined;
   let time: string | undefined;
-  for (const asset of ordered) {
-    host ??= nonEmptyString(asset["alternate:name"]);
+  for (const [key, asset] of ordered) {
+    if (host === undefined) {
+      const name = nonEmptyString(asset["alternate:name"]);
+      const problem = name === undefined ? undefined : hostProblem(name);
+      if (problem === undefined) host = name;
+      else unsafe(`asset ${key}: alternate:name ${shown(name)} ${problem}`);
+    }
     time ??= normaliseTimestamp(asset.published_on) ?? normaliseTimestamp(asset.created) ??
       normaliseTimestamp(asset.updated);
     if (host !== undefined && time !== undefined) break;
@@ -75,11 +94,16 @@ export function resolveHosting(
     options.now.toISOString();
   const replicaNodes: NodeEntry[] = [];
   const seen = new Set<string>();
-  for (const asset of ordered) {
+  for (const [key, asset] of ordered) {
     const alternates = asset.alternate;
     if (!isObject(alternates)) continue;
     for (const [replicaHost, alternate] of Object.entries(alternates)) {
       if (replicaHost.trim() === "" || seen.has(replicaHost)) continue;
+      const problem = alternateProblem(replicaHost, alternate);
+      if (problem !== undefined) {
+        unsafe(`${alternateLabel(key, replicaHost)} ${problem}`);
+        continue;
+      }
       seen.add(replicaHost);
       const own = isObject(alternate) ? normaliseTimestamp(alternate.published_on) : undefined;
       replicaNodes.push({ host: replicaHost, published_on: own ?? publishedOn });
@@ -88,5 +112,6 @@ export function resolveHosting(
   return {
     hostingNode: { host: host ?? UNKNOWN_HOST, published_on: publishedOn },
     replicaNodes,
+    warnings,
   };
 }

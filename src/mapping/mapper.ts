@@ -13,6 +13,7 @@ import { fileAssetKeys, mapFile } from "./files.ts";
 import { resolveHosting } from "./hosting.ts";
 import { resolveDatasetSuffix } from "./pid.ts";
 import { resolveProject } from "./project.ts";
+import { recordProblems } from "./safety.ts";
 import { normaliseTimestamp } from "./timestamps.ts";
 import { isObject } from "./values.ts";
 
@@ -90,6 +91,7 @@ export function mapStacItem(
     }
     owners.set(mapped.suffix, `asset ${key}`);
     files.push(mapped.record);
+    warnings.push(...mapped.warnings);
   }
   if (files.length === 0 && !retracted) {
     throw new PermanentError(`item ${parts.itemId} has no valid data file assets`);
@@ -106,7 +108,9 @@ export function mapStacItem(
     properties,
     eventTime: context.eventTime,
     now: context.now,
+    strict: options.strict,
   });
+  warnings.push(...hosting.warnings);
   const dataset = buildDatasetRecord(parts, {
     prefix: context.prefix,
     suffix: datasetSuffix,
@@ -119,11 +123,14 @@ export function mapStacItem(
       : undefined,
     esgfMarker: options.esgfMarker,
   });
+  // The last guard: whatever the checks above missed never reaches a record.
+  const unsafe = recordProblems(dataset);
+  if (unsafe.length > 0) throw new PermanentError(`dataset record: ${unsafe.join("; ")}`);
   return {
     itemId: parts.itemId,
+    warnings: [...new Set(warnings)],
     dataset,
     files,
-    warnings,
     retracted,
     replicas: hosting.replicaNodes.length,
   };

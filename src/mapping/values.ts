@@ -6,6 +6,7 @@
  */
 
 import { isEmptyValue } from "../records/mod.ts";
+import { urlProblem } from "./safety.ts";
 
 /** Whether a value is a plain (non-array, non-null) object. */
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -31,15 +32,12 @@ export function compactFields(fields: ReadonlyArray<readonly [string, unknown]>)
   return data;
 }
 
-/** Whether a text is an absolute http or https URL. */
+/**
+ * Whether a text is an absolute http or https URL without credentials, spaces or
+ * control characters (see `safety.ts`).
+ */
 export function isHttpUrl(text: string): boolean {
-  if (!/^https?:\/\//i.test(text)) return false;
-  try {
-    const url = new URL(text);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
+  return urlProblem(text) === undefined;
 }
 
 /** `<base without trailing slashes>/<prefix>/<suffix>`: the landing page of a handle. */

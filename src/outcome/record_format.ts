@@ -34,12 +34,15 @@ export function recordId(source: Provenance | null, key: string | null, value: s
     .slice(0, 32);
 }
 
+/** Whether a JSON text holds a number beyond the range of a double (it would come back as null). */
+export function numbersBeyondDouble(value: string): boolean {
+  return /[:,[]\s*-?[0-9]+(\.[0-9]+)?[eE]\+?[0-9]{3,}|[:,[]\s*-?[0-9]{300,}/.test(value);
+}
+
 /** The event part of a line: `{__event__: object}` for a JSON object, else `{__raw__: text}`. */
 export function eventBody(value: string): { __event__: unknown } | { __raw__: string } {
   // A number beyond the range of a double would come back as null: keep such text as it is.
-  if (/[:,[]\s*-?[0-9]+(\.[0-9]+)?[eE]\+?[0-9]{3,}|[:,[]\s*-?[0-9]{300,}/.test(value)) {
-    return { __raw__: value };
-  }
+  if (numbersBeyondDouble(value)) return { __raw__: value };
   try {
     const parsed = JSON.parse(value);
     if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {

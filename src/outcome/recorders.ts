@@ -8,16 +8,21 @@
  *
  * A failure or skipped line is `__infos__` (the bookkeeping) and the event whole
  * under `__event__` (a JSON object) or `__raw__` (any other text): see
- * `record_format.ts`. An event already recorded in today's file (read again after a
- * stop) is not written a second time.
+ * `record_format.ts`. An event that cannot be kept as JSON (see `kept.ts`) is kept as
+ * its text, cut at a limit, with `raw_bytes`, `raw_sha256` and `raw_cut` in
+ * `__infos__`, and the reason says so. An event already recorded in today's file (read
+ * again after a stop) is not written a second time.
  *
  * @module
  */
 
 import { join } from "node:path";
 import { DailyJsonlWriter } from "./jsonl_writer.ts";
-import { eventBody, RECORD_FORMAT, recordId } from "./record_format.ts";
+import { keepEvent, keepText, type Kept, keptNote } from "./kept.ts";
+import { numbersBeyondDouble, RECORD_FORMAT, recordId } from "./record_format.ts";
 import { RecordedIds } from "./recorded_ids.ts";
+import { findDepthExcess, MAX_JSON_DEPTH } from "../decode/limits.ts";
+import { describeError, MAX_REASON_CHARS, reasonLine } from "../errors/mod.ts";
 import type { KeyedEvent, Provenance } from "../events/mod.ts";
 
 /** Metadata attached to a failure or skipped line. */
@@ -51,35 +56,83 @@ export interface RecordLine {
 }
 
 /** Builds a failure or skipped line. */
-export function recordLine(event: KeyedEvent, infos: RecordInfos): RecordLine {
+export function recordLine(
+  event: KeyedEvent,
+  infos: RecordInfos,
+  options: { maxEventBytes?: number } = {},
+): RecordLine {
+  return lineOf(event, keptOf(event, options.maxEventBytes), infos);
+}
+
+/** How an event is kept; a number beyond a double keeps a JSON object as its text. */
+function keptOf(event: KeyedEvent, maxEventBytes: number | undefined): Kept {
+  const kept = keepEvent(event, maxEventBytes);
+  return "object" in kept && numbersBeyondDouble(event.value) ? { text: event.value } : kept;
+}
+
+function lineOf(event: KeyedEvent, kept: Kept, infos: RecordInfos): RecordLine {
   const id = recordId(event.source, event.key, event.value);
-  return { __infos__: { id, format: RECORD_FORMAT, ...infos }, ...eventBody(event.value) };
+  if ("object" in kept) {
+    return { __infos__: { id, format: RECORD_FORMAT, ...infos }, __event__: kept.object };
+  }
+  const about = kept.about
+    ? { raw_bytes: kept.about.bytes, raw_sha256: kept.about.sha256, raw_cut: kept.about.cut }
+    : {};
+  return { __infos__: { id, format: RECORD_FORMAT, ...infos, ...about }, __raw__: kept.text };
+}
+
+/**
+ * The line of an event as JSON text, which can always be written: an event that cannot
+ * be kept as JSON is kept as its text, and the reason says so.
+ */
+function lineText(
+  event: KeyedEvent,
+  infos: RecordInfos,
+  maxEventBytes: number | undefined,
+): { id: string; text: string } {
+  let kept = keptOf(event, maxEventBytes);
+  for (;;) {
+    const note = "text" in kept ? keptNote(kept, infos.reason) : "";
+    const reason = note === ""
+      ? infos.reason
+      : reasonLine(infos.reason, MAX_REASON_CHARS - note.length) + note;
+    const line = lineOf(event, kept, { ...infos, reason });
+    try {
+      return { id: line.__infos__.id, text: JSON.stringify(line) + "\n" };
+    } catch (error) {
+      if ("text" in kept && kept.about) throw error; // a line of strings always stringifies
+      kept = keepText(event.value, `cannot be written as JSON: ${describeError(error)}`);
+    }
+  }
 }
 
 /** Appends a line unless today's file already records its event. */
 async function appendOnce(
   writer: DailyJsonlWriter,
   ids: RecordedIds,
-  line: RecordLine,
+  line: { id: string; text: string },
   now: Date,
 ): Promise<void> {
   const path = writer.pathFor(now);
-  if (!await ids.claim(path, line.__infos__.id)) return;
+  if (!await ids.claim(path, line.id)) return;
   try {
-    await writer.append(line);
+    await writer.appendText(line.text);
   } catch (error) {
-    await ids.release(path, line.__infos__.id);
+    await ids.release(path, line.id);
     throw error;
   }
 }
 
 /** Turns an event's value into one dump line: compact JSON if it parses, else the text on one line. */
 export function dumpLine(value: string): string {
-  try {
-    return JSON.stringify(JSON.parse(value));
-  } catch {
-    return value.replace(/\r?\n/g, "\\n");
+  if (findDepthExcess(value, MAX_JSON_DEPTH) === undefined) {
+    try {
+      return JSON.stringify(JSON.parse(value));
+    } catch {
+      // not JSON: the text as is
+    }
   }
+  return value.replace(/\r?\n/g, "\\n");
 }
 
 function projectField(project: string | undefined): { project?: string } {
@@ -90,6 +143,8 @@ function projectField(project: string | undefined): { project?: string } {
 export interface RecorderOptions {
   /** The clock (tests). */
   now?: () => Date;
+  /** `consumer.max_event_bytes`: larger events are kept as text, never parsed. */
+  maxEventBytes?: number;
 }
 
 /** Writes permanent failures to `failures/r<retries>/`. */
@@ -98,11 +153,13 @@ export class FailureRecorder {
   readonly #now: () => Date;
   readonly #writers = new Map<number, DailyJsonlWriter>();
   readonly #ids = new RecordedIds();
+  readonly #maxEventBytes?: number;
 
   /** A recorder below `<outputDir>/failures`. */
   constructor(outputDir: string, options: RecorderOptions = {}) {
     this.#root = join(outputDir, "failures");
     this.#now = options.now ?? (() => new Date());
+    this.#maxEventBytes = options.maxEventBytes;
   }
 
   /** The file failures of this retry count go to today. */
@@ -140,7 +197,8 @@ export class FailureRecorder {
       key: event.key,
       source: event.source,
     };
-    await appendOnce(this.#writer(event.retries), this.#ids, recordLine(event, infos), now);
+    const line = lineText(event, infos, this.#maxEventBytes);
+    await appendOnce(this.#writer(event.retries), this.#ids, line, now);
   }
 
   /** Closes every file. */
@@ -154,10 +212,12 @@ export class SkipRecorder {
   readonly #writer: DailyJsonlWriter;
   readonly #now: () => Date;
   readonly #ids = new RecordedIds();
+  readonly #maxEventBytes?: number;
 
   /** A recorder below `<outputDir>/skipped`. */
   constructor(outputDir: string, options: RecorderOptions = {}) {
     this.#now = options.now ?? (() => new Date());
+    this.#maxEventBytes = options.maxEventBytes;
     this.#writer = new DailyJsonlWriter(join(outputDir, "skipped"), "skipped_items", {
       now: this.#now,
       durable: true,
@@ -184,7 +244,7 @@ export class SkipRecorder {
       key: event.key,
       source: event.source,
     };
-    await appendOnce(this.#writer, this.#ids, recordLine(event, infos), now);
+    await appendOnce(this.#writer, this.#ids, lineText(event, infos, this.#maxEventBytes), now);
   }
 
   /** Closes the file. */

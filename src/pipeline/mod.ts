@@ -14,12 +14,18 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import { type DecodedEvent, decodeEvent } from "../decode/mod.ts";
+import {
+  type DecodedEvent,
+  decodeEvent,
+  DEFAULT_EVENT_LIMITS,
+  type EventLimits,
+} from "../decode/mod.ts";
 import {
   ConfigurationError,
   describeError,
   PermanentError,
   permissionRefusal,
+  reasonLine,
   TransientError,
 } from "../errors/mod.ts";
 import { type KeyedEvent, type Outcome, provenanceText } from "../events/mod.ts";
@@ -27,7 +33,7 @@ import type { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod
 import type { StacItem } from "../plugins/types.ts";
 import { registrationOrder } from "../records/mod.ts";
 import type { Router } from "./routes.ts";
-import { applyItemPatch } from "../stac/mod.ts";
+import { applyItemPatch, DEFAULT_PATCH_LIMITS } from "../stac/mod.ts";
 import type { Stats } from "../stats/mod.ts";
 import { TransientExhaustedError } from "../transient/mod.ts";
 
@@ -77,6 +83,8 @@ export interface PipelineOptions {
   concurrency: number;
   /** Counters. */
   stats: Stats;
+  /** Size and nesting limits of an event; default {@linkcode DEFAULT_EVENT_LIMITS}. */
+  limits?: EventLimits;
   /** The clock (tests). */
   now?: () => Date;
 }
@@ -133,7 +141,7 @@ export class Pipeline {
         const next = await untilHalt(iterator.next());
         if (next === "halt" || next.done) break;
         const event = next.value;
-        const prepared = prepare(event);
+        const prepared = prepare(event, this.#o.limits ?? DEFAULT_EVENT_LIMITS);
         const orderKey = prepared.orderKey ?? `#${sequence++}`;
         const previous = chains.get(orderKey) ?? Promise.resolve();
         const task: Promise<void> = previous.then(() =>
@@ -223,7 +231,11 @@ export class Pipeline {
     const items = this.#o.items;
     if (!items) throw new PermanentError("PATCH event but no STAC API is configured");
     const current = await items.fetchItem(decoded.collectionId!, decoded.itemId);
-    const patched = applyItemPatch(current, decoded.operations);
+    const maxItemBytes = this.#o.limits?.maxEventBytes ?? DEFAULT_PATCH_LIMITS.maxItemBytes;
+    const patched = applyItemPatch(current, decoded.operations, {
+      ...DEFAULT_PATCH_LIMITS,
+      maxItemBytes,
+    });
     this.#o.stats.add("patched", 1, { project });
     return patched;
   }
@@ -267,7 +279,7 @@ export class Pipeline {
       }
       const reason = error instanceof PermanentError
         ? error.message
-        : `internal error: ${describeError(error)}`;
+        : reasonLine(`internal error: ${describeError(error)}`);
       if (!(error instanceof PermanentError)) this.#log.error("{where}: {error}", { where, error });
       await o.failures.record(event, reason, { project });
       o.stats.add("errors", 1, count);
@@ -307,9 +319,12 @@ interface Prepared {
   orderKey?: string;
 }
 
-function prepare(event: KeyedEvent): Prepared {
+function prepare(event: KeyedEvent, limits: EventLimits): Prepared {
+  if (event.fault !== undefined) {
+    return { error: new PermanentError(event.fault), orderKey: event.key ?? undefined };
+  }
   try {
-    const decoded = decodeEvent(event.value);
+    const decoded = decodeEvent(event.value, limits);
     return { decoded, orderKey: decoded.itemId };
   } catch (error) {
     return { error, orderKey: event.key ?? undefined };

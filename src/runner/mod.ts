@@ -8,6 +8,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { Config } from "../config/mod.ts";
+import { DEFAULT_EVENT_LIMITS } from "../decode/mod.ts";
 import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
@@ -88,8 +89,9 @@ export function wirePipeline(
     switches: options,
     observers,
   });
-  const failures = new FailureRecorder(outputDir);
-  const skipped = new SkipRecorder(outputDir);
+  const maxEventBytes = config.consumer.max_event_bytes;
+  const failures = new FailureRecorder(outputDir, { maxEventBytes });
+  const skipped = new SkipRecorder(outputDir, { maxEventBytes });
   const dump = options.dump ? new DumpRecorder(outputDir) : undefined;
   const force = options.force === true || !config.consumer.transient.stop_on_skip;
   const pipeline = new Pipeline({
@@ -102,6 +104,7 @@ export function wirePipeline(
     maxErrors: config.consumer.max_errors,
     concurrency: config.consumer.concurrency,
     stats,
+    limits: { ...DEFAULT_EVENT_LIMITS, maxEventBytes },
   });
   return {
     pipeline,

@@ -5,4 +5,9 @@
  */
 
 export { StacClient, type StacClientOptions } from "./client.ts";
-export { applyItemPatch } from "./patch.ts";
+export {
+  applyItemPatch,
+  DEFAULT_PATCH_LIMITS,
+  type PatchLimits,
+  REFUSED_PATH_SEGMENTS,
+} from "./patch.ts";

@@ -1,0 +1,148 @@
+/**
+ * The rules a value must keep to go into a Handle record: URLs are absolute http(s)
+ * without credentials, spaces or control characters; node hosts are DNS names (or
+ * IP addresses); no text holds a control character or a lone surrogate. Each check
+ * returns a short problem ("holds credentials") or `undefined`.
+ *
+ * @module
+ */
+
+import type { HandleRecord } from "../records/mod.ts";
+
+/** Record fields whose value is a URL. */
+export const URL_FIELDS: readonly string[] = ["URL", "DOWNLOAD_URL"];
+
+/** Record fields whose value is a list of URLs. */
+export const URL_LIST_FIELDS: readonly string[] = ["REPLICA_DOWNLOAD_URLS"];
+
+/** Record fields whose value is a node entry or a list of them, with a `host`. */
+export const NODE_FIELDS: readonly string[] = ["HOSTING_NODE", "REPLICA_NODES"];
+
+// C0 controls, DEL and C1 controls.
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** A value shown in a reason: JSON, cut to `max` characters. */
+export function shown(value: unknown, max = 80): string {
+  const text = typeof value === "string" && value.length > max
+    ? JSON.stringify(value.slice(0, max)) + "…"
+    : JSON.stringify(value) ?? String(value);
+  return text.length > max + 3 ? text.slice(0, max) + "…" : text;
+}
+
+/** Whether a text holds a control character or a lone surrogate, and where. */
+export function textProblem(text: string): string | undefined {
+  const control = CONTROL.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    return `holds control character U+${code} at ${control.index}`;
+  }
+  if (!text.isWellFormed()) return "holds a lone surrogate (not well-formed Unicode)";
+  return undefined;
+}
+
+/** Whether a text is not a DNS host name (or IPv4 address). */
+export function hostProblem(host: string): string | undefined {
+  const text = textProblem(host);
+  if (text !== undefined) return text;
+  if (IPV4.test(host)) return undefined;
+  if (host.length > 253 || !host.split(".").every((label) => LABEL.test(label))) {
+    return "is not a DNS host name";
+  }
+  return undefined;
+}
+
+/**
+ * A plain `http(s)://host[:port][/visible ASCII but \\]` with DNS labels and a last label that
+ * starts with a letter: safe without asking the URL parser (the common case, fast).
+ */
+const PLAIN_HTTP_URL =
+  /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::\d{1,4})?(?:[/?#][!-[\]-~]*)?$/;
+
+/** Whether a text is not an absolute http(s) URL without credentials, spaces or control characters. */
+export function urlProblem(text: string): string | undefined {
+  if (text.length <= 2048 && PLAIN_HTTP_URL.test(text)) return undefined;
+  const problem = textProblem(text);
+  if (problem !== undefined) return problem;
+  if (!/^https?:\/\//i.test(text)) return "is not an http(s) URL";
+  if (/\s/.test(text)) return "holds a space";
+  // Parsers disagree on a backslash (WHATWG reads it as "/", others as part of the host).
+  if (text.includes("\\")) return "holds a backslash";
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return "is not a valid URL";
+  }
+  if (url.username !== "" || url.password !== "") return "holds credentials";
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  if (url.hostname.startsWith("[")) return host.includes(":") ? undefined : "has a bad host";
+  return hostProblem(host) === undefined ? undefined : "has a host that is not a DNS name";
+}
+
+/** Why an `alternate` entry is unsafe: its key is not a host name or its `href` not a safe URL. */
+export function alternateProblem(name: string, alternate: unknown): string | undefined {
+  const host = hostProblem(name);
+  if (host !== undefined) return `name ${host}`;
+  const href = typeof alternate === "object" && alternate !== null
+    ? (alternate as { href?: unknown }).href
+    : undefined;
+  if (href === undefined || href === null || href === "") return undefined;
+  if (typeof href !== "string") return `href ${shown(href)} is not a text`;
+  const problem = urlProblem(href.trim());
+  return problem === undefined ? undefined : `href ${shown(href)} ${problem}`;
+}
+
+/** The text naming an alternate of an asset in a problem or warning. */
+export function alternateLabel(key: string, name: string): string {
+  return `asset ${key}: alternate ${shown(name)}`;
+}
+
+/**
+ * Every breach of the rules in a record, each naming its field: URL fields, node
+ * hosts, and control characters or lone surrogates in any text (keys included).
+ */
+export function recordProblems(record: HandleRecord): string[] {
+  const problems: string[] = [];
+  const fields: Array<[string, unknown]> = [["URL", record.URL], ...Object.entries(record.data)];
+  for (const [field, value] of fields) {
+    if (URL_FIELDS.includes(field)) {
+      const problem = typeof value === "string" ? urlProblem(value) : "is not a text";
+      if (problem) problems.push(`${field} ${shown(value)} ${problem}`);
+    } else if (URL_LIST_FIELDS.includes(field)) {
+      for (const url of Array.isArray(value) ? value : [value]) {
+        const problem = typeof url === "string" ? urlProblem(url) : "is not a text";
+        if (problem) problems.push(`${field} entry ${shown(url)} ${problem}`);
+      }
+    } else if (NODE_FIELDS.includes(field)) {
+      for (const node of Array.isArray(value) ? value : [value]) {
+        const host = (node as { host?: unknown } | null)?.host;
+        const problem = typeof host === "string" ? hostProblem(host) : "is not a text";
+        if (problem) problems.push(`${field} host ${shown(host)} ${problem}`);
+      }
+    }
+    const text = deepTextProblem(value);
+    if (text) problems.push(`${field} ${text}`);
+  }
+  return [...new Set(problems)];
+}
+
+/** The first control character or lone surrogate in any text of a value, keys included. */
+function deepTextProblem(value: unknown): string | undefined {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next === "string") {
+      const problem = textProblem(next);
+      if (problem) return `${shown(next)} ${problem}`;
+    } else if (typeof next === "object" && next !== null) {
+      for (const [key, element] of Object.entries(next)) {
+        if (!Array.isArray(next)) stack.push(key);
+        stack.push(element);
+      }
+    }
+  }
+  return undefined;
+}
