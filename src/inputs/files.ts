@@ -14,6 +14,8 @@ export interface FileEvent {
   key: string | null;
   /** The text as read. */
   value: string;
+  /** The text parsed, when it is a JSON object. */
+  json?: Record<string, unknown>;
   /** The file. */
   file: string;
   /** 1-based line (1 for a `.json` file). */
@@ -32,18 +34,30 @@ export function keyOf(value: unknown): string | null {
 
 /** The item id of an event given as text, or null (also for text that is not JSON). */
 export function keyOfText(text: string): string | null {
+  return keyOf(parseObject(text));
+}
+
+/** The text parsed when it is a JSON object, else undefined. */
+export function parseObject(text: string): Record<string, unknown> | undefined {
   try {
-    return keyOf(JSON.parse(text));
+    const value = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
   } catch {
-    return null;
+    return undefined;
   }
+}
+
+/** One event of a file: the text parsed once, for its key and for the pipeline. */
+function fileEvent(value: string, file: string, line: number): FileEvent {
+  const json = parseObject(value);
+  return { key: keyOf(json), value, json, file, line };
 }
 
 /** Reads the events of one file, streaming `.jsonl` line by line. */
 export async function* readEventFile(file: string): AsyncGenerator<FileEvent> {
   if (!file.endsWith(".jsonl")) {
     const value = await Deno.readTextFile(file);
-    yield { key: keyOfText(value), value, file, line: 1 };
+    yield fileEvent(value, file, 1);
     return;
   }
   using handle = await Deno.open(file, { read: true });
@@ -54,7 +68,7 @@ export async function* readEventFile(file: string): AsyncGenerator<FileEvent> {
   for await (const text of lines) {
     line++;
     if (text.trim() === "") continue;
-    yield { key: keyOfText(text), value: text, file, line };
+    yield fileEvent(text, file, line);
   }
 }
 
@@ -74,6 +88,7 @@ export async function* fileEvents(
       yield {
         key: event.key,
         value: event.value,
+        json: event.json,
         source: { file: event.file, line: event.line },
         retries: 0,
         ack: (outcome) => options.onAck?.(event, outcome),

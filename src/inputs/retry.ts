@@ -8,7 +8,7 @@
  */
 
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
-import { type FileEvent, keyOfText } from "./files.ts";
+import { type FileEvent, keyOf } from "./files.ts";
 
 /** An event restored from a failure or skipped line. */
 export interface RetryLine {
@@ -16,6 +16,8 @@ export interface RetryLine {
   value: string;
   /** Its key. */
   key: string | null;
+  /** The event parsed, when it was restored from a parsed line (not from `__raw__`). */
+  json?: Record<string, unknown>;
   /** Retries so far, plus one. */
   retries: number;
 }
@@ -37,9 +39,12 @@ export function parseRetryLine(line: FileEvent): RetryLine {
     unknown
   >;
   const before = Number.isInteger(info.retries) ? info.retries as number : 0;
-  const key = typeof info.key === "string" ? info.key : line.key;
-  const value = typeof raw === "string" ? raw : JSON.stringify(event);
-  return { value, key, retries: before + 1 };
+  if (typeof raw === "string") {
+    const key = typeof info.key === "string" ? info.key : line.key;
+    return { value: raw, key, retries: before + 1 };
+  }
+  const key = typeof info.key === "string" ? info.key : line.key ?? keyOf(event);
+  return { value: JSON.stringify(event), key, json: event, retries: before + 1 };
 }
 
 /** Options of {@linkcode retryEvents}. */
@@ -61,7 +66,8 @@ export async function readRetryFile(file: string): Promise<FileEvent[]> {
   for (const [index, line] of text.split("\n").entries()) {
     const value = line.endsWith("\r") ? line.slice(0, -1) : line;
     if (value.trim() === "") continue;
-    lines.push({ key: keyOfText(value), value, file, line: index + 1 });
+    // The key is taken from the line when it is parsed (parseRetryLine), not here.
+    lines.push({ key: null, value, file, line: index + 1 });
   }
   return lines;
 }
@@ -79,6 +85,7 @@ export async function* retryEvents(
       yield {
         key: restored.key,
         value: restored.value,
+        json: restored.json,
         source: { file: line.file, line: line.line },
         retries: restored.retries,
         ack: (outcome) => options.onAck?.(file, outcome),

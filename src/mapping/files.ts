@@ -8,7 +8,14 @@
 import type { HandleRecord } from "../records/mod.ts";
 import { decodeMultihash } from "./multihash.ts";
 import { resolveFileSuffix } from "./pid.ts";
-import { compactFields, isHttpUrl, isObject, landingPage, nonEmptyString } from "./values.ts";
+import {
+  compactFields,
+  isHttpUrl,
+  isObject,
+  landingPage,
+  nonEmptyString,
+  urlPath,
+} from "./values.ts";
 
 /** Asset keys that are not files, by default. */
 export const DEFAULT_EXCLUDED_ASSET_KEYS: readonly string[] = [
@@ -83,12 +90,8 @@ export function replicaDownloadUrls(asset: Record<string, unknown>): string[] {
 
 /** The last path segment of a URL, percent-decoded where possible; `undefined` if empty. */
 export function fileNameOf(url: string): string | undefined {
-  let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    return undefined;
-  }
+  const path = urlPath(url);
+  if (path === undefined) return undefined;
   const segment = path.slice(path.lastIndexOf("/") + 1);
   if (segment === "") return undefined;
   try {

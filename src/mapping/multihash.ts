@@ -65,9 +65,15 @@ export function hexToBytes(hex: string): Uint8Array | undefined {
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
   const bytes = new Uint8Array(hex.length / 2);
   for (let i = 0; i < bytes.length; i++) {
-    bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    bytes[i] = (hexDigit(hex.charCodeAt(2 * i)) << 4) | hexDigit(hex.charCodeAt(2 * i + 1));
   }
   return bytes;
+}
+
+/** The value of a hex digit's character code (already checked to be one). */
+function hexDigit(code: number): number {
+  if (code <= 0x39) return code - 0x30; // 0-9
+  return (code | 0x20) - 0x57; // a-f, A-F
 }
 
 /** Formats bytes as lower-case hex. */

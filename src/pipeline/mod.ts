@@ -291,7 +291,7 @@ interface Prepared {
 
 function prepare(event: KeyedEvent): Prepared {
   try {
-    const decoded = decodeEvent(event.value);
+    const decoded = decodeEvent(event.json ?? event.value);
     return { decoded, orderKey: decoded.itemId };
   } catch (error) {
     return { error, orderKey: event.key ?? undefined };
