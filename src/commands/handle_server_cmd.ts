@@ -22,6 +22,10 @@ export interface HandleServerCommandOptions {
   password?: string;
   /** Added to every write, ms. */
   latencyMs?: number;
+  /** Added to every write per write in flight, ms. */
+  latencyPerInflightMs?: number;
+  /** Writes in flight at most; more get 429. */
+  maxInflight?: number;
   /** Records survive a restart in this file. */
   dataFile?: string;
 }
@@ -42,6 +46,8 @@ export async function handleServerCommand(
     username: options.username ?? config.handle.username,
     password: options.password ?? config.handle.password,
     latencyMs: options.latencyMs,
+    latencyPerInflightMs: options.latencyPerInflightMs,
+    maxInflight: options.maxInflight,
     dataFile: options.dataFile,
   });
   console.log(

@@ -16,6 +16,7 @@ import {
   runInput,
   type RunSwitches,
   wirePipeline,
+  type Wiring,
 } from "../runner/mod.ts";
 import { startReporter, Stats } from "../stats/mod.ts";
 import {
@@ -43,7 +44,7 @@ export interface RetryOptions extends RunSwitches {
 async function runWith(
   context: CommandContext,
   switches: RunSwitches,
-  open: () => Promise<AsyncIterable<KeyedEvent>>,
+  open: (wiring: Wiring) => Promise<AsyncIterable<KeyedEvent>>,
 ): Promise<{ result: RunResult; code: number }> {
   const { config, options } = context;
   const stats = new Stats();
@@ -54,6 +55,7 @@ async function runWith(
     summaryInterval: config.stats.summary_interval,
     dbPath: config.stats.enable_db ? config.stats.db_path : undefined,
     verbose: options.verbose,
+    requestLimit: () => wiring.registrar.requestLimit,
   });
   try {
     const refused = await preflight(config, wiring);
@@ -63,7 +65,7 @@ async function runWith(
     }
     let events: AsyncIterable<KeyedEvent>;
     try {
-      events = await open();
+      events = await open(wiring);
     } catch (error) {
       await wiring.close();
       throw new ExitError(`cannot open the input: ${describeError(error)}`, EXIT.transient);
@@ -92,12 +94,13 @@ export async function consumeCommand(
         "dry run: records go to JSONL and no offset is committed (the group's position stays)",
       );
     }
-    const { code } = await runWith(context, options, async () =>
+    const { code } = await runWith(context, options, async (wiring) =>
       await KafkaInput.open({
         kafka: config.kafka,
         topic: config.consumer.topic,
         idleTimeoutMs: options.idleTimeout !== undefined ? options.idleTimeout * 1000 : undefined,
-        maxOutstanding: Math.max(16, config.consumer.concurrency * 4),
+        // Delivered ahead of the pipeline: four times the events it takes in flight now.
+        maxOutstanding: () => Math.max(16, wiring.eventsInFlight() * 4),
         commit: !dryRun,
       }));
     return code;

@@ -25,7 +25,7 @@ export const consumerSchema = z.object({
   topic: z.string().min(1),
   output_dir: z.string().min(1),
   max_errors: intMinusOne,
-  concurrency: z.number().int().min(1).max(1024),
+  concurrency: z.number().int().min(0).max(1024),
   transient: transientSchema,
 }).strict();
 
@@ -55,6 +55,7 @@ export const handleSchema = z.object({
   ca_file: z.string(),
   timeout: z.number().positive(),
   concurrency: z.number().int().min(1).max(256),
+  max_concurrency: z.number().int().min(1).max(4096),
 }).strict();
 
 /** Schema of `[stac]`. */

@@ -42,6 +42,13 @@ export interface HandleHandlerOptions extends Credentials {
   prefix: string;
   /** Milliseconds added before every PUT or DELETE response; 0 by default. */
   latencyMs?: number;
+  /**
+   * Milliseconds added per write in flight (this one included), on top of `latencyMs`: a
+   * server that becomes slower with load. 0 by default.
+   */
+  latencyPerInflightMs?: number;
+  /** Writes in flight at most; more are answered 429 at once. Unlimited by default. */
+  maxInflight?: number;
 }
 
 /** A function that answers one HTTP request. */
@@ -78,6 +85,8 @@ export function createHandleHandler(
 ): RequestHandler {
   const sessions = new Map<string, Session>();
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
+  const perInflightMs = Math.max(0, options.latencyPerInflightMs ?? 0);
+  let writesInFlight = 0;
 
   function authenticate(request: Request): AuthResult {
     const header = request.headers.get("authorization");
@@ -272,6 +281,24 @@ export function createHandleHandler(
   }
 
   return async function handleRequest(request: Request): Promise<Response> {
+    const write = request.method === "PUT" || request.method === "DELETE";
+    if (!write) return await answer(request);
+    writesInFlight++;
+    try {
+      if (options.maxInflight !== undefined && writesInFlight > options.maxInflight) {
+        if (request.body !== null) await request.body.cancel();
+        return json(429, { responseCode: ResponseCode.ERROR, message: "too many requests" });
+      }
+      const delay = latencyMs + perInflightMs * writesInFlight;
+      const response = await answer(request);
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      return response;
+    } finally {
+      writesInFlight--;
+    }
+  };
+
+  async function answer(request: Request): Promise<Response> {
     let response: Response;
     try {
       response = await route(request);
@@ -279,11 +306,8 @@ export function createHandleHandler(
       response = errorResponse(error);
     }
     if (request.bodyUsed === false && request.body !== null) await request.body.cancel();
-    if (latencyMs > 0 && (request.method === "PUT" || request.method === "DELETE")) {
-      await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    }
     return response;
-  };
+  }
 }
 
 function mergeValues(

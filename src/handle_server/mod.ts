@@ -62,6 +62,10 @@ export interface HandleServerOptions {
   password: string;
   /** Milliseconds added before every PUT or DELETE response (models a production server). */
   latencyMs?: number;
+  /** Milliseconds added per write in flight: latency that climbs with load. */
+  latencyPerInflightMs?: number;
+  /** Writes in flight at most; more are answered 429. */
+  maxInflight?: number;
   /** A file that keeps the records across restarts (append log, compacted at start/close). */
   dataFile?: string;
   /** Aborting it closes the server (as {@link HandleServer.close}). */
@@ -94,6 +98,8 @@ export async function startHandleServer(options: HandleServerOptions): Promise<H
     username: options.username,
     password: options.password,
     latencyMs: options.latencyMs,
+    latencyPerInflightMs: options.latencyPerInflightMs,
+    maxInflight: options.maxInflight,
   });
   const hostname = options.host ?? "127.0.0.1";
   let server: Deno.HttpServer<Deno.NetAddr>;

@@ -28,8 +28,8 @@ export interface KafkaInputOptions {
   topic: string;
   /** End the input after this many milliseconds without a new event. */
   idleTimeoutMs?: number;
-  /** Events delivered but not yet acknowledged, at most (default 64). */
-  maxOutstanding?: number;
+  /** Events delivered but not yet acknowledged, at most (default 64); a function is asked again. */
+  maxOutstanding?: number | (() => number);
   /** How often acknowledged offsets are committed while a batch drains, ms (default 500). */
   commitIntervalMs?: number;
   /**
@@ -39,11 +39,17 @@ export interface KafkaInputOptions {
   commit?: boolean;
 }
 
+/** How often waiting loops look again (idle clock, periodic commits, heartbeats), ms. */
+const TICK_MS = 100;
+/** Heartbeats are sent at most this often while a batch is worked on, ms. */
+const HEARTBEAT_EVERY_MS = 1000;
+
 /** Offsets of one partition: delivered, acknowledged, committed. */
 class PartitionTracker {
   readonly topic: string;
   readonly partition: number;
   #pending: bigint[] = [];
+  #head = 0;
   #done = new Set<bigint>();
   #committable?: bigint;
   #committed?: bigint;
@@ -59,20 +65,28 @@ class PartitionTracker {
 
   ack(offset: bigint): void {
     this.#done.add(offset);
-    while (this.#pending.length > 0 && this.#done.has(this.#pending[0])) {
-      const head = this.#pending.shift()!;
+    while (this.#head < this.#pending.length && this.#done.has(this.#pending[this.#head])) {
+      const head = this.#pending[this.#head++];
       this.#done.delete(head);
       this.#committable = head + 1n;
+    }
+    if (this.#head === this.#pending.length) {
+      this.#pending = [];
+      this.#head = 0;
+    } else if (this.#head > 1024) {
+      this.#pending = this.#pending.slice(this.#head);
+      this.#head = 0;
     }
   }
 
   get drained(): boolean {
-    return this.#pending.length === 0;
+    return this.#head === this.#pending.length;
   }
 
   /** Forgets what was delivered but not acknowledged (the partition is being given up). */
   abandon(): void {
     this.#pending = [];
+    this.#head = 0;
     this.#done.clear();
   }
 
@@ -103,6 +117,8 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   #lastMessageAt?: number;
   #commitChain: Promise<void> = Promise.resolve();
   #lastCommitAt = 0;
+  /** One timer for the whole input: wakes the waiting loops every `TICK_MS`. */
+  #ticker?: ReturnType<typeof setInterval>;
 
   private constructor(options: KafkaInputOptions, consumer: Consumer) {
     this.#options = options;
@@ -160,15 +176,12 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       const event = this.#queue.shift();
       if (event) return { done: false, value: event };
       const idle = this.#options.idleTimeoutMs;
-      let wait = 1000;
       // Idle means: joined, nothing delivered that is still being worked on, and no new
       // event for `idleTimeoutMs` (a slow batch holds back the next fetch; that is not idle).
       if (idle !== undefined && this.#lastMessageAt !== undefined && this.#outstanding === 0) {
-        const left = this.#lastMessageAt + idle - Date.now();
-        if (left <= 0) return { done: true, value: undefined };
-        wait = Math.min(wait, left);
+        if (this.#lastMessageAt + idle - Date.now() <= 0) return { done: true, value: undefined };
       }
-      await this.#sleep(wait);
+      await this.#wait();
     }
   }
 
@@ -181,6 +194,8 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   async #close(): Promise<void> {
     this.#closing = true;
     this.#wake();
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
     await this.#commit();
     await this.#consumer.disconnect().catch((error) => {
       this.#log.warn("disconnect: {error}", { error: String(error) });
@@ -198,16 +213,21 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     },
   ): Promise<void> {
     const tracker = this.#tracker(batch.topic, batch.partition);
-    const max = this.#options.maxOutstanding ?? 64;
+    const limit = this.#options.maxOutstanding ?? 64;
+    const max = typeof limit === "number" ? (): number => limit : limit;
     let rebalancing = false;
-    // kafkajs sends a heartbeat only when its interval has passed; a rebalance shows as an error.
-    const beat = (): Promise<void> =>
-      heartbeat().catch((error) => {
+    let lastBeat = Date.now();
+    // A heartbeat when one is due (a rebalance shows as its error), not one per message.
+    const beat = async (): Promise<void> => {
+      if (Date.now() - lastBeat < HEARTBEAT_EVERY_MS) return;
+      lastBeat = Date.now();
+      await heartbeat().catch((error) => {
         if (/rebalanc/i.test(`${error?.type} ${error?.message}`)) rebalancing = true;
       });
+    };
     for (const message of batch.messages) {
-      while (this.#outstanding >= max && !this.#closing && !rebalancing) {
-        await this.#sleep(this.#options.commitIntervalMs ?? 500);
+      while (this.#outstanding >= max() && !this.#closing && !rebalancing) {
+        await this.#wait();
         await this.#commitDue();
         await beat();
       }
@@ -239,7 +259,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       this.#wake();
     }
     while (!tracker.drained && !this.#closing) {
-      await this.#sleep(this.#options.commitIntervalMs ?? 500);
+      await this.#wait();
       await this.#commitDue();
       await beat();
     }
@@ -296,16 +316,12 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     return next;
   }
 
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const waiters = this.#waiters;
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      waiters.push(done);
-    });
+  /** Waits for the next wake-up: an event, an acknowledgement, closing, or the next tick. */
+  #wait(): Promise<void> {
+    if (this.#ticker === undefined && !this.#closing) {
+      this.#ticker = setInterval(() => this.#wake(), TICK_MS);
+    }
+    return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   #wake(): void {

@@ -74,8 +74,8 @@ export interface PipelineOptions {
   force: boolean;
   /** Stop after this many permanent failures (-1 = unlimited). */
   maxErrors: number;
-  /** Events in flight at once. */
-  concurrency: number;
+  /** Events in flight at once; a function is asked again before each event. */
+  concurrency: number | (() => number);
   /** Counters. */
   stats: Stats;
   /** The clock (tests). */
@@ -127,7 +127,7 @@ export class Pipeline {
     let sequence = 0;
     try {
       while (!halt()) {
-        while (inFlight.size >= this.#o.concurrency && !halt()) {
+        while (inFlight.size >= this.#concurrency() && !halt()) {
           await untilHalt(Promise.race(inFlight));
         }
         if (halt()) break;
@@ -154,6 +154,11 @@ export class Pipeline {
       await iterator.return?.();
     }
     return { stop: this.#stop };
+  }
+
+  #concurrency(): number {
+    const c = this.#o.concurrency;
+    return typeof c === "number" ? c : c();
   }
 
   #halt(kind: StopKind, reason: string): void {

@@ -6,7 +6,9 @@
  * whose latency grew past that mark multiplies it by `backoff`, at most once per round
  * trip (samples started before the last decrease do not decrease it again). The limit
  * stays between `min` and `max`. The baseline is the lowest latency of the last two
- * windows of `window` samples, so it follows a server that becomes slower for good.
+ * windows of `window` samples (default 5,000): long enough that the latency this client
+ * causes itself does not become the new normal, yet a server that became slower for good
+ * is followed after some thousand requests.
  *
  * @module
  */
@@ -27,7 +29,7 @@ export interface AdaptiveLimitOptions {
   slackMs?: number;
   /** Factor of a decrease (default 0.9). */
   backoff?: number;
-  /** Samples per baseline window (default 100). */
+  /** Samples per baseline window (default 5000). */
   window?: number;
   /** Whether a failure is a sign of overload (default: none is). */
   isOverload?: (error: unknown) => boolean;
@@ -62,7 +64,7 @@ export class AdaptiveLimit {
       tolerance: options.tolerance ?? 2,
       slackMs: options.slackMs ?? 10,
       backoff: options.backoff ?? 0.9,
-      window: options.window ?? 100,
+      window: options.window ?? 5000,
       isOverload: options.isOverload ?? (() => false),
       onChange: options.onChange,
       now: options.now ?? (() => performance.now()),

@@ -1,8 +1,10 @@
 /**
  * The Handle REST client (`[handle].backend = "rest"`): `PUT …?overwrite=true` with
- * HTTP Basic (percent-encoded indexed-handle user), connection reuse, bounded
- * concurrency, per-request timeout and bounded retries for 5xx, timeouts and
- * refused connections. See `../shared/spec/handle-api.md`.
+ * HTTP Basic (percent-encoded indexed-handle user), connection reuse, an adaptive bound
+ * on requests in flight (see `adaptive_limit.ts`: it grows while latency holds and
+ * shrinks on 429, 5xx, timeouts and growing latency), per-request timeout and bounded
+ * retries for 429, 5xx, timeouts and refused connections. See
+ * `../shared/spec/handle-api.md`.
  *
  * @module
  */
@@ -15,7 +17,7 @@ import {
   type TransientPolicy,
   withRetries,
 } from "../transient/mod.ts";
-import { Semaphore } from "./semaphore.ts";
+import { AdaptiveLimit } from "./adaptive_limit.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
 
 /** Options of {@linkcode HandleRestClient}. */
@@ -30,8 +32,12 @@ export interface HandleRestOptions {
   password: string;
   /** Per-request timeout, seconds. */
   timeout: number;
-  /** Requests in flight at once. */
+  /** Requests in flight at the start (the limit adapts from there). */
   concurrency: number;
+  /** Upper bound of the adaptive limit (default 256); equal to `concurrency`: a fixed limit. */
+  maxConcurrency?: number;
+  /** Called whenever the adaptive limit changes (a trace). */
+  onLimit?: (limit: number) => void;
   /** PEM file of a site CA to trust in addition to the system's. */
   caFile?: string;
   /** Retry policy for transient failures. */
@@ -62,7 +68,7 @@ export class HandleRestClient {
   readonly #options: HandleRestOptions;
   readonly #base: string;
   readonly #auth: string;
-  readonly #limit: Semaphore;
+  readonly #limit: AdaptiveLimit;
   #client?: Deno.HttpClient;
 
   /** Creates a client; reads `caFile` synchronously when given. */
@@ -70,10 +76,22 @@ export class HandleRestClient {
     this.#options = options;
     this.#base = options.serverUrl.replace(/\/+$/, "");
     this.#auth = basicAuth(options.username, options.password);
-    this.#limit = new Semaphore(options.concurrency);
+    const max = Math.max(options.concurrency, options.maxConcurrency ?? 256);
+    this.#limit = new AdaptiveLimit({
+      initial: options.concurrency,
+      max,
+      fixed: max === options.concurrency,
+      isOverload: (error) => error instanceof OverloadError,
+      onChange: options.onLimit,
+    });
     if (options.caFile) {
       this.#client = Deno.createHttpClient({ caCerts: [Deno.readTextFileSync(options.caFile)] });
     }
+  }
+
+  /** The current bound on requests in flight. */
+  get limit(): number {
+    return this.#limit.limit;
   }
 
   /** Creates or replaces a whole record (`PUT ?overwrite=true`), with retries. */
@@ -127,6 +145,9 @@ export class HandleRestClient {
       });
     } catch (error) {
       const reason = networkReason(error, this.#options.timeout);
+      if (error instanceof DOMException && error.name === "TimeoutError") {
+        throw new OverloadError(`Handle service ${this.#base}: ${reason}`);
+      }
       if (isCertificateError(error)) {
         throw new ConfigurationError(
           `Handle service ${this.#base}: TLS: ${reason}; trust its CA with [handle].ca_file`,
@@ -139,8 +160,8 @@ export class HandleRestClient {
     const detail = describeBody(text);
     const status = response.status;
     if (status === 404 && options.allow404) return undefined;
-    if (status >= 500) {
-      throw new TransientError(
+    if (status >= 500 || status === 429) {
+      throw new OverloadError(
         `Handle service ${this.#base}: HTTP ${status} for ${handle}${detail}`,
       );
     }
@@ -159,6 +180,9 @@ export class HandleRestClient {
   }
 }
 
+/** A transient failure that tells of an overloaded server: 429, 5xx or no answer in time. */
+class OverloadError extends TransientError {}
+
 /** Registers records through a {@linkcode HandleRestClient}: files in parallel, then the dataset. */
 export class RestRegistrar implements Registrar {
   readonly #client: HandleRestClient;
@@ -166,6 +190,11 @@ export class RestRegistrar implements Registrar {
   /** A registrar on top of a client. */
   constructor(client: HandleRestClient) {
     this.#client = client;
+  }
+
+  /** The client's current bound on requests in flight. */
+  get requestLimit(): number {
+    return this.#client.limit;
   }
 
   /** Registers all but the last record in parallel, then the last one. */

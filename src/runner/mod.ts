@@ -47,6 +47,8 @@ export interface Wiring {
   stac?: StacClient;
   /** Whether transient failures are skipped (`--force` or `stop_on_skip = false`). */
   force: boolean;
+  /** Events in flight now: `consumer.concurrency`, or (0) the Handle request limit, at least 8. */
+  eventsInFlight(): number;
   /** Closes registrar and recorders. */
   close(): Promise<void>;
 }
@@ -60,7 +62,12 @@ export function transientPolicy(config: Config): TransientPolicy {
 /** Builds the pipeline for a configuration and the run's switches. */
 export function wirePipeline(
   config: Config,
-  options: RunSwitches & { stats: Stats; signal?: AbortSignal },
+  options: RunSwitches & {
+    stats: Stats;
+    signal?: AbortSignal;
+    /** Called whenever the adaptive Handle request limit changes. */
+    onLimit?: (limit: number) => void;
+  },
 ): Wiring {
   const { stats, signal } = options;
   const outputDir = config.consumer.output_dir;
@@ -76,6 +83,8 @@ export function wirePipeline(
   const dryRun = options.dryRun === true || config.handle.backend === "jsonl";
   const registrar: Registrar = dryRun ? new JsonlRegistrar(outputDir) : new RestRegistrar(
     new HandleRestClient({
+      maxConcurrency: config.handle.max_concurrency,
+      onLimit: options.onLimit,
       serverUrl: config.handle.server_url,
       prefix: config.handle.prefix,
       username: config.handle.username,
@@ -130,12 +139,14 @@ export function wirePipeline(
     prefix: config.handle.prefix,
     force,
     maxErrors: config.consumer.max_errors,
-    concurrency: config.consumer.concurrency,
+    // Events in flight follow what the Handle side takes: at least one per request.
+    concurrency: () => eventsInFlight(config, registrar),
     stats,
   });
   return {
     pipeline,
     registrar,
+    eventsInFlight: () => eventsInFlight(config, registrar),
     failures,
     skipped,
     stac,
@@ -144,6 +155,18 @@ export function wirePipeline(
       await Promise.all([registrar.close(), failures.close(), skipped.close(), dump?.close()]);
     },
   };
+}
+
+/** Events in flight when `consumer.concurrency = 0` and no Handle request limit is higher. */
+const AUTO_EVENTS_IN_FLIGHT = 8;
+
+/**
+ * Events in flight: `consumer.concurrency`, or with 0 (the default) the Handle side's
+ * current request limit (at least 8): one event in flight per request it takes.
+ */
+function eventsInFlight(config: Config, registrar: Registrar): number {
+  if (config.consumer.concurrency > 0) return config.consumer.concurrency;
+  return Math.max(AUTO_EVENTS_IN_FLIGHT, registrar.requestLimit ?? 0);
 }
 
 /**

@@ -32,6 +32,8 @@ export interface ReporterOptions {
   write?: (text: string) => void;
   /** The clock of the snapshots (default: the clock of `stats`). */
   now?: () => number;
+  /** The current Handle request limit, shown by the status line when defined. */
+  requestLimit?: () => number | undefined;
 }
 
 /** A running reporter. */
@@ -87,7 +89,7 @@ export function startReporter(stats: Stats, options: ReporterOptions): Reporter 
   }
 
   const statusLine = options.verbose
-    ? new StatusLine(stats, { terminal, write, now: options.now })
+    ? new StatusLine(stats, { terminal, write, now: options.now, limit: options.requestLimit })
     : undefined;
   statusLine?.start();
 

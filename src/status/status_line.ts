@@ -15,6 +15,8 @@ export const REDRAW = "\r\x1b[2K";
 export interface FormatStatusLineOptions {
   /** The current time (ms since the epoch); default the snapshot's `takenAt`. */
   now?: number;
+  /** The current bound on Handle requests in flight (`limit N`), if there is one. */
+  limit?: number;
 }
 
 /** `h:mm:ss` of a number of seconds. */
@@ -36,7 +38,8 @@ function formatAgo(seconds: number): string {
 /**
  * The status line of a snapshot, e.g.
  * `msgs 120 (40.0/s) | handles 960 (320.0/s) | err 1 | warn 0 | retracted 1 |
- * replicas 4 | skipped 0 | patched 3 | last error 12s ago | elapsed 0:00:03`.
+ * replicas 4 | skipped 0 | patched 3 | last error 12s ago | limit 64 | elapsed 0:00:03`
+ * (`limit`: the adaptive bound on Handle requests in flight, only when there is one).
  */
 export function formatStatusLine(
   snapshot: StatsSnapshot,
@@ -58,6 +61,7 @@ export function formatStatusLine(
     `skipped ${c.skipped}`,
     `patched ${c.patched}`,
     `last error ${lastError}`,
+    ...(options.limit === undefined ? [] : [`limit ${options.limit}`]),
     `elapsed ${formatClock(r.elapsedSeconds)}`,
   ].join(" | ");
 }
@@ -76,6 +80,8 @@ export interface StatusLineOptions {
   now?: () => number;
   /** Terminal width, to cut the line so a redraw never wraps (default: the console's). */
   columns?: () => number | undefined;
+  /** The current Handle request limit, shown as `limit N` when defined. */
+  limit?: () => number | undefined;
 }
 
 function consoleColumns(): number | undefined {
@@ -94,6 +100,7 @@ export class StatusLine {
   readonly #periodMs: number;
   readonly #now?: () => number;
   readonly #columns: () => number | undefined;
+  readonly #limit?: () => number | undefined;
   #timer?: ReturnType<typeof setInterval>;
   #running = false;
 
@@ -107,6 +114,7 @@ export class StatusLine {
       : options.plainIntervalMs ?? 10_000;
     this.#now = options.now;
     this.#columns = options.columns ?? consoleColumns;
+    this.#limit = options.limit;
   }
 
   /** Draws the line now and then every period; a second call does nothing. */
@@ -130,7 +138,10 @@ export class StatusLine {
   }
 
   #draw(): void {
-    let line = formatStatusLine(this.#stats.snapshot(), { now: this.#now?.() });
+    let line = formatStatusLine(this.#stats.snapshot(), {
+      now: this.#now?.(),
+      limit: this.#limit?.(),
+    });
     if (this.#terminal) {
       const columns = this.#columns();
       if (columns !== undefined && columns > 1 && line.length >= columns) {
