@@ -5,8 +5,9 @@
  * default settings with the adaptive limit's trace, and peak memory. Prints one table,
  * each figure next to its target.
  *
- * Usage: `deno run -A bench/throughput.ts [--kafka-events 50000] [--map-events 1500]
- * [--register-events 300]`. Uses the broker in `KAFKA_BOOTSTRAP`, else starts one.
+ * Usage: `deno run -A bench/throughput.ts [--kafka-events 100000] [--kafka-rounds 3]
+ * [--map-events 1500] [--register-events 300]`. The CLI runs with the V8 flags of the
+ * `piddiplatsch` task. Uses the broker in `KAFKA_BOOTSTRAP`, else starts one.
  *
  * @module
  */
@@ -47,34 +48,63 @@ function fmt(n: number, digits = 0): string {
   });
 }
 
-/** What a CLI run cost: wall seconds and peak resident memory. */
+/** What a CLI run cost: wall seconds, peak resident memory and RSS samples (MB, every 0.5 s). */
 interface CliRun {
   seconds: number;
   rssMb: number;
+  samples: number[];
   code: number;
   stderr: string;
 }
 
-/** Runs `main.ts` under `/usr/bin/time` for its peak RSS. */
+/** The V8 flags the CLI runs with (those of the `piddiplatsch` task in `deno.json`). */
+async function cliV8Flags(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  return String(config.tasks.piddiplatsch).split(/\s+/).filter((w) => w.startsWith("--v8-flags"));
+}
+
+/** Runs `main.ts` (with the task's V8 flags) under `/usr/bin/time` for its peak RSS. */
 async function timedCli(args: string[], cwd: string): Promise<CliRun> {
   const rssFile = join(cwd, `rss-${Math.random().toString(36).slice(2)}.txt`);
   const started = performance.now();
-  const out = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%M", "-o", rssFile, Deno.execPath(), "run", "--allow-all", MAIN, ...args],
+  const deno = [Deno.execPath(), "run", "--allow-all", ...await cliV8Flags(), MAIN];
+  const child = new Deno.Command("/usr/bin/time", {
+    args: ["-f", "%M", "-o", rssFile, ...deno, ...args],
     cwd,
     env: { NO_COLOR: "1", KAFKAJS_NO_PARTITIONER_WARNING: "1" },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  const samples: number[] = [];
+  const sampler = setInterval(() => {
+    try {
+      const children = Deno.readTextFileSync(`/proc/${child.pid}/task/${child.pid}/children`);
+      const pid = children.trim().split(/\s+/)[0];
+      const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+      if (kb > 0) samples.push(kb / 1024);
+    } catch {
+      // not started yet, or gone
+    }
+  }, 500);
+  const out = await child.output();
+  clearInterval(sampler);
   const seconds = (performance.now() - started) / 1000;
   const rssKb = Number((await Deno.readTextFile(rssFile)).trim().split("\n").at(-1));
   return {
     seconds,
     rssMb: rssKb / 1024,
+    samples,
     code: out.code,
     stderr: new TextDecoder().decode(out.stderr),
   };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function itemId(stem: string, i: number): string {
@@ -263,7 +293,7 @@ async function rateFromSummaries(logFile: string): Promise<{ rate: number; messa
   return { rate: (m1 - m0) / ((t1 - t0) / 1000), messages: m1 };
 }
 
-async function kafkaIngest(bootstrap: string, events: number): Promise<void> {
+async function kafkaIngest(bootstrap: string, events: number, rounds: number): Promise<void> {
   console.log(`\n== Kafka ingest: ${fmt(events)} one-file events, 3 partitions`);
   const ws = await makeWorkspace({ bootstrap });
   const filteredWs = await makeWorkspace({ bootstrap });
@@ -288,56 +318,59 @@ async function kafkaIngest(bootstrap: string, events: number): Promise<void> {
         .replaceAll('"collection":"CMIP6"', '"collection":"OTHER"'),
     }));
     await produce(bootstrap, filteredWs.topic, filtered);
-    const java = await javaConsumerPerformance(bootstrap, ws.topic, events);
-    row("Java ConsumerPerformance (fetch.nMsg.sec)", `${fmt(java)} msg/s`);
-    const dry = await timedCli(
-      [
-        "-c",
-        ws.config,
-        "-l",
-        join(ws.dir, "dry.log"),
-        "consume",
-        "--dry-run",
-        "--idle-timeout",
-        "3",
-      ],
-      ws.dir,
-    );
-    if (dry.code !== 0) throw new Error(`consume --dry-run failed: ${dry.stderr}`);
-    const dryRate = await rateFromSummaries(join(ws.dir, "dry.log"));
+    const consume = async (w: typeof ws, log: string): Promise<{ rate: number; run: CliRun }> => {
+      const run = await timedCli(
+        ["-c", w.config, "-l", join(w.dir, log), "consume", "--dry-run", "--idle-timeout", "3"],
+        w.dir,
+      );
+      if (run.code !== 0) throw new Error(`consume --dry-run failed: ${run.stderr}`);
+      const { rate } = await rateFromSummaries(join(w.dir, log));
+      await Deno.remove(join(w.dir, log));
+      return { rate, run };
+    };
+    // Interleaved rounds on the same topics (a dry run commits nothing); medians.
+    const java: number[] = [];
+    const dry: Array<{ rate: number; run: CliRun }> = [];
+    const filt: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      java.push(await javaConsumerPerformance(bootstrap, ws.topic, events));
+      dry.push(await consume(ws, "dry.log"));
+      const filtered = await consume(filteredWs, "filtered.log");
+      if (!/filtered=[1-9]/.test(filtered.run.stderr)) {
+        throw new Error(`nothing filtered: ${filtered.run.stderr}`);
+      }
+      filt.push(filtered.rate);
+      console.log(
+        `  round ${round + 1}: Java ${fmt(java[round])}, dry run ${fmt(dry[round].rate)}, ` +
+          `filtered ${fmt(filt[round])} msg/s`,
+      );
+    }
+    const javaRate = median(java);
+    const dryRate = median(dry.map((d) => d.rate));
+    const filtRate = median(filt);
+    row(`Java ConsumerPerformance (fetch.nMsg.sec, median of ${rounds})`, `${fmt(javaRate)} msg/s`);
     row(
       "consume --dry-run (decode, map, JSONL)",
-      `${fmt(dryRate.rate)} ev/s = ${(dryRate.rate / java).toFixed(2)}x Java`,
+      `${fmt(dryRate)} ev/s = ${(dryRate / javaRate).toFixed(2)}x Java`,
       ">= 0.50x",
-      dryRate.rate / java >= 0.5,
+      dryRate / javaRate >= 0.5,
     );
-    row(
-      `peak memory draining ${fmt(events)} events (dry run)`,
-      `${fmt(dry.rssMb)} MB`,
-      "< 200 MB",
-      dry.rssMb < 200,
-    );
-    const filt = await timedCli(
-      [
-        "-c",
-        filteredWs.config,
-        "-l",
-        join(filteredWs.dir, "filtered.log"),
-        "consume",
-        "--dry-run",
-        "--idle-timeout",
-        "3",
-      ],
-      filteredWs.dir,
-    );
-    if (filt.code !== 0) throw new Error(`consume (filtered) failed: ${filt.stderr}`);
-    if (!/filtered=[1-9]/.test(filt.stderr)) throw new Error(`nothing filtered: ${filt.stderr}`);
-    const filtRate = await rateFromSummaries(join(filteredWs.dir, "filtered.log"));
     row(
       "decode + ack of filtered events",
-      `${fmt(filtRate.rate)} ev/s = ${(filtRate.rate / java).toFixed(2)}x Java`,
+      `${fmt(filtRate)} ev/s = ${(filtRate / javaRate).toFixed(2)}x Java`,
       ">= 0.90x",
-      filtRate.rate / java >= 0.9,
+      filtRate / javaRate >= 0.9,
+    );
+    const peak = Math.max(...dry.map((d) => d.run.rssMb));
+    const samples = dry[0].run.samples;
+    const half = Math.floor(samples.length / 2);
+    const firstHalf = Math.max(...samples.slice(0, half));
+    const secondHalf = Math.max(...samples.slice(half));
+    row(
+      `peak memory draining ${fmt(events)} events (dry run)`,
+      `${fmt(peak)} MB; RSS max 1st half ${fmt(firstHalf)} MB, 2nd half ${fmt(secondHalf)} MB`,
+      "< 200 MB, flat",
+      peak < 200 && secondHalf <= firstHalf * 1.1,
     );
   } finally {
     await ws.remove();
@@ -450,7 +483,8 @@ async function main(): Promise<void> {
   const args = parseArgs({
     args: Deno.args,
     options: {
-      "kafka-events": { type: "string", default: "50000" },
+      "kafka-events": { type: "string", default: "100000" },
+      "kafka-rounds": { type: "string", default: "3" },
       "map-events": { type: "string", default: "1500" },
       "register-events": { type: "string", default: "300" },
     },
@@ -461,7 +495,7 @@ async function main(): Promise<void> {
   if (!Deno.env.get("KAFKA_BOOTSTRAP")) console.log("\nstarting a local Kafka broker");
   const kafka = await kafkaBootstrapForTests();
   try {
-    await kafkaIngest(kafka.bootstrap, Number(args["kafka-events"]));
+    await kafkaIngest(kafka.bootstrap, Number(args["kafka-events"]), Number(args["kafka-rounds"]));
   } finally {
     await kafka.stop();
   }

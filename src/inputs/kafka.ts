@@ -218,8 +218,8 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     let rebalancing = false;
     let lastBeat = Date.now();
     // A heartbeat when one is due (a rebalance shows as its error), not one per message.
+    const due = (): boolean => Date.now() - lastBeat >= HEARTBEAT_EVERY_MS;
     const beat = async (): Promise<void> => {
-      if (Date.now() - lastBeat < HEARTBEAT_EVERY_MS) return;
       lastBeat = Date.now();
       await heartbeat().catch((error) => {
         if (/rebalanc/i.test(`${error?.type} ${error?.message}`)) rebalancing = true;
@@ -229,9 +229,9 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       while (this.#outstanding >= max() && !this.#closing && !rebalancing) {
         await this.#wait();
         await this.#commitDue();
-        await beat();
+        if (due()) await beat();
       }
-      await beat();
+      if (due()) await beat();
       // On a rebalance, deliver no more of this batch: drain what was delivered, commit, and
       // let the group move on; the rest is fetched again by the partition's next owner.
       if (this.#closing || rebalancing || !isRunning() || isStale()) break;
@@ -261,7 +261,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     while (!tracker.drained && !this.#closing) {
       await this.#wait();
       await this.#commitDue();
-      await beat();
+      if (due()) await beat();
     }
     if (!tracker.drained) tracker.abandon(); // closing: the rest stays uncommitted
     await this.#commit();
@@ -325,6 +325,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   }
 
   #wake(): void {
+    if (this.#waiters.length === 0) return;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();

@@ -10,7 +10,7 @@ import { decodeMultihash } from "./multihash.ts";
 import { resolveFileSuffix } from "./pid.ts";
 import {
   compactFields,
-  isHttpUrl,
+  httpUrlPath,
   isObject,
   landingPage,
   nonEmptyString,
@@ -80,18 +80,23 @@ export function assetField(asset: Record<string, unknown>, field: string): unkno
 export function replicaDownloadUrls(asset: Record<string, unknown>): string[] {
   const alternates = asset.alternate;
   if (!isObject(alternates)) return [];
-  const hrefs = new Set<string>();
-  for (const alternate of Object.values(alternates)) {
+  const hrefs: string[] = [];
+  for (const name in alternates) {
+    const alternate = alternates[name];
     const href = isObject(alternate) ? nonEmptyString(alternate.href) : undefined;
-    if (href !== undefined) hrefs.add(href);
+    if (href !== undefined) hrefs.push(href);
   }
-  return [...hrefs].sort();
+  return hrefs.length < 2 ? hrefs : [...new Set(hrefs)].sort();
 }
 
 /** The last path segment of a URL, percent-decoded where possible; `undefined` if empty. */
 export function fileNameOf(url: string): string | undefined {
   const path = urlPath(url);
-  if (path === undefined) return undefined;
+  return path === undefined ? undefined : lastSegment(path);
+}
+
+/** The last segment of a URL path, percent-decoded where possible; `undefined` if empty. */
+function lastSegment(path: string): string | undefined {
   const segment = path.slice(path.lastIndexOf("/") + 1);
   if (segment === "") return undefined;
   try {
@@ -120,13 +125,14 @@ export function mapFile(key: string, asset: unknown, options: FileMapOptions): F
   const rawHref = assetField(asset, "href");
   let downloadUrl: string | undefined;
   let fileName: string | undefined;
+  let path: string | undefined;
   if (isMissing(rawHref)) {
     problems.push("href missing");
-  } else if (typeof rawHref !== "string" || !isHttpUrl(rawHref.trim())) {
+  } else if (typeof rawHref !== "string" || (path = httpUrlPath(rawHref.trim())) === undefined) {
     problems.push(`href ${JSON.stringify(rawHref)} is not an http(s) URL`);
   } else {
     downloadUrl = rawHref.trim();
-    fileName = fileNameOf(downloadUrl);
+    fileName = lastSegment(path);
     if (fileName === undefined) {
       problems.push(`href ${JSON.stringify(downloadUrl)} has no file name`);
     }

@@ -125,10 +125,13 @@ export class Pipeline {
     const inFlight = new Set<Promise<void>>();
     const chains = new Map<string, Promise<void>>();
     let sequence = 0;
+    // Resolved when an event in flight ends (one waiter, no race over every event in flight).
+    let slotFreed: (() => void) | undefined;
     try {
       while (!halt()) {
         while (inFlight.size >= this.#concurrency() && !halt()) {
-          await untilHalt(Promise.race(inFlight));
+          await untilHalt(new Promise<void>((resolve) => slotFreed = resolve));
+          slotFreed = undefined;
         }
         if (halt()) break;
         const next = await untilHalt(iterator.next());
@@ -145,6 +148,7 @@ export class Pipeline {
         task.finally(() => {
           inFlight.delete(task);
           if (chains.get(orderKey) === task) chains.delete(orderKey);
+          slotFreed?.();
         });
       }
       await Promise.all(inFlight);

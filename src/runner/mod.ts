@@ -47,7 +47,7 @@ export interface Wiring {
   stac?: StacClient;
   /** Whether transient failures are skipped (`--force` or `stop_on_skip = false`). */
   force: boolean;
-  /** Events in flight now: `consumer.concurrency`, or (0) the Handle request limit, at least 8. */
+  /** Events in flight now: `consumer.concurrency`, or (0) the Handle request limit, at least 32. */
   eventsInFlight(): number;
   /** Closes registrar and recorders. */
   close(): Promise<void>;
@@ -157,12 +157,15 @@ export function wirePipeline(
   };
 }
 
-/** Events in flight when `consumer.concurrency = 0` and no Handle request limit is higher. */
-const AUTO_EVENTS_IN_FLIGHT = 8;
+/**
+ * Events in flight when `consumer.concurrency = 0` and no Handle request limit is higher
+ * (a dry run: more events in flight, larger JSONL batches).
+ */
+const AUTO_EVENTS_IN_FLIGHT = 32;
 
 /**
  * Events in flight: `consumer.concurrency`, or with 0 (the default) the Handle side's
- * current request limit (at least 8): one event in flight per request it takes.
+ * current request limit (at least 32): one event in flight per request it takes.
  */
 function eventsInFlight(config: Config, registrar: Registrar): number {
   if (config.consumer.concurrency > 0) return config.consumer.concurrency;
