@@ -38,6 +38,11 @@ function port(value: string): number {
   return n;
 }
 
+/** Collects a repeatable option's values. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 /** Builds the command tree; `exit` receives each command's exit code. */
 export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command()
@@ -59,6 +64,13 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
     .option("--force", "record transient failures in outputs/skipped/ and go on")
     .option(
+      "--project <name>",
+      "serve this project (repeatable; overrides consumer.projects)",
+      collect,
+    )
+    .option("--all-projects", "serve every known project")
+    .option("--handle-profile <name>", "register every project on this Handle profile")
+    .option(
       "--idle-timeout <seconds>",
       "end with exit 0 after this long without a new event",
       nonNegative,
@@ -71,6 +83,13 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--dump", "write each raw event to outputs/dump/ before processing")
     .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
     .option("--force", "record transient failures in outputs/skipped/ and go on")
+    .option(
+      "--project <name>",
+      "serve this project (repeatable; overrides consumer.projects)",
+      collect,
+    )
+    .option("--all-projects", "serve every known project")
+    .option("--handle-profile <name>", "register every project on this Handle profile")
     .action((paths, options) => run(mapCommand(globals(), paths, options)));
 
   program.command("retry")
@@ -79,6 +98,13 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--delete-after", "delete a file when every event in it succeeded")
     .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
     .option("--force", "record transient failures in outputs/skipped/ and go on")
+    .option(
+      "--project <name>",
+      "serve this project (repeatable; overrides consumer.projects)",
+      collect,
+    )
+    .option("--all-projects", "serve every known project")
+    .option("--handle-profile <name>", "register every project on this Handle profile")
     .action((paths, options) => run(retryCommand(globals(), paths, options)));
 
   program.command("send")

@@ -5,11 +5,11 @@
  * @module
  */
 
-import { createCmip6Plugin } from "../src/plugins/cmip6/mod.ts";
+import { createPlugin } from "../src/projects/mod.ts";
 import type { StacItem } from "../src/plugins/types.ts";
 import { makeCmip6Event } from "../tests/fixtures/events.ts";
 
-const plugin = createCmip6Plugin();
+const plugin = createPlugin("cmip6");
 const now = new Date("2030-01-01T00:00:00Z");
 
 for (const files of [1, 50, 1000]) {

@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config/mod.ts";
 import { startHandleServer } from "../src/handle_server/mod.ts";
 import { fileEvents } from "../src/inputs/mod.ts";
-import { createCmip6Plugin } from "../src/plugins/cmip6/mod.ts";
+import { createPlugin } from "../src/projects/mod.ts";
 import type { StacItem } from "../src/plugins/types.ts";
 import { wirePipeline } from "../src/runner/mod.ts";
 import { Stats } from "../src/stats/mod.ts";
@@ -124,7 +124,7 @@ function timeLoop(seconds: number, body: () => void): number {
 
 function mapInProcess(): void {
   console.log("\n== mapping in process (parse + map)");
-  const plugin = createCmip6Plugin();
+  const plugin = createPlugin("cmip6");
   const now = new Date("2030-01-01T00:00:00Z");
   for (const files of [1, 50]) {
     const text = JSON.stringify(makeCmip6Event({ files, replicas: ["replica.example.org"] }));

@@ -2,13 +2,16 @@
  * `deno task demo`: the whole flow on one machine, with nothing but this repository.
  *
  * 1. makes a temporary working folder with its own `piddiplatsch.toml`;
- * 2. starts the real CLI's `handle-server` on a free port;
+ * 2. starts the real CLI's `handle-server` once per Handle profile (one per prefix: 21.14100
+ *    for CMIP6 and CMIP6Plus, 21.14103 for CORDEX-CMIP6, 21.14107 for CMIP7) on free ports;
  * 3. with Java and Maven: starts a local Kafka broker (or uses the one in `KAFKA_BOOTSTRAP`),
- *    publishes `examples/events/` with `send` and reads them back with
- *    `consume --idle-timeout 5`; without them: runs `map examples/events/` and says why;
- * 4. prints the run's summary line, a table of the handles the examples should register
- *    (resolved over HTTP from the handle server), one resolved dataset record, and the
- *    files under `outputs/` with the reasons of the failures;
+ *    publishes `examples/events/` (one event of each project, and some faulty ones) with
+ *    `send` and reads them back with `consume --idle-timeout 5` (`projects = "all"`);
+ *    without them: runs `map examples/events/` and says why;
+ * 4. prints the run's summary lines (in all and per project), a table of the handles the
+ *    examples should register with the server that holds each (resolved over HTTP from
+ *    every server), one resolved dataset record, and the files under `outputs/` with the
+ *    reasons of the failures;
  * 5. stops every process it started and removes the working folder (`--keep` keeps it).
  *
  * Usage: `deno run --allow-all tools/demo.ts [--keep]`. Exit 0 on success, else 1 with a
@@ -26,7 +29,7 @@ import { type Provenance, provenanceText } from "../src/events/mod.ts";
 import { readEventFile } from "../src/inputs/files.ts";
 import { TextLineStream } from "../src/inputs/lines.ts";
 import { expandPaths } from "../src/inputs/paths.ts";
-import { createPlugin } from "../src/plugins/mod.ts";
+import { createProjectPlugin, findProject } from "../src/projects/mod.ts";
 import { type HandleRecord, type MappedEvent, registrationOrder } from "../src/records/mod.ts";
 import { freePort, type KafkaBroker, startKafkaBroker } from "./kafka/broker.ts";
 
@@ -40,12 +43,16 @@ const DENO_JSON = join(PROJECT_ROOT, "deno.json");
 const EXAMPLES = join(PROJECT_ROOT, "examples", "events");
 /** The examples folder as the demo shows it. */
 const EXAMPLES_SHOWN = "examples/events/";
-/** The handle prefix of the demo. */
-const PREFIX = "21.TEST";
+/** The demo's Handle profiles: one server each, and the projects registered there. */
+const PROFILES: readonly DemoProfile[] = [
+  { name: "dkrz", prefix: "21.14100", projects: ["cmip6", "cmip6plus"] },
+  { name: "cordex", prefix: "21.14103", projects: ["cordex-cmip6"] },
+  { name: "cmip7", prefix: "21.14107", projects: ["cmip7"] },
+];
+/** The password of every demo server. */
+const DEMO_PASSWORD = "demo-secret";
 /** The demo's topic on a fresh broker. */
-const TOPIC = "CMIP6-demo";
-/** The processor whose mapping tells which handles to expect. */
-const PROCESSOR = "cmip6";
+const TOPIC = "ESGF-demo";
 /** Seconds without a new event after which `consume` ends. */
 const IDLE_TIMEOUT_SECONDS = 5;
 /** The longest a CLI run may take before it is killed. */
@@ -70,8 +77,19 @@ interface CliResult {
   stderr: string;
 }
 
-/** The running handle server. */
+/** A Handle profile of the demo. */
+interface DemoProfile {
+  /** Profile name. */
+  name: string;
+  /** The prefix its server serves. */
+  prefix: string;
+  /** The projects registered on it. */
+  projects: string[];
+}
+
+/** The running handle server of a profile. */
 interface HandleServer {
+  profile: DemoProfile;
   url: string;
   child: Deno.ChildProcess;
   /** Its output after the "listening" line, collected until it exits. */
@@ -83,6 +101,8 @@ interface HandleServer {
 /** One row of the handle table. */
 interface HandleRow {
   handle: string;
+  /** The profiles whose server holds the handle. */
+  servers: string[];
   level: string;
   name: string;
   detail: string;
@@ -165,12 +185,12 @@ export async function runDemo(args: string[]): Promise<number> {
   });
   const workDir = await Deno.makeTempDir({ prefix: "piddiplatsch-demo-" });
   let broker: KafkaBroker | undefined;
-  let server: HandleServer | undefined;
+  const servers: HandleServer[] = [];
   let code = 0;
   try {
     console.log(`demo: working folder ${workDir}`);
     const route = await chooseRoute();
-    const handlePort = freePort();
+    const ports = PROFILES.map(() => freePort());
     const kafkaPort = route.kind === "local" ? freePort() : undefined;
     // In the map route nothing talks to Kafka; the address only completes the configuration.
     const bootstrap = route.kind === "external" ? route.bootstrap : `127.0.0.1:${kafkaPort ?? 9}`;
@@ -178,11 +198,18 @@ export async function runDemo(args: string[]): Promise<number> {
     const topic = route.kind === "external" ? `${TOPIC}-${runId()}` : TOPIC;
     await Deno.writeTextFile(
       join(workDir, CONFIG_NAME),
-      configText({ workDir, bootstrap, topic, handlePort }),
+      configText({ workDir, bootstrap, topic, ports }),
     );
 
-    server = await startHandleServer(processes, workDir, handlePort);
-    console.log(`handle-server: listening on ${server.url} (prefix ${PREFIX})`);
+    for (const [i, profile] of PROFILES.entries()) {
+      const server = await startHandleServer(processes, workDir, { port: ports[i], profile });
+      servers.push(server);
+      console.log(
+        `handle-server ${profile.name}: listening on ${server.url} (prefix ${profile.prefix}: ${
+          profile.projects.join(", ")
+        })`,
+      );
+    }
 
     let summary: string;
     if (route.kind !== "map") {
@@ -207,28 +234,34 @@ export async function runDemo(args: string[]): Promise<number> {
     console.log(summary);
 
     const expected = await expectedEvents(EXAMPLES);
-    const rows = await handleRows(server.url, expected);
+    const rows = await handleRows(servers, expected);
     console.log();
     printTable(rows, expected.length);
-    const firstDataset = expected[0]?.dataset.handle;
-    if (firstDataset === undefined) throw new Error(`no valid event in ${EXAMPLES_SHOWN}`);
+    const first = expected.find((event) => event.profile.name === "cmip7") ?? expected[0];
+    if (first === undefined) throw new Error(`no valid event in ${EXAMPLES_SHOWN}`);
     console.log();
-    await printResolved(server.url, firstDataset);
+    const firstServer = servers.find((server) => server.profile === first.profile)!;
+    await printResolved(firstServer.url, first.mapped.dataset.handle);
     console.log();
     await printOutputs(workDir);
 
     const missing = rows.filter((row) => !row.registered).length;
-    if (missing > 0) throw new Error(`${missing} of ${rows.length} expected handles are missing`);
+    if (missing > 0) {
+      throw new Error(`${missing} of ${rows.length} expected handles are missing or misplaced`);
+    }
     processes.throwIfInterrupted();
   } catch (error) {
     console.error(`demo: failed: ${processes.interrupted ?? describeError(error)}`);
     code = 1;
   } finally {
-    if (server) {
+    for (const server of servers) {
       const status = await processes.stop(server.child);
       await server.drained;
       const stopped = server.later.find((line) => line.startsWith("handle-server: stopped"));
-      console.log(stopped ?? `handle-server: exited (code ${status.code})`);
+      const name = `handle-server ${server.profile.name}`;
+      console.log(
+        stopped?.replace("handle-server", name) ?? `${name}: exited (code ${status.code})`,
+      );
     }
     if (broker) {
       await broker.stop();
@@ -277,13 +310,14 @@ function runId(): string {
   return `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-/** The demo's `piddiplatsch.toml`. */
+/** The demo's `piddiplatsch.toml`: every project, one Handle profile per server. */
 function configText(
-  options: { workDir: string; bootstrap: string; topic: string; handlePort: number },
+  options: { workDir: string; bootstrap: string; topic: string; ports: number[] },
 ): string {
   const text = JSON.stringify; // a JSON string is a valid TOML basic string
-  return [
+  const lines = [
     "[consumer]",
+    'projects = "all"',
     `topic = ${text(options.topic)}`,
     `output_dir = ${text(join(options.workDir, "outputs"))}`,
     "",
@@ -292,25 +326,54 @@ function configText(
     `"group.id" = ${text(`piddiplatsch-demo-${runId()}`)}`,
     `"session.timeout.ms" = 6000`,
     "",
-    "[handle]",
-    `server_url = ${text(`http://127.0.0.1:${options.handlePort}`)}`,
-    `prefix = ${text(PREFIX)}`,
-    "",
-    "[stats]",
-    "interval_seconds = 0",
-    "summary_interval = 0",
-    "",
-  ].join("\n");
+    "[handles]",
+    `default = ${text(PROFILES[0].name)}`,
+  ];
+  for (const [i, profile] of PROFILES.entries()) {
+    lines.push(
+      "",
+      `[handles.profiles.${profile.name}]`,
+      `server_url = ${text(`http://127.0.0.1:${options.ports[i]}`)}`,
+      `prefix = ${text(profile.prefix)}`,
+      `username = ${text(demoUser(profile))}`,
+      `password = ${text(DEMO_PASSWORD)}`,
+    );
+  }
+  for (const profile of PROFILES) {
+    for (const project of profile.projects) {
+      lines.push("", `[plugins.${project}]`, `handle = ${text(profile.name)}`);
+    }
+  }
+  lines.push("", "[stats]", "interval_seconds = 0", "summary_interval = 0", "");
+  return lines.join("\n");
+}
+
+/** The admin user of a profile's server. */
+function demoUser(profile: DemoProfile): string {
+  return `300:${profile.prefix}/demo`;
 }
 
 /** Starts `handle-server` and waits for its "listening" line. */
 async function startHandleServer(
   processes: Processes,
   workDir: string,
-  port: number,
+  options: { port: number; profile: DemoProfile },
 ): Promise<HandleServer> {
+  const { port, profile } = options;
   const child = processes.spawnCli(
-    ["--config", CONFIG_NAME, "handle-server", "--port", String(port)],
+    [
+      "--config",
+      CONFIG_NAME,
+      "handle-server",
+      "--port",
+      String(port),
+      "--prefix",
+      profile.prefix,
+      "--username",
+      demoUser(profile),
+      "--password",
+      DEMO_PASSWORD,
+    ],
     workDir,
   );
   const errors = new Response(child.stderr).text();
@@ -342,7 +405,7 @@ async function startHandleServer(
     }
     await errors;
   })();
-  return { url, child, later, drained };
+  return { profile, url, child, later, drained };
 }
 
 /**
@@ -376,10 +439,13 @@ async function runStep(
   }
 }
 
-/** The CLI's `summary:` line. */
+/** The CLI's `summary:` line and the per-project `summary <project>:` lines after it. */
 function summaryLine(result: CliResult): string {
   const lines = `${result.stderr}\n${result.stdout}`.split(/\r?\n/);
-  return lines.findLast((line) => line.startsWith("summary:")) ?? "(no summary line)";
+  const at = lines.findLastIndex((line) => line.startsWith("summary:"));
+  if (at < 0) return "(no summary line)";
+  const projects = lines.slice(at + 1).filter((line) => /^summary \S+: /.test(line));
+  return [lines[at], ...projects].join("\n");
 }
 
 /** The last non-empty line of a text. */
@@ -387,30 +453,38 @@ function lastLine(text: string): string | undefined {
   return text.split(/\r?\n/).findLast((line) => line.trim() !== "")?.trim();
 }
 
+/** An example event as its project maps it, and the profile it is registered on. */
+interface ExpectedEvent {
+  mapped: MappedEvent;
+  profile: DemoProfile;
+}
+
 /**
- * The events of the examples as the plugin maps them, in file order; events that do not
- * decode, belong to another project or do not map are left out.
+ * The events of the examples as their projects map them, in file order; events that do
+ * not decode, belong to no known project or do not map are left out.
  */
-async function expectedEvents(dir: string): Promise<MappedEvent[]> {
-  const plugin = createPlugin(PROCESSOR);
-  const mapped: MappedEvent[] = [];
+async function expectedEvents(dir: string): Promise<ExpectedEvent[]> {
+  const out: ExpectedEvent[] = [];
   for (const file of await expandPaths([dir])) {
     for await (const event of readEventFile(file)) {
       try {
         const decoded = decodeEvent(event.value);
-        if (decoded.method !== "POST" || !plugin.accepts(decoded.collectionId ?? "")) continue;
-        mapped.push(plugin.map(decoded.item, {
-          prefix: PREFIX,
+        const project = findProject(decoded.project);
+        if (decoded.method !== "POST" || project === undefined) continue;
+        const profile = PROFILES.find((p) => p.projects.includes(project.name))!;
+        const mapped = createProjectPlugin(project).map(decoded.item, {
+          prefix: profile.prefix,
           eventTime: decoded.time,
           collectionId: decoded.collectionId,
           now: new Date(),
-        }));
+        });
+        out.push({ mapped, profile });
       } catch {
         // Not a valid event: the pipeline records it as a failure, it registers nothing.
       }
     }
   }
-  return mapped;
+  return out;
 }
 
 /** GET /api/handles/<handle>: the response body, or undefined for 404. */
@@ -425,6 +499,18 @@ async function getHandle(
   return body;
 }
 
+/** GET on a server that may not serve the handle's prefix: undefined for 404 and 400. */
+async function getHandleIfServed(
+  serverUrl: string,
+  handle: string,
+): Promise<Record<string, unknown> | undefined> {
+  const response = await fetch(`${serverUrl}/api/handles/${handle}`);
+  const body = await response.json() as Record<string, unknown>;
+  if (response.status === 404 || response.status === 400) return undefined;
+  if (!response.ok) throw new Error(`GET ${handle}: HTTP ${response.status}`);
+  return body;
+}
+
 /** The values of a handle response as `type → value text`. */
 function valueMap(body: Record<string, unknown>): Map<string, string> {
   const fields = new Map<string, string>();
@@ -435,13 +521,26 @@ function valueMap(body: Record<string, unknown>): Map<string, string> {
   return fields;
 }
 
-/** Resolves every expected handle: one row per record, the dataset before its files. */
-async function handleRows(serverUrl: string, events: MappedEvent[]): Promise<HandleRow[]> {
+/**
+ * Resolves every expected handle on every server: one row per record, the dataset before
+ * its files. A handle counts as registered when its own server holds it and no other does.
+ */
+async function handleRows(
+  servers: HandleServer[],
+  events: ExpectedEvent[],
+): Promise<HandleRow[]> {
   const rows: HandleRow[] = [];
   for (const event of events) {
-    const records = registrationOrder(event);
+    const records = registrationOrder(event.mapped);
     for (const record of [records[records.length - 1], ...records.slice(0, -1)]) {
-      const body = await getHandle(serverUrl, record.handle);
+      const holders: string[] = [];
+      let body: Record<string, unknown> | undefined;
+      for (const server of servers) {
+        const found = await getHandleIfServed(server.url, record.handle);
+        if (found === undefined) continue;
+        holders.push(server.profile.name);
+        if (server.profile === event.profile) body = found;
+      }
       const fields = body ? valueMap(body) : localFields(record);
       const level = fields.get("AGGREGATION_LEVEL") ?? "?";
       const retracted = fields.has("RETRACTED_ON") ? ", retracted" : "";
@@ -452,7 +551,8 @@ async function handleRows(serverUrl: string, events: MappedEvent[]): Promise<Han
         detail: level === "DATASET"
           ? `${parts(fields.get("HAS_PARTS"))}${retracted}`
           : formatBytes(Number(fields.get("FILE_SIZE"))),
-        registered: body !== undefined,
+        servers: holders,
+        registered: body !== undefined && holders.length === 1,
       });
     }
   }
@@ -493,16 +593,17 @@ function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-/** Prints the handle table with a mark for each handle found on the server. */
+/** Prints the handle table: a mark for each handle found on its own server, and who holds it. */
 function printTable(rows: HandleRow[], events: number): void {
   const registered = rows.filter((row) => row.registered).length;
   console.log(
     `handles of the ${events} valid example events: ${registered} of ${rows.length} registered`,
   );
-  const header = ["", "handle", "type", "DATASET_ID / FILE_NAME", "parts/size"];
+  const header = ["", "handle", "server", "type", "DATASET_ID / FILE_NAME", "parts/size"];
   const cells = rows.map((row) => [
     row.registered ? "✓" : "✗",
     row.handle,
+    row.servers.join("+") || "-",
     row.level,
     row.level === "FILE" ? `  ${row.name}` : row.name,
     row.detail,

@@ -6,12 +6,13 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
-import { describeError } from "../errors/mod.ts";
+import { ConfigurationError, describeError } from "../errors/mod.ts";
 import { expandPaths, fileEvents, KafkaInput, retryEvents } from "../inputs/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
 import {
   EXIT,
   exitCodeOf,
+  isDryRun,
   preflight,
   runInput,
   type RunSwitches,
@@ -49,13 +50,19 @@ async function runWith(
   const { config, options } = context;
   const stats = new Stats();
   const stop = signalController((name) => printError(`${name}: finishing the events in flight…`));
-  const wiring = wirePipeline(config, { ...switches, stats, signal: stop.signal });
+  let wiring;
+  try {
+    wiring = wirePipeline(config, { ...switches, stats, signal: stop.signal });
+  } catch (error) {
+    stop.dispose();
+    throw configurationExit(error);
+  }
   const reporter = startReporter(stats, {
     intervalSeconds: config.stats.interval_seconds,
     summaryInterval: config.stats.summary_interval,
     dbPath: config.stats.enable_db ? config.stats.db_path : undefined,
     verbose: options.verbose,
-    requestLimit: () => wiring.registrar.requestLimit,
+    requestLimit: () => wiring.requestLimit(),
   });
   try {
     const refused = await preflight(config, wiring);
@@ -80,6 +87,14 @@ async function runWith(
   }
 }
 
+/** A `ConfigurationError` (unknown project or profile) as exit 2; anything else as is. */
+function configurationExit(error: unknown): unknown {
+  if (error instanceof ConfigurationError) {
+    return new ExitError(`configuration: ${error.message}`, EXIT.configuration);
+  }
+  return error;
+}
+
 /** `consume`: the Kafka topic through the pipeline. */
 export async function consumeCommand(
   globals: GlobalOptions,
@@ -88,7 +103,12 @@ export async function consumeCommand(
   const context = await openContext(globals);
   try {
     const { config } = context;
-    const dryRun = options.dryRun === true || config.handle.backend === "jsonl";
+    let dryRun: boolean;
+    try {
+      dryRun = isDryRun(config, options);
+    } catch (error) {
+      throw configurationExit(error);
+    }
     if (dryRun) {
       printError(
         "dry run: records go to JSONL and no offset is committed (the group's position stays)",

@@ -76,6 +76,16 @@ export function parseToml(text: string, origin: string): ConfigTree {
 /** Rewrites the Python tool's legacy keys into today's layout (in place) and returns the tree. */
 export function upgradeLegacyKeys(tree: ConfigTree): ConfigTree {
   const consumer = tree.consumer;
+  if (isTable(consumer) && "processor" in consumer) {
+    // The Python tool's one plugin: `processor = "cmip6"` means `projects = ["cmip6"]`.
+    const processor = consumer.processor;
+    if (!("projects" in consumer)) {
+      consumer.projects = typeof processor === "string" && processor.trim().toLowerCase() !== "all"
+        ? [processor]
+        : processor;
+    }
+    delete consumer.processor;
+  }
   if (isTable(consumer)) {
     for (const [oldKey, newKey] of Object.entries(LEGACY_CONSUMER_KEYS)) {
       if (!(oldKey in consumer)) continue;
@@ -87,6 +97,11 @@ export function upgradeLegacyKeys(tree: ConfigTree): ConfigTree {
   }
   const handle = tree.handle;
   if (isTable(handle) && handle.backend === "pyhandle") handle.backend = "rest";
+  const handles = isTable(tree.handles) ? tree.handles : {};
+  const profiles = isTable(handles.profiles) ? Object.values(handles.profiles) : [];
+  for (const profile of [handles.defaults, ...profiles]) {
+    if (isTable(profile) && profile.backend === "pyhandle") profile.backend = "rest";
+  }
   return tree;
 }
 
@@ -137,7 +152,35 @@ export async function loadLayers(options: LoadLayersOptions = {}): Promise<Loade
     tree[section] = table;
     sources.push(`$${name}`);
   }
+  applyProfileSecrets(tree, env, sources);
   return { tree, defaults, sources };
+}
+
+/** The environment variable that holds the password of Handle profile `name`. */
+export function profilePasswordEnv(name: string): string {
+  return `PIDDI_HANDLE_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PASSWORD`;
+}
+
+/**
+ * Sets each `[handles.profiles.NAME]` password from `PIDDI_HANDLE_<NAME>_PASSWORD`; the
+ * default profile (`handles.default`) also takes `PIDDI_HANDLE_PASSWORD` unless its own is set.
+ */
+function applyProfileSecrets(
+  tree: ConfigTree,
+  env: Record<string, string | undefined>,
+  sources: string[],
+): void {
+  const handles = tree.handles;
+  if (!isTable(handles) || !isTable(handles.profiles)) return;
+  for (const [name, profile] of Object.entries(handles.profiles)) {
+    if (!isTable(profile)) continue;
+    const variable = profilePasswordEnv(name);
+    let value = env[variable];
+    if (!value && name === handles.default) value = env.PIDDI_HANDLE_PASSWORD;
+    if (!value) continue;
+    profile.password = value;
+    if (env[variable]) sources.push(`$${variable}`);
+  }
 }
 
 async function readIfPresent(path: string): Promise<string | undefined> {

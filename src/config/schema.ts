@@ -21,7 +21,7 @@ export const transientSchema = z.object({
 
 /** Schema of `[consumer]`. */
 export const consumerSchema = z.object({
-  processor: z.string().min(1),
+  projects: z.union([z.literal("all"), z.array(z.string().min(1))]),
   topic: z.string().min(1),
   output_dir: z.string().min(1),
   max_errors: intMinusOne,
@@ -58,6 +58,13 @@ export const handleSchema = z.object({
   max_concurrency: z.number().int().min(1).max(4096),
 }).strict();
 
+/** Schema of `[handles]`: named Handle profiles; `[handle]` is the profile named `default`. */
+export const handlesSchema = z.object({
+  default: z.string(),
+  defaults: handleSchema.partial(),
+  profiles: z.record(z.string(), handleSchema.partial()),
+}).strict();
+
 /** Schema of `[stac]`. */
 export const stacSchema = z.object({
   base_url: z.string(),
@@ -83,12 +90,14 @@ export const lookupSchema = z.object({
 /** Schema of `[schema]`. */
 export const schemaSchema = z.object({ strict_mode: z.boolean() }).strict();
 
-/** Schema of `[plugins.cmip6]`. */
-export const cmip6Schema = z.object({
+/** Schema of `[plugins.NAME]`: one project's settings. */
+export const pluginSchema = z.object({
   landing_page_url: z.string(),
   max_parts: intMinusOne,
   excluded_asset_keys: z.array(z.string()),
   esgf_marker: z.string(),
+  handle: z.string(),
+  stac: z.object({ collection: z.string() }).strict(),
 }).strict();
 
 /** Schema of `[stats]`. */
@@ -104,11 +113,12 @@ export const configSchema = z.object({
   consumer: consumerSchema,
   kafka: kafkaSchema,
   handle: handleSchema,
+  handles: handlesSchema,
   stac: stacSchema,
   elasticsearch: elasticsearchSchema,
   lookup: lookupSchema,
   schema: schemaSchema,
-  plugins: z.object({ cmip6: cmip6Schema }).catchall(z.record(z.string(), z.unknown())),
+  plugins: z.record(z.string(), pluginSchema),
   stats: statsSchema,
 }).strict();
 

@@ -6,7 +6,9 @@
  */
 
 import { type Config, configSchema } from "./schema.ts";
-import { type ConfigTree, isTable } from "./load.ts";
+import { type ConfigTree, isTable, profilePasswordEnv } from "./load.ts";
+import { checkProjects } from "./validate_projects.ts";
+import type { HandleProfile } from "./profiles.ts";
 
 /** One finding of {@linkcode validateConfig}. */
 export interface Problem {
@@ -26,8 +28,8 @@ export interface Validation {
   problems: Problem[];
 }
 
-/** Sections whose keys are free-form (librdkafka passes through, other plugins). */
-const OPEN_TABLES = new Set(["kafka", "plugins"]);
+/** Sections whose keys are free-form (librdkafka passes through). */
+const OPEN_TABLES = new Set(["kafka"]);
 
 /** Passwords that only a demo or test setup would use. */
 const DEMO_PASSWORDS = new Set(["testpass", "password", "changeme", "secret"]);
@@ -35,7 +37,7 @@ const DEMO_PASSWORDS = new Set(["testpass", "password", "changeme", "secret"]);
 /** Checks the merged tree against the packaged defaults' keys and the schema. */
 export function validateConfig(tree: ConfigTree, options: { defaults: ConfigTree }): Validation {
   const problems: Problem[] = [];
-  checkKnownKeys(tree, options.defaults, "", problems);
+  checkKnownKeys(tree, options.defaults, "", { problems, root: options.defaults });
   const parsed = configSchema.safeParse(tree);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -65,10 +67,16 @@ function checkKnownKeys(
   tree: ConfigTree,
   known: ConfigTree,
   path: string,
-  problems: Problem[],
+  context: { problems: Problem[]; root: ConfigTree },
 ): void {
+  const { problems, root } = context;
   for (const [key, value] of Object.entries(tree)) {
     const dotted = path ? `${path}.${key}` : key;
+    if ((path === "handles.profiles" || dotted === "handles.defaults") && isTable(root.handle)) {
+      // Every profile takes the keys of [handle].
+      if (isTable(value)) checkKnownKeys(value, root.handle, dotted, context);
+      continue;
+    }
     if (!(key in known)) {
       if (OPEN_TABLES.has(path.split(".")[0])) continue;
       const hint = suggest(key, Object.keys(known));
@@ -80,7 +88,7 @@ function checkKnownKeys(
       continue;
     }
     const expected = known[key];
-    if (isTable(expected) && isTable(value)) checkKnownKeys(value, expected, dotted, problems);
+    if (isTable(expected) && isTable(value)) checkKnownKeys(value, expected, dotted, context);
   }
 }
 
@@ -117,7 +125,8 @@ export function isHostPortList(text: string): boolean {
   });
 }
 
-function isHttpUrl(text: string): boolean {
+/** Whether a text is an http(s) URL. */
+export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return url.protocol === "http:" || url.protocol === "https:";
@@ -162,35 +171,7 @@ function crossCheck(config: Config, problems: Problem[]): void {
   if (kafka["ssl.ca.location"] && !protocol.endsWith("SSL")) {
     warn("kafka.ssl.ca.location", `ignored with security.protocol ${protocol}`);
   }
-  const handle = config.handle;
-  if (!/^[0-9A-Za-z.]+$/.test(handle.prefix)) {
-    error("handle.prefix", `expected a Handle prefix such as 21.14100, got "${handle.prefix}"`);
-  }
-  if (handle.backend !== "jsonl") {
-    if (!isHttpUrl(handle.server_url)) {
-      error("handle.server_url", "the rest backend needs an http(s) URL");
-    } else if (handle.server_url.startsWith("http:") && !isLoopback(handle.server_url)) {
-      warn("handle.server_url", "plain http to a remote server sends the password unencrypted");
-    }
-    if (!/^\d+:[^/]+\/.+$/.test(handle.username)) {
-      error(
-        "handle.username",
-        `the rest backend needs an indexed handle such as 300:${handle.prefix}/user`,
-      );
-    }
-    if (!handle.password) {
-      error("handle.password", "the rest backend needs a password (or PIDDI_HANDLE_PASSWORD)");
-    }
-    if (!handle.verify_https) {
-      warn(
-        "handle.verify_https",
-        "false: Deno verifies TLS unless run with --unsafely-ignore-certificate-errors=<host>; prefer ca_file",
-      );
-    }
-  }
-  if (DEMO_PASSWORDS.has(handle.password) || handle.username.endsWith("/testuser")) {
-    warn("handle.password", "demo credentials: set real ones (or PIDDI_HANDLE_PASSWORD)");
-  }
+  checkProjects(config, { error, warn, checkProfile });
   if (config.consumer.transient.backoff_max < config.consumer.transient.backoff_initial) {
     error("consumer.transient.backoff_max", "must not be smaller than backoff_initial");
   }
@@ -207,12 +188,55 @@ function crossCheck(config: Config, problems: Problem[]): void {
       if (!config.elasticsearch.index) error("elasticsearch.index", "lookup backend es needs it");
     }
   }
-  if (!isHttpUrl(config.plugins.cmip6.landing_page_url)) {
-    error("plugins.cmip6.landing_page_url", "expected an http(s) URL");
+  for (const [name, plugin] of Object.entries(config.plugins)) {
+    if (!isHttpUrl(plugin.landing_page_url)) {
+      error(`plugins.${name}.landing_page_url`, "expected an http(s) URL");
+    }
   }
 }
 
-function isLoopback(url: string): boolean {
+/** Reports what a profile's backend needs and lacks. */
+function checkProfile(
+  profile: HandleProfile,
+  report: { error(key: string, message: string): void; warn(key: string, message: string): void },
+): void {
+  const { error, warn } = report;
+  const key = (name: string): string => `${profile.key}.${name}`;
+  const envName = profile.key === "handle"
+    ? "PIDDI_HANDLE_PASSWORD"
+    : profilePasswordEnv(profile.name);
+  if (!/^[0-9A-Za-z.]+$/.test(profile.prefix)) {
+    error(key("prefix"), `expected a Handle prefix such as 21.14100, got "${profile.prefix}"`);
+  }
+  if (profile.backend !== "jsonl") {
+    if (!isHttpUrl(profile.server_url)) {
+      error(key("server_url"), "the rest backend needs an http(s) URL");
+    } else if (profile.server_url.startsWith("http:") && !isLoopback(profile.server_url)) {
+      warn(key("server_url"), "plain http to a remote server sends the password unencrypted");
+    }
+    if (!/^\d+:[^/]+\/.+$/.test(profile.username)) {
+      error(
+        key("username"),
+        `the rest backend needs an indexed handle such as 300:${profile.prefix}/user`,
+      );
+    }
+    if (!profile.password) {
+      error(key("password"), `the rest backend needs a password (or ${envName})`);
+    }
+    if (!profile.verify_https) {
+      warn(
+        key("verify_https"),
+        "false: Deno verifies TLS unless run with --unsafely-ignore-certificate-errors=<host>; prefer ca_file",
+      );
+    }
+  }
+  if (DEMO_PASSWORDS.has(profile.password) || profile.username.endsWith("/testuser")) {
+    warn(key("password"), `demo credentials: set real ones (or ${envName})`);
+  }
+}
+
+/** Whether a URL's host is the loopback interface. */
+export function isLoopback(url: string): boolean {
   const host = new URL(url).hostname;
   return host === "localhost" || host.startsWith("127.") || host === "[::1]";
 }

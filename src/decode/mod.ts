@@ -7,6 +7,7 @@
  */
 
 import { PermanentError } from "../errors/mod.ts";
+import { resolveProject } from "../mapping/project.ts";
 import type { StacItem } from "../plugins/types.ts";
 
 /** A JSON Patch operation (RFC 6902), as carried by a PATCH event. */
@@ -23,6 +24,8 @@ export interface PatchOperation {
 
 /** Fields every decoded event has. */
 interface DecodedBase {
+  /** The project the event names (`../shared/spec/projects.md`), as written there. */
+  project: string;
   /** `data.payload.collection_id` (or the item's collection), if any. */
   collectionId?: string;
   /** `metadata.time`, if any. */
@@ -53,6 +56,9 @@ export interface DecodedPatch extends DecodedBase {
 
 /** A decoded event. */
 export type DecodedEvent = DecodedPost | DecodedPatch;
+
+const NO_PROJECT =
+  "no project: data.payload.collection_id, item.collection and item.properties.project are all missing";
 
 /** Parses the text of a JSON value; non-JSON is a permanent error. */
 export function parseJson(text: string): unknown {
@@ -92,7 +98,6 @@ export function decodeEvent(raw: string | unknown): DecodedEvent {
   }
   const metadata = isObject(envelope.metadata) ? envelope.metadata : {};
   const time = optionalString(metadata.time, "metadata.time");
-  const collectionId = optionalString(payload.collection_id, "data.payload.collection_id");
   const method = (optionalString(payload.method, "data.payload.method") ?? "POST").toUpperCase();
   if (method === "POST" || method === "PUT") {
     const item = payload.item;
@@ -102,18 +107,18 @@ export function decodeEvent(raw: string | unknown): DecodedEvent {
       throw new PermanentError(`item.id must be a non-empty string, got ${JSON.stringify(itemId)}`);
     }
     const properties = isObject(item.properties) ? item.properties : {};
-    const collection = collectionId ?? optionalString(item.collection, "item.collection") ??
-      optionalString(properties.project, "item.properties.project");
-    if (collection === undefined) {
-      throw new PermanentError(
-        "no project: data.payload.collection_id, item.collection and item.properties.project are all missing",
-      );
-    }
+    const project = resolveProject({
+      collectionId: payload.collection_id,
+      collection: item.collection,
+      project: properties.project,
+    });
+    if (project === undefined) throw new PermanentError(NO_PROJECT);
     return {
       method: "POST",
       item: item as StacItem,
       itemId,
-      collectionId: collection,
+      project,
+      collectionId: project,
       time,
       envelope,
     };
@@ -130,6 +135,7 @@ export function decodeEvent(raw: string | unknown): DecodedEvent {
     if (!Array.isArray(operations)) {
       throw new PermanentError("PATCH without data.payload.patch.operations");
     }
+    const collectionId = resolveProject({ collectionId: payload.collection_id });
     if (collectionId === undefined) {
       throw new PermanentError("PATCH without data.payload.collection_id");
     }
@@ -137,6 +143,7 @@ export function decodeEvent(raw: string | unknown): DecodedEvent {
       method: "PATCH",
       itemId,
       operations: operations as PatchOperation[],
+      project: collectionId,
       collectionId,
       time,
       envelope,

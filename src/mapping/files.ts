@@ -38,10 +38,8 @@ export interface FileMapOptions {
   landingPageUrl: string;
   /** The resolved dataset suffix, for `IS_PART_OF`. */
   datasetSuffix: string;
-  /** Project name, for `<project>:tracking_id`. */
-  project: string;
-  /** Whether the legacy `tracking_id` field is read. */
-  legacy: boolean;
+  /** The fields that may hold the file PID (e.g. `cmip6:tracking_id`, `tracking_id`). */
+  pidFields: readonly string[];
   /** `ESGF` marker text. */
   esgfMarker: string;
   /** Strict mode: an unparseable checksum is a problem (else method `unknown`). */
@@ -117,8 +115,7 @@ export function mapFile(key: string, asset: unknown, options: FileMapOptions): F
   const suffix = resolveFileSuffix(asset, {
     itemId: options.itemId,
     assetKey: key,
-    project: options.project,
-    legacy: options.legacy,
+    fields: options.pidFields,
   });
   const problems: string[] = [];
 

@@ -18,10 +18,12 @@ import { isObject } from "./values.ts";
 
 /** Settings of a mapping, all resolved (no defaults applied here). */
 export interface StacMapperOptions {
-  /** The project (e.g. `CMIP6`): PID field names and the identity check use it. */
+  /** The project id (e.g. `CMIP6`), for the identity check. */
   project: string;
-  /** Whether the legacy `pid` / `tracking_id` fields are read. */
-  legacyPidFields: boolean;
+  /** Item properties that may hold the dataset PID, in precedence order. */
+  datasetPidFields: readonly string[];
+  /** Asset fields that may hold the file PID, in precedence order. */
+  filePidFields: readonly string[];
   /** Landing page base URL (http or https). */
   landingPageUrl: string;
   /** Cap on `HAS_PARTS` entries; negative = unlimited. */
@@ -56,15 +58,16 @@ export function mapStacItem(
     throw new PermanentError(`project ${JSON.stringify(project)} is not ${options.project}`);
   }
   const parts = splitItemId(item.id);
-  const pidOptions = { project: options.project, legacy: options.legacyPidFields };
-  const datasetSuffix = resolveDatasetSuffix(parts.itemId, properties, pidOptions);
+  const datasetSuffix = resolveDatasetSuffix(parts.itemId, properties, {
+    fields: options.datasetPidFields,
+  });
   const retracted = isRetracted(properties.retracted);
   const warnings: string[] = [];
 
   const files: HandleRecord[] = [];
   const owners = new Map<string, string>([[datasetSuffix, "the dataset"]]);
   const fileOptions = {
-    ...pidOptions,
+    pidFields: options.filePidFields,
     itemId: parts.itemId,
     prefix: context.prefix,
     landingPageUrl: options.landingPageUrl,

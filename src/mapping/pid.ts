@@ -1,7 +1,7 @@
 /**
  * Resolution of dataset and file handle suffixes from the PID fields of a STAC
- * item, with the name-based UUID v3 fallback. Project-agnostic: the project name
- * decides the field names (`<project>:pid`, `<project>:tracking_id`).
+ * item, with the name-based UUID v3 fallback. Project-agnostic: the caller names
+ * the fields (`<project>:pid`, `<project>:tracking_id`, legacy ones).
  *
  * @module
  */
@@ -16,9 +16,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Options that decide which PID fields are read. */
 export interface PidFieldOptions {
-  /** Project name as in the item (e.g. `CMIP6`); `<project>:pid` is read in this and in lower case. */
+  /** The field names that may hold the PID, in precedence order (e.g. `cmip6:pid`, `pid`). */
+  fields: readonly string[];
+}
+
+/** How {@linkcode pidFieldNames} builds a project's field names. */
+export interface PidFieldNaming {
+  /** Project id as in the item (e.g. `CMIP6`); `<project>:<kind>` is read in this and in lower case. */
   project: string;
-  /** Whether the legacy fields `pid` / `tracking_id` are read too (CMIP6 only). */
+  /** Whether the legacy bare `<kind>` field is read too (CMIP6 only). */
   legacy: boolean;
 }
 
@@ -44,7 +50,7 @@ export function uuidV3Url(name: string): string {
  * The names of the fields that may hold a PID, in precedence order:
  * `<project>:<kind>`, its lower-case variant (if different), and with `legacy` the bare `<kind>`.
  */
-export function pidFieldNames(kind: "pid" | "tracking_id", options: PidFieldOptions): string[] {
+export function pidFieldNames(kind: "pid" | "tracking_id", options: PidFieldNaming): string[] {
   const names = [`${options.project}:${kind}`];
   const lower = `${options.project.toLowerCase()}:${kind}`;
   if (lower !== names[0]) names.push(lower);
@@ -85,8 +91,7 @@ export function resolveDatasetSuffix(
   properties: Record<string, unknown>,
   options: PidFieldOptions,
 ): string {
-  const fields = pidFieldNames("pid", options);
-  const given = resolveGiven(properties, fields, (name) => `properties${accessor(name)}`);
+  const given = resolveGiven(properties, options.fields, (name) => `properties${accessor(name)}`);
   return given ?? uuidV3Url(itemId);
 }
 
@@ -99,14 +104,13 @@ export function resolveFileSuffix(
   asset: Record<string, unknown>,
   options: FileSuffixOptions,
 ): string {
-  const fields = pidFieldNames("tracking_id", options);
-  const given = resolveGiven(asset, fields, (name) => `asset ${options.assetKey}: ${name}`);
+  const given = resolveGiven(asset, options.fields, (name) => `asset ${options.assetKey}: ${name}`);
   return given ?? uuidV3Url(`${options.itemId}#${options.assetKey}`);
 }
 
 function resolveGiven(
   source: Record<string, unknown>,
-  fields: string[],
+  fields: readonly string[],
   label: (name: string) => string,
 ): string | undefined {
   let found: { field: string; suffix: string } | undefined;

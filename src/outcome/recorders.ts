@@ -28,6 +28,8 @@ export interface RecordInfos {
   reason: string;
   /** Attempts made at the failing service before giving up (skipped lines). */
   attempts?: number;
+  /** The project the event was routed to, when known. */
+  project?: string;
   /** The record key. */
   key: string | null;
   /** Where the event came from. */
@@ -58,6 +60,10 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+function projectField(project: string | undefined): { project?: string } {
+  return project === undefined ? {} : { project };
 }
 
 /** Options of the recorders. */
@@ -95,12 +101,20 @@ export class FailureRecorder {
     return writer;
   }
 
-  /** Records a failed event with its reason; resolves once the line is in the file. */
-  async record(event: KeyedEvent, reason: string): Promise<void> {
+  /**
+   * Records a failed event with its reason (and its project, when known); resolves once
+   * the line is in the file.
+   */
+  async record(
+    event: KeyedEvent,
+    reason: string,
+    options: { project?: string } = {},
+  ): Promise<void> {
     const infos: RecordInfos = {
       failure_timestamp: this.#now().toISOString(),
       retries: event.retries,
       reason,
+      ...projectField(options.project),
       key: event.key,
       source: event.source,
     };
@@ -133,12 +147,16 @@ export class SkipRecorder {
   }
 
   /** Records a skipped event; `attempts` is how many attempts were made at the service. */
-  async record(event: KeyedEvent, options: { reason: string; attempts: number }): Promise<void> {
+  async record(
+    event: KeyedEvent,
+    options: { reason: string; attempts: number; project?: string },
+  ): Promise<void> {
     const infos: RecordInfos = {
       skip_timestamp: this.#now().toISOString(),
       retries: event.retries,
       reason: options.reason,
       attempts: options.attempts,
+      ...projectField(options.project),
       key: event.key,
       source: event.source,
     };

@@ -1,6 +1,7 @@
 /**
  * The one processing pipeline, fed by any async iterable of keyed events (Kafka,
- * event files, retry files): decode → route to the project plugin → resolve
+ * event files, retry files): decode → route to the project's plugin and Handle
+ * profile → resolve
  * (PATCH, previous version) → map to records → register → record the outcome →
  * acknowledge. It knows nothing of where events come from.
  *
@@ -22,23 +23,26 @@ import {
 } from "../errors/mod.ts";
 import { type KeyedEvent, type Outcome, provenanceText } from "../events/mod.ts";
 import type { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
-import type { ProjectPlugin, StacItem } from "../plugins/types.ts";
+import type { StacItem } from "../plugins/types.ts";
 import { registrationOrder } from "../records/mod.ts";
-import type { Registrar } from "../register/mod.ts";
+import type { Router } from "./routes.ts";
 import { applyItemPatch } from "../stac/mod.ts";
 import type { Stats } from "../stats/mod.ts";
 import { TransientExhaustedError } from "../transient/mod.ts";
+
+export {
+  OTHER_PROJECT,
+  type ProjectRoute,
+  type Router,
+  routerOf,
+  type RouterOptions,
+  type VersionLookup,
+} from "./routes.ts";
 
 /** Fetches the current item of a PATCH event (e.g. from the STAC API). */
 export interface ItemSource {
   /** The item held by the service; throws `TransientError` when it cannot be had. */
   fetchItem(collectionId: string, itemId: string): Promise<StacItem>;
-}
-
-/** Finds the previous version of a dataset. */
-export interface VersionLookup {
-  /** The item id of the newest lower version, if any; throws `TransientError` when unreachable. */
-  previousVersion(itemId: string): Promise<string | undefined>;
 }
 
 /** Why a run stopped early. */
@@ -54,10 +58,8 @@ export interface StopReason {
 
 /** Options of {@linkcode Pipeline}. */
 export interface PipelineOptions {
-  /** The project plugin events are routed to. */
-  plugin: ProjectPlugin;
-  /** Where records go. */
-  registrar: Registrar;
+  /** Routes each event to its project's plugin and registrar. */
+  router: Router;
   /** Permanent failures. */
   failures: FailureRecorder;
   /** Transient failures under `--force`. */
@@ -66,10 +68,6 @@ export interface PipelineOptions {
   dump?: DumpRecorder;
   /** Items for PATCH events. */
   items?: ItemSource;
-  /** Previous-version lookup, when enabled. */
-  lookup?: VersionLookup;
-  /** Handle prefix. */
-  prefix: string;
   /** Record transient failures in `skipped/` and go on, instead of stopping. */
   force: boolean;
   /** Stop after this many permanent failures (-1 = unlimited). */
@@ -174,24 +172,31 @@ export class Pipeline {
   async #process(event: KeyedEvent, prepared: Prepared): Promise<void> {
     const o = this.#o;
     const where = provenanceText(event.source);
+    let project: string | undefined;
     try {
       if (o.dump) await o.dump.record(event);
-      o.stats.add("messages");
-      if (prepared.error) throw prepared.error;
+      if (prepared.error) {
+        o.stats.add("messages");
+        throw prepared.error;
+      }
       const decoded = prepared.decoded!;
-      if (!o.plugin.accepts(decoded.collectionId ?? "")) {
-        o.stats.add("filtered");
-        this.#log.debug("{where}: filtered, project {project} not selected", {
-          where,
-          project: decoded.collectionId,
-        });
+      const routed = o.router.route(decoded.project);
+      project = routed.name;
+      const count = { project };
+      o.stats.add("messages", 1, count);
+      const route = routed.route;
+      if (route === undefined) {
+        o.stats.add("filtered", 1, count);
+        this.#log.debug("{where}: filtered, project {project} not selected", { where, project });
         this.#ack(event, "filtered");
         return;
       }
-      const item = await this.#resolveItem(decoded);
-      const previousVersion = o.lookup ? await o.lookup.previousVersion(decoded.itemId) : undefined;
-      const mapped = o.plugin.map(item, {
-        prefix: o.prefix,
+      const item = await this.#resolveItem(decoded, project);
+      const previousVersion = route.lookup
+        ? await route.lookup.previousVersion(decoded.itemId)
+        : undefined;
+      const mapped = route.plugin.map(item, {
+        prefix: route.prefix,
         eventTime: decoded.time,
         collectionId: decoded.collectionId,
         now: o.now?.() ?? new Date(),
@@ -201,11 +206,15 @@ export class Pipeline {
         this.#log.warn("{where}: {item}: {warning}", { where, item: mapped.itemId, warning });
       }
       const records = registrationOrder(mapped);
-      await o.registrar.register(records, { project: o.plugin.name, source: event.source });
-      o.stats.add("handles", records.length);
-      o.stats.add("warnings", mapped.warnings.length);
-      if (mapped.retracted) o.stats.add("retracted");
-      o.stats.add("replicas", mapped.replicas);
+      await route.registrar.register(records, {
+        project,
+        profile: route.profile,
+        source: event.source,
+      });
+      o.stats.add("handles", records.length, count);
+      o.stats.add("warnings", mapped.warnings.length, count);
+      if (mapped.retracted) o.stats.add("retracted", 1, count);
+      o.stats.add("replicas", mapped.replicas, count);
       this.#log.debug("{where}: {item}: {count} handles", {
         where,
         item: mapped.itemId,
@@ -213,22 +222,23 @@ export class Pipeline {
       });
       this.#ack(event, "registered");
     } catch (error) {
-      await this.#settle(event, error);
+      await this.#settle(event, error, project);
     }
   }
 
-  async #resolveItem(decoded: DecodedEvent): Promise<StacItem> {
+  async #resolveItem(decoded: DecodedEvent, project: string): Promise<StacItem> {
     if (decoded.method === "POST") return decoded.item;
     const items = this.#o.items;
     if (!items) throw new PermanentError("PATCH event but no STAC API is configured");
     const current = await items.fetchItem(decoded.collectionId!, decoded.itemId);
     const patched = applyItemPatch(current, decoded.operations);
-    this.#o.stats.add("patched");
+    this.#o.stats.add("patched", 1, { project });
     return patched;
   }
 
-  async #settle(event: KeyedEvent, error: unknown): Promise<void> {
+  async #settle(event: KeyedEvent, error: unknown, project?: string): Promise<void> {
     const o = this.#o;
+    const count = { project };
     const where = provenanceText(event.source);
     try {
       if (error instanceof ConfigurationError) {
@@ -240,14 +250,14 @@ export class Pipeline {
         return;
       }
       if (error instanceof TransientError) {
-        o.stats.add("external_failures");
+        o.stats.add("external_failures", 1, count);
         const reason = error.message.startsWith("TRANSIENT")
           ? error.message
           : `TRANSIENT ${error.message}`;
         if (o.force) {
           const attempts = error instanceof TransientExhaustedError ? error.attempts : 1;
-          await o.skipped.record(event, { reason, attempts });
-          o.stats.add("skipped");
+          await o.skipped.record(event, { reason, attempts, project });
+          o.stats.add("skipped", 1, count);
           this.#log.warn("{where}: skipped: {reason}", { where, reason });
           this.#ack(event, "skipped");
         } else {
@@ -266,8 +276,8 @@ export class Pipeline {
         ? error.message
         : `internal error: ${describeError(error)}`;
       if (!(error instanceof PermanentError)) this.#log.error("{where}: {error}", { where, error });
-      await o.failures.record(event, reason);
-      o.stats.add("errors");
+      await o.failures.record(event, reason, { project });
+      o.stats.add("errors", 1, count);
       this.#log.error("{where}: failed: {reason}", { where, reason });
       this.#ack(event, "failed");
       if (o.maxErrors >= 0 && o.stats.get("errors") >= o.maxErrors) {

@@ -37,7 +37,7 @@ export interface MapContext {
 
 /** A project plugin: routes events of its project and maps their items to records. */
 export interface ProjectPlugin {
-  /** Plugin name, as in `consumer.processor` (e.g. `cmip6`). */
+  /** Plugin name, as in `consumer.projects` and `[plugins.NAME]` (e.g. `cmip6`). */
   readonly name: string;
   /** Whether an event of this collection / project belongs to the plugin. */
   accepts(collectionId: string): boolean;

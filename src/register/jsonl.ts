@@ -30,6 +30,7 @@ export function jsonlLine(
     data: record.data,
     timestamp: options.timestamp,
     project: options.context.project,
+    ...(options.context.profile === undefined ? {} : { profile: options.context.profile }),
     ...provenanceFields(options.context.source),
   };
 }

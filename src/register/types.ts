@@ -11,6 +11,8 @@ import type { Provenance } from "../events/mod.ts";
 export interface RegisterContext {
   /** Project (plugin) name, for provenance. */
   project: string;
+  /** Handle profile the records go to (dry-run lines name it). */
+  profile?: string;
   /** Where the event came from. */
   source: Provenance;
 }

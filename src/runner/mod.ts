@@ -1,6 +1,7 @@
 /**
  * Wires one pipeline from the configuration and the command-line switches shared
- * by `consume`, `map` and `retry`, and runs an input through it.
+ * by `consume`, `map` and `retry` (the selected projects, each routed to its Handle
+ * profile), and runs an input through it.
  *
  * @module
  */
@@ -10,23 +11,25 @@ import type { Config } from "../config/mod.ts";
 import { describeError, TransientError } from "../errors/mod.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
-import { Pipeline, type RunResult, type VersionLookup } from "../pipeline/mod.ts";
-import { createPlugin } from "../plugins/mod.ts";
-import {
-  HandleRestClient,
-  JsonlRegistrar,
-  type Registrar,
-  RestRegistrar,
-} from "../register/mod.ts";
+import { Pipeline, routerOf, type RunResult } from "../pipeline/mod.ts";
+import { findProject } from "../projects/mod.ts";
+import type { Registrar } from "../register/mod.ts";
 import { StacClient } from "../stac/mod.ts";
 import type { Stats } from "../stats/mod.ts";
 import type { TransientPolicy } from "../transient/mod.ts";
-import { createVersionLookup } from "../lookup/mod.ts";
+import { buildRoutes, type ProjectSwitches } from "./routes.ts";
+
+export {
+  buildRoutes,
+  isDryRun,
+  type ProjectSwitches,
+  runSelection,
+  type SelectedProject,
+  selectedProjects,
+} from "./routes.ts";
 
 /** Switches shared by `consume`, `map` and `retry`. */
-export interface RunSwitches {
-  /** Write records to JSONL instead of the Handle service. */
-  dryRun?: boolean;
+export interface RunSwitches extends ProjectSwitches {
   /** Dump every raw event. */
   dump?: boolean;
   /** Record transient failures as skipped and go on. */
@@ -37,8 +40,8 @@ export interface RunSwitches {
 export interface Wiring {
   /** The pipeline. */
   pipeline: Pipeline;
-  /** The registrar in use. */
-  registrar: Registrar;
+  /** The registrars in use (one per Handle profile, one for JSONL). */
+  registrars: Registrar[];
   /** Where failures go. */
   failures: FailureRecorder;
   /** Where skipped events go. */
@@ -47,8 +50,13 @@ export interface Wiring {
   stac?: StacClient;
   /** Whether transient failures are skipped (`--force` or `stop_on_skip = false`). */
   force: boolean;
-  /** Events in flight now: `consumer.concurrency`, or (0) the Handle request limit, at least 32. */
+  /**
+   * Events in flight now: `consumer.concurrency`, or (0) the Handle request limits of the
+   * registrars added up, at least 32.
+   */
   eventsInFlight(): number;
+  /** The Handle request limits added up (undefined without a Handle client), for the status line. */
+  requestLimit(): number | undefined;
   /** Closes registrar and recorders. */
   close(): Promise<void>;
 }
@@ -65,7 +73,7 @@ export function wirePipeline(
   options: RunSwitches & {
     stats: Stats;
     signal?: AbortSignal;
-    /** Called whenever the adaptive Handle request limit changes. */
+    /** Called whenever the adaptive request limit of a Handle client changes. */
     onLimit?: (limit: number) => void;
   },
 ): Wiring {
@@ -73,30 +81,6 @@ export function wirePipeline(
   const outputDir = config.consumer.output_dir;
   const policy = transientPolicy(config);
   const onRetry = (): void => stats.add("retries");
-  const plugin = createPlugin(config.consumer.processor, {
-    landingPageUrl: config.plugins.cmip6.landing_page_url,
-    maxParts: config.plugins.cmip6.max_parts,
-    excludedAssetKeys: config.plugins.cmip6.excluded_asset_keys,
-    esgfMarker: config.plugins.cmip6.esgf_marker,
-    strictMode: config.schema.strict_mode,
-  });
-  const dryRun = options.dryRun === true || config.handle.backend === "jsonl";
-  const registrar: Registrar = dryRun ? new JsonlRegistrar(outputDir) : new RestRegistrar(
-    new HandleRestClient({
-      maxConcurrency: config.handle.max_concurrency,
-      onLimit: options.onLimit,
-      serverUrl: config.handle.server_url,
-      prefix: config.handle.prefix,
-      username: config.handle.username,
-      password: config.handle.password,
-      timeout: config.handle.timeout,
-      concurrency: config.handle.concurrency,
-      caFile: config.handle.ca_file || undefined,
-      policy,
-      onRetry,
-      signal,
-    }),
-  );
   const stac = config.stac.base_url
     ? new StacClient({
       baseUrl: config.stac.base_url,
@@ -106,53 +90,49 @@ export function wirePipeline(
       signal,
     })
     : undefined;
-  let lookup: VersionLookup | undefined;
-  if (config.lookup.enabled) {
-    lookup = createVersionLookup({
-      backend: config.lookup.backend,
-      stac,
-      collection: config.stac.collection,
-      es: {
-        url: config.elasticsearch.url,
-        index: config.elasticsearch.index,
-        username: config.elasticsearch.username || undefined,
-        password: config.elasticsearch.password || undefined,
-        timeout: config.elasticsearch.timeout,
-      },
-      policy,
-      signal,
-      onRetry,
-    });
-  }
+  const { routes, registrars } = buildRoutes(config, {
+    outputDir,
+    policy,
+    onRetry,
+    signal,
+    stac,
+    switches: options,
+    onLimit: options.onLimit,
+  });
+  const requestLimit = (): number | undefined => requestLimitOf(registrars);
+  const inFlight = (): number => eventsInFlight(config, requestLimit());
   const failures = new FailureRecorder(outputDir);
   const skipped = new SkipRecorder(outputDir);
   const dump = options.dump ? new DumpRecorder(outputDir) : undefined;
   const force = options.force === true || !config.consumer.transient.stop_on_skip;
   const pipeline = new Pipeline({
-    plugin,
-    registrar,
+    router: routerOf(routes, { knownName: (project) => findProject(project)?.name }),
     failures,
     skipped,
     dump,
     items: stac,
-    lookup,
-    prefix: config.handle.prefix,
     force,
     maxErrors: config.consumer.max_errors,
     // Events in flight follow what the Handle side takes: at least one per request.
-    concurrency: () => eventsInFlight(config, registrar),
+    concurrency: inFlight,
     stats,
   });
   return {
     pipeline,
-    registrar,
-    eventsInFlight: () => eventsInFlight(config, registrar),
+    registrars,
     failures,
     skipped,
     stac,
     force,
+    eventsInFlight: inFlight,
+    requestLimit,
     async close(): Promise<void> {
-      await Promise.all([registrar.close(), failures.close(), skipped.close(), dump?.close()]);
+      await Promise.all([
+        ...registrars.map((r) => r.close()),
+        failures.close(),
+        skipped.close(),
+        dump?.close(),
+      ]);
     },
   };
 }
@@ -167,9 +147,18 @@ const AUTO_EVENTS_IN_FLIGHT = 32;
  * Events in flight: `consumer.concurrency`, or with 0 (the default) the Handle side's
  * current request limit (at least 32): one event in flight per request it takes.
  */
-function eventsInFlight(config: Config, registrar: Registrar): number {
+function eventsInFlight(config: Config, requestLimit: number | undefined): number {
   if (config.consumer.concurrency > 0) return config.consumer.concurrency;
-  return Math.max(AUTO_EVENTS_IN_FLIGHT, registrar.requestLimit ?? 0);
+  return Math.max(AUTO_EVENTS_IN_FLIGHT, requestLimit ?? 0);
+}
+
+/** The request limits of the registrars that have one, added up; undefined when none has. */
+function requestLimitOf(registrars: Registrar[]): number | undefined {
+  let total: number | undefined;
+  for (const registrar of registrars) {
+    if (registrar.requestLimit !== undefined) total = (total ?? 0) + registrar.requestLimit;
+  }
+  return total;
 }
 
 /**

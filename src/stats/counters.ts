@@ -33,11 +33,24 @@ export interface StatsSnapshot {
   takenAt: number;
   /** When the last error happened, if any (ms since the epoch). */
   lastErrorAt?: number;
+  /** The counters of each project that has any, by project (plugin) name, sorted. */
+  projects?: Record<string, Record<CounterName, number>>;
+}
+
+/** Options of {@linkcode Stats.add}. */
+export interface AddOptions {
+  /** The project (plugin) name the count belongs to, when known. */
+  project?: string;
+}
+
+function zeroCounts(): Record<CounterName, number> {
+  return Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as Record<CounterName, number>;
 }
 
 /** Counters for one run. */
 export class Stats {
   readonly #counts: Record<CounterName, number>;
+  readonly #projects = new Map<string, Record<CounterName, number>>();
   readonly #startedAt: number;
   readonly #now: () => number;
   #lastErrorAt?: number;
@@ -47,16 +60,18 @@ export class Stats {
   constructor(options: { now?: () => number } = {}) {
     this.#now = options.now ?? Date.now;
     this.#startedAt = this.#now();
-    this.#counts = Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as Record<
-      CounterName,
-      number
-    >;
+    this.#counts = zeroCounts();
   }
 
-  /** Adds `n` (default 1) to a counter. */
-  add(name: CounterName, n = 1): void {
+  /** Adds `n` (default 1) to a counter, and to the project's own when `project` is given. */
+  add(name: CounterName, n = 1, options: AddOptions = {}): void {
     if (n === 0) return;
     this.#counts[name] += n;
+    if (options.project !== undefined) {
+      let counts = this.#projects.get(options.project);
+      if (counts === undefined) this.#projects.set(options.project, counts = zeroCounts());
+      counts[name] += n;
+    }
     if (name === "errors" || name === "external_failures") this.#lastErrorAt = this.#now();
     for (const listener of this.#listeners) listener(name, this.#counts[name]);
   }
@@ -64,6 +79,11 @@ export class Stats {
   /** The current value of a counter. */
   get(name: CounterName): number {
     return this.#counts[name];
+  }
+
+  /** A project's value of a counter (0 if the project has none). */
+  getProject(project: string, name: CounterName): number {
+    return this.#projects.get(project)?.[name] ?? 0;
   }
 
   /** Calls `listener` after every change. */
@@ -78,6 +98,9 @@ export class Stats {
       startedAt: this.#startedAt,
       takenAt: this.#now(),
       lastErrorAt: this.#lastErrorAt,
+      projects: Object.fromEntries(
+        [...this.#projects.keys()].sort().map((p) => [p, { ...this.#projects.get(p)! }]),
+      ),
     };
   }
 }

@@ -1,13 +1,14 @@
 /**
  * The statistics history: snapshots as rows of a SQLite table `message_stats`
- * (the columns of the Python piddiplatsch), written with `node:sqlite`.
+ * (the columns of the Python piddiplatsch), and one row per project and snapshot in
+ * `project_stats`, written with `node:sqlite`.
  *
  * @module
  */
 
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { dirname } from "node:path";
-import type { StatsSnapshot } from "./counters.ts";
+import { COUNTER_NAMES, type StatsSnapshot } from "./counters.ts";
 import { rates } from "./summary.ts";
 
 /** Why a row was written: a periodic summary or the one at exit. */
@@ -46,16 +47,34 @@ const INSERT_ROW = `INSERT INTO ${HISTORY_TABLE} (
   replicas, external_failures, elapsed_seconds, message_rate, handle_rate, kind
 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+/** The table of the per-project history. */
+export const PROJECT_HISTORY_TABLE = "project_stats";
+
+const CREATE_PROJECT_TABLE = `CREATE TABLE IF NOT EXISTS ${PROJECT_HISTORY_TABLE} (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  timestamp TEXT NOT NULL,
+  project TEXT NOT NULL,
+  ${COUNTER_NAMES.map((name) => `${name} INTEGER NOT NULL`).join(",\n  ")},
+  kind TEXT NOT NULL DEFAULT 'interval'
+)`;
+
+const INSERT_PROJECT_ROW = `INSERT INTO ${PROJECT_HISTORY_TABLE} (
+  timestamp, project, ${COUNTER_NAMES.join(", ")}, kind
+) VALUES (?, ?, ${COUNTER_NAMES.map(() => "?").join(", ")}, ?)`;
+
 /** A SQLite file of counter snapshots. */
 export class StatsHistory {
   readonly #db: DatabaseSync;
   readonly #insert: StatementSync;
+  readonly #insertProject: StatementSync;
   #closed = false;
 
   private constructor(db: DatabaseSync) {
     this.#db = db;
     this.#db.exec(CREATE_TABLE);
+    this.#db.exec(CREATE_PROJECT_TABLE);
     this.#insert = this.#db.prepare(INSERT_ROW);
+    this.#insertProject = this.#db.prepare(INSERT_PROJECT_ROW);
   }
 
   /** Opens (or creates, with its parent directories) the database and its table. */
@@ -64,12 +83,17 @@ export class StatsHistory {
     return new StatsHistory(new DatabaseSync(path));
   }
 
-  /** Appends one row for `snapshot`. */
+  /** Appends one row for `snapshot`, and one per project to the project table. */
   record(snapshot: StatsSnapshot, options: RecordOptions = {}): void {
     const c = snapshot.counts;
     const r = rates(snapshot);
+    const timestamp = new Date(snapshot.takenAt).toISOString();
+    const kind = options.kind ?? "interval";
+    for (const [project, counts] of Object.entries(snapshot.projects ?? {})) {
+      this.#insertProject.run(timestamp, project, ...COUNTER_NAMES.map((n) => counts[n]), kind);
+    }
     this.#insert.run(
-      new Date(snapshot.takenAt).toISOString(),
+      timestamp,
       c.messages,
       c.handles,
       c.errors,
@@ -83,7 +107,7 @@ export class StatsHistory {
       r.elapsedSeconds,
       r.messageRate,
       r.handleRate,
-      options.kind ?? "interval",
+      kind,
     );
   }
 

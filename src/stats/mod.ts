@@ -4,7 +4,19 @@
  * @module
  */
 
-export { COUNTER_NAMES, type CounterName, Stats, type StatsSnapshot } from "./counters.ts";
-export { formatRate, formatSummary, type Rates, rates } from "./summary.ts";
-export { HISTORY_TABLE, type HistoryKind, type RecordOptions, StatsHistory } from "./history.ts";
+export {
+  type AddOptions,
+  COUNTER_NAMES,
+  type CounterName,
+  Stats,
+  type StatsSnapshot,
+} from "./counters.ts";
+export { formatProjectSummaries, formatRate, formatSummary, type Rates, rates } from "./summary.ts";
+export {
+  HISTORY_TABLE,
+  type HistoryKind,
+  PROJECT_HISTORY_TABLE,
+  type RecordOptions,
+  StatsHistory,
+} from "./history.ts";
 export { type Reporter, type ReporterOptions, startReporter } from "./reporter.ts";

@@ -10,7 +10,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { Stats, StatsSnapshot } from "./counters.ts";
 import { StatsHistory } from "./history.ts";
-import { formatSummary } from "./summary.ts";
+import { formatProjectSummaries, formatSummary } from "./summary.ts";
 import { StatusLine } from "../status/status_line.ts";
 
 const logger = getLogger(["piddiplatsch", "stats"]);
@@ -61,6 +61,7 @@ export function startReporter(stats: Stats, options: ReporterOptions): Reporter 
   function summarize(): void {
     const s = snapshot();
     logger.info("{summary}", { summary: formatSummary(s) });
+    for (const line of formatProjectSummaries(s)) logger.info("{summary}", { summary: line });
     try {
       history?.record(s, { kind: "interval" });
     } catch (error) {
@@ -103,6 +104,7 @@ export function startReporter(stats: Stats, options: ReporterOptions): Reporter 
       const line = formatSummary(s);
       logger.info("Final {summary}", { summary: line });
       write(`summary: ${line}\n`);
+      for (const project of formatProjectSummaries(s)) write(`summary ${project}\n`);
       try {
         history?.record(s, { kind: "final" });
       } finally {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { StatsSnapshot } from "./counters.ts";
+import { COUNTER_NAMES, type StatsSnapshot } from "./counters.ts";
 
 /** Throughput derived from a snapshot. */
 export interface Rates {
@@ -53,4 +53,14 @@ export function formatSummary(snapshot: StatsSnapshot): string {
     `filtered=${c.filtered}`,
     `elapsed=${Math.floor(r.elapsedSeconds)}s`,
   ].join(" ");
+}
+
+/**
+ * One line per project with counts, e.g.
+ * `cmip7: messages=3 handles=9 errors=0 ... filtered=0`, sorted by project.
+ */
+export function formatProjectSummaries(snapshot: StatsSnapshot): string[] {
+  return Object.entries(snapshot.projects ?? {}).map(([project, counts]) =>
+    `${project}: ${COUNTER_NAMES.map((name) => `${name}=${counts[name]}`).join(" ")}`
+  );
 }

@@ -38,8 +38,10 @@ function formatAgo(seconds: number): string {
 /**
  * The status line of a snapshot, e.g.
  * `msgs 120 (40.0/s) | handles 960 (320.0/s) | err 1 | warn 0 | retracted 1 |
- * replicas 4 | skipped 0 | patched 3 | last error 12s ago | limit 64 | elapsed 0:00:03`
- * (`limit`: the adaptive bound on Handle requests in flight, only when there is one).
+ * replicas 4 | skipped 0 | patched 3 | last error 12s ago | limit 64 | elapsed 0:00:03 |
+ * cmip6 80/640/1 | cmip7 40/320/0`: `limit` is the adaptive bound on Handle requests in
+ * flight (only when there is one); per project, messages/handles/errors (and how many were
+ * filtered).
  */
 export function formatStatusLine(
   snapshot: StatsSnapshot,
@@ -63,6 +65,11 @@ export function formatStatusLine(
     `last error ${lastError}`,
     ...(options.limit === undefined ? [] : [`limit ${options.limit}`]),
     `elapsed ${formatClock(r.elapsedSeconds)}`,
+    ...Object.entries(snapshot.projects ?? {}).map(([project, counts]) =>
+      `${project} ${counts.messages}/${counts.handles}/${counts.errors}${
+        counts.filtered > 0 ? ` filtered ${counts.filtered}` : ""
+      }`
+    ),
   ].join(" | ");
 }
 

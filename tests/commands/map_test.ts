@@ -139,6 +139,7 @@ Deno.test("map --dry-run writes one line per record to outputs/handles/handles_<
         "file",
         "handle",
         "line",
+        "profile",
         "project",
         "timestamp",
       ]);
@@ -150,7 +151,8 @@ Deno.test("map --dry-run writes one line per record to outputs/handles/handles_<
         ) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
       );
       assert.deepEqual(got, data, `${line.handle} data`);
-      assert.equal(String(line.project).toUpperCase(), "CMIP6");
+      assert.equal(line.project, "cmip6");
+      assert.equal(line.profile, "default", "the [handle] table is the profile named default");
       assert.equal(line.file, "events.jsonl");
       assert.equal(line.line, expected[i].line);
       const stamp = Date.parse(String(line.timestamp));

@@ -27,7 +27,7 @@ async function withConfig(toml: string, work: (path: string) => Promise<void>): 
 
 Deno.test("the packaged defaults are valid and carry the Python tool's sections", async () => {
   const { config, warnings } = await loadConfig(noSystem);
-  assert.equal(config.consumer.processor, "cmip6");
+  assert.deepEqual(config.consumer.projects, ["cmip6"]);
   assert.equal(config.consumer.transient.retries, 3);
   assert.equal(config.kafka["bootstrap.servers"], "127.0.0.1:9092");
   assert.equal(config.handle.backend, "rest");

@@ -19,8 +19,7 @@ const OPTIONS: FileMapOptions = {
   prefix: "21.TEST",
   landingPageUrl: "https://lp.example/lp",
   datasetSuffix: DATASET,
-  project: "CMIP6",
-  legacy: true,
+  pidFields: ["CMIP6:tracking_id", "cmip6:tracking_id", "tracking_id"],
   esgfMarker: "ESGF2 TEST",
   strict: true,
 };

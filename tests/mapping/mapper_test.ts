@@ -5,7 +5,8 @@ import type { StacItem } from "../../src/plugins/types.ts";
 
 const CMIP7: StacMapperOptions = {
   project: "CMIP7",
-  legacyPidFields: false,
+  datasetPidFields: ["CMIP7:pid", "cmip7:pid"],
+  filePidFields: ["CMIP7:tracking_id", "cmip7:tracking_id"],
   landingPageUrl: "https://lp.example/lp",
   maxParts: -1,
   excludedAssetKeys: ["reference_file"],

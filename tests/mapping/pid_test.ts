@@ -14,7 +14,9 @@ const MRI_ID =
   "CMIP6.HighResMIP.MRI.MRI-AGCM3-2-H.highresSST-present.r1i1p1f1.6hrPlevPt.psl.gn.v20190820";
 const UUID_A = "1b37978f-caf6-4e4a-9893-3266a93077a2";
 const UUID_B = "4485e7f1-06fb-46a5-99b3-2fb951eeb80d";
-const CMIP6 = { project: "CMIP6", legacy: true };
+const CMIP6_NAMING = { project: "CMIP6", legacy: true };
+const CMIP6 = { fields: pidFieldNames("pid", CMIP6_NAMING) };
+const CMIP6_FILE = { fields: pidFieldNames("tracking_id", CMIP6_NAMING) };
 
 Deno.test("uuidV3Url gives the spec's check values", () => {
   assert.equal(URL_NAMESPACE, "6ba7b811-9dad-11d1-80b4-00c04fd430c8");
@@ -56,7 +58,7 @@ Deno.test("suffixFromPid: a non-UUID suffix is a permanent error naming the fiel
 });
 
 Deno.test("pidFieldNames: canonical, lower-case variant and legacy field", () => {
-  assert.deepEqual(pidFieldNames("pid", CMIP6), ["CMIP6:pid", "cmip6:pid", "pid"]);
+  assert.deepEqual(pidFieldNames("pid", CMIP6_NAMING), ["CMIP6:pid", "cmip6:pid", "pid"]);
   assert.deepEqual(pidFieldNames("tracking_id", { project: "cmip7", legacy: false }), [
     "cmip7:tracking_id",
   ]);
@@ -69,7 +71,9 @@ Deno.test("resolveDatasetSuffix reads cmip6:pid, CMIP6:pid and legacy pid", () =
 });
 
 Deno.test("resolveDatasetSuffix: legacy pid is ignored without legacy", () => {
-  const suffix = resolveDatasetSuffix(MRI_ID, { pid: UUID_B }, { project: "CMIP7", legacy: false });
+  const suffix = resolveDatasetSuffix(MRI_ID, { pid: UUID_B }, {
+    fields: pidFieldNames("pid", { project: "CMIP7", legacy: false }),
+  });
   assert.equal(suffix, uuidV3Url(MRI_ID));
 });
 
@@ -94,7 +98,7 @@ Deno.test("resolveDatasetSuffix falls back to UUID v3 of the item id", () => {
 });
 
 Deno.test("resolveFileSuffix reads tracking ids and falls back to v3 of id#key", () => {
-  const options = { ...CMIP6, itemId: MRI_ID, assetKey: "data0000" };
+  const options = { ...CMIP6_FILE, itemId: MRI_ID, assetKey: "data0000" };
   assert.equal(
     resolveFileSuffix({ "cmip6:tracking_id": `hdl:21.14100/${UUID_A}` }, options),
     UUID_A,
@@ -105,7 +109,7 @@ Deno.test("resolveFileSuffix reads tracking ids and falls back to v3 of id#key",
 });
 
 Deno.test("resolveFileSuffix: bad and conflicting tracking ids name the asset and field", () => {
-  const options = { ...CMIP6, itemId: MRI_ID, assetKey: "data0004" };
+  const options = { ...CMIP6_FILE, itemId: MRI_ID, assetKey: "data0004" };
   assert.throws(
     () => resolveFileSuffix({ tracking_id: 7 }, options),
     /asset data0004: tracking_id must be a string/,

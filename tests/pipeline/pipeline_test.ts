@@ -9,8 +9,8 @@ import { ConfigurationError, TransientError } from "../../src/errors/mod.ts";
 import type { KeyedEvent, Outcome } from "../../src/events/mod.ts";
 import { startHandleServer } from "../../src/handle_server/mod.ts";
 import { FailureRecorder, SkipRecorder } from "../../src/outcome/mod.ts";
-import { Pipeline, type PipelineOptions } from "../../src/pipeline/mod.ts";
-import { createPlugin } from "../../src/plugins/mod.ts";
+import { Pipeline, type PipelineOptions, routerOf } from "../../src/pipeline/mod.ts";
+import { createPlugin } from "../../src/projects/mod.ts";
 import type { HandleRecord } from "../../src/records/mod.ts";
 import { HandleRestClient, type Registrar, RestRegistrar } from "../../src/register/mod.ts";
 import { Stats } from "../../src/stats/mod.ts";
@@ -58,11 +58,9 @@ function options(
   extra: Partial<PipelineOptions> = {},
 ): PipelineOptions {
   return {
-    plugin: createPlugin("cmip6"),
-    registrar,
+    router: routerOf([{ plugin: createPlugin("cmip6"), registrar, prefix: "21.TEST" }]),
     failures: new FailureRecorder(dir),
     skipped: new SkipRecorder(dir),
-    prefix: "21.TEST",
     force: false,
     maxErrors: -1,
     concurrency: 4,
@@ -212,6 +210,10 @@ Deno.test("transient: stop and leave the event unacknowledged; with force: skipp
     assert.deepEqual(forced, [[1, "skipped"], [2, "skipped"], [3, "skipped"]]);
     const skipped = await readJsonLines(join(dir, "skipped"));
     assert.equal(skipped.length, 3);
+    for (const line of skipped) {
+      assert.equal((line.__infos__ as Record<string, unknown>).project, "cmip6");
+    }
+    assert.equal(o.stats.getProject("cmip6", "skipped"), 3, "counted for the project");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

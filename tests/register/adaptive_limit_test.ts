@@ -8,8 +8,8 @@ import { TransientError } from "../../src/errors/mod.ts";
 import type { KeyedEvent, Outcome } from "../../src/events/mod.ts";
 import { startHandleServer } from "../../src/handle_server/mod.ts";
 import { FailureRecorder, SkipRecorder } from "../../src/outcome/mod.ts";
-import { Pipeline } from "../../src/pipeline/mod.ts";
-import { createPlugin } from "../../src/plugins/mod.ts";
+import { Pipeline, routerOf } from "../../src/pipeline/mod.ts";
+import { createPlugin } from "../../src/projects/mod.ts";
 import type { HandleRecord } from "../../src/records/mod.ts";
 import { AdaptiveLimit, HandleRestClient, RestRegistrar } from "../../src/register/mod.ts";
 import { Stats } from "../../src/stats/mod.ts";
@@ -188,11 +188,9 @@ Deno.test("events in flight follow the adaptive limit; events of one item keep t
     }));
     let mostInFlight = 0;
     const pipeline = new Pipeline({
-      plugin: createPlugin("cmip6"),
-      registrar,
+      router: routerOf([{ plugin: createPlugin("cmip6"), registrar, prefix: "21.TEST" }]),
       failures: new FailureRecorder(dir),
       skipped: new SkipRecorder(dir),
-      prefix: "21.TEST",
       force: false,
       maxErrors: -1,
       concurrency: () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeEvent } from "../../src/decode/mod.ts";
-import { createPlugin } from "../../src/plugins/mod.ts";
+import { createPlugin, findProject } from "../../src/projects/mod.ts";
 import type { MappedEvent } from "../../src/records/mod.ts";
 import { portIsClosed } from "../helpers.ts";
 
@@ -32,27 +32,46 @@ async function runDemo(env: Record<string, string>): Promise<DemoRun> {
   };
 }
 
-function mapEvent(text: string): MappedEvent {
+/** The demo's profile (server) of each project and its prefix. */
+const SERVER_OF: Record<string, { server: string; prefix: string }> = {
+  cmip6: { server: "dkrz", prefix: "21.14100" },
+  cmip6plus: { server: "dkrz", prefix: "21.14100" },
+  "cordex-cmip6": { server: "cordex", prefix: "21.14103" },
+  cmip7: { server: "cmip7", prefix: "21.14107" },
+};
+
+/** A mapped example event and the server its handles belong on. */
+type Expected = MappedEvent & { server: string };
+
+function mapEvent(text: string): Expected {
   const decoded = decodeEvent(text);
   assert.equal(decoded.method, "POST");
   if (decoded.method !== "POST") throw new Error("unreachable");
-  return createPlugin("cmip6").map(decoded.item, {
-    prefix: "21.TEST",
+  const project = findProject(decoded.project)!.name;
+  const mapped = createPlugin(project).map(decoded.item, {
+    prefix: SERVER_OF[project].prefix,
     eventTime: decoded.time,
     collectionId: decoded.collectionId,
     now: new Date(),
   });
+  return { ...mapped, server: SERVER_OF[project].server };
 }
 
-/** The two valid single-event examples and the retracted event of mixed.jsonl, mapped. */
-async function expectedDatasets(): Promise<MappedEvent[]> {
+/**
+ * The two valid single-event examples, the retracted event of mixed.jsonl and the
+ * CMIP6Plus, CMIP7 and CORDEX-CMIP6 events of projects.jsonl, mapped.
+ */
+async function expectedDatasets(): Promise<Expected[]> {
   const tos = mapEvent(await Deno.readTextFile(join(EXAMPLES, "cmip6_tos.json")));
   const pr = mapEvent(await Deno.readTextFile(join(EXAMPLES, "cmip6_pr_replica.json")));
   const mixed = (await Deno.readTextFile(join(EXAMPLES, "mixed.jsonl"))).split("\n");
   const retracted = mixed.filter((line) => line.includes('"retracted":true')).map(mapEvent);
   assert.equal(retracted.length, 1, "mixed.jsonl holds one retracted event");
   assert.ok(retracted[0].retracted);
-  return [tos, pr, retracted[0]];
+  const projects = (await Deno.readTextFile(join(EXAMPLES, "projects.jsonl"))).split("\n")
+    .filter((line) => line.trim()).map(mapEvent);
+  assert.deepEqual(projects.map((e) => e.server), ["dkrz", "cmip7", "cordex"]);
+  return [tos, pr, retracted[0], ...projects];
 }
 
 /** Checks what every successful demo run prints and that it cleaned up. */
@@ -63,26 +82,29 @@ async function assertDemoRun(run: DemoRun): Promise<void> {
   const datasets = await expectedDatasets();
 
   const expectedHandles = datasets.reduce((sum, event) => sum + event.files.length + 1, 0);
-  assert.match(run.stdout, new RegExp(`^summary: messages=6 .*handles=${expectedHandles} `, "m"));
+  assert.match(run.stdout, new RegExp(`^summary: messages=9 .*handles=${expectedHandles} `, "m"));
   assert.match(run.stdout, /^summary: .*errors=2 .*retracted=1 .*filtered=1/m);
 
   for (const event of datasets) {
     const row = lines.find((line) => line.includes(event.dataset.handle));
     assert.ok(row, `no table row for ${event.dataset.handle}\n${run.stdout}`);
-    assert.match(row, /^✓\s/, row);
-    assert.match(row, /\sDATASET\s/);
+    assert.match(row, new RegExp(`^✓\\s+\\S+\\s+${event.server}\\s+DATASET\\s`), row);
     assert.ok(row.includes(String(event.dataset.data.DATASET_ID)), row);
     assert.match(row, new RegExp(`${event.files.length} parts?`));
     if (event.retracted) assert.match(row, /retracted/);
     for (const file of event.files) {
       const fileRow = lines.find((line) => line.includes(file.handle));
       assert.ok(fileRow, `no table row for file ${file.handle}`);
-      assert.match(fileRow, /^✓\s+\S+\s+FILE\s/, fileRow);
+      assert.match(fileRow, new RegExp(`^✓\\s+\\S+\\s+${event.server}\\s+FILE\\s`), fileRow);
       assert.ok(fileRow.includes(String(file.data.FILE_NAME)), fileRow);
     }
   }
   assert.ok(!lines.some((line) => line.startsWith("✗")), run.stdout);
-  assert.ok(!run.stdout.includes("CMIP7"), "the filtered CMIP7 event registers nothing");
+  assert.ok(!run.stdout.includes("obs4MIPs."), "the filtered obs4MIPs event registers nothing");
+  for (const project of ["cmip6", "cmip6plus", "cmip7", "cordex-cmip6", "obs4mips"]) {
+    assert.match(run.stdout, new RegExp(`^summary ${project}: messages=`, "m"), project);
+  }
+  assert.match(run.stdout, /^summary obs4mips: .*filtered=1/m);
 
   assert.match(run.stdout, /failed_items_\d{4}-\d{2}-\d{2}\.jsonl: 2 line\(s\)/);
   assert.match(run.stdout, /Amon\.uas\.gn\.v20240101: asset data0001: file:size missing$/m);
@@ -111,10 +133,17 @@ async function assertDemoRun(run: DemoRun): Promise<void> {
   const workDir = /^demo: working folder (\S+)$/m.exec(run.stdout)?.[1];
   assert.ok(workDir);
   await assert.rejects(Deno.stat(workDir), Deno.errors.NotFound, "working folder removed");
-  const serverUrl = /^handle-server: listening on (\S+)/m.exec(run.stdout)?.[1];
-  assert.ok(serverUrl);
-  assert.match(run.stdout, /^handle-server: stopped \(\d+ handles\)$/m);
-  assert.ok(await portIsClosed(Number(new URL(serverUrl).port)), "the handle server is gone");
+  const serverUrls = [...run.stdout.matchAll(/^handle-server (\S+): listening on (\S+)/gm)];
+  assert.deepEqual(serverUrls.map((m) => m[1]), ["dkrz", "cordex", "cmip7"]);
+  const held = (server: string): number =>
+    datasets.filter((e) => e.server === server).reduce((n, e) => n + e.files.length + 1, 0);
+  for (const [, name, url] of serverUrls) {
+    assert.match(
+      run.stdout,
+      new RegExp(`^handle-server ${name}: stopped \\(${held(name)} handles\\)$`, "m"),
+    );
+    assert.ok(await portIsClosed(Number(new URL(url).port)), `the ${name} server is gone`);
+  }
 }
 
 Deno.test({
@@ -126,7 +155,7 @@ Deno.test({
     const run = await runDemo({});
     await assertDemoRun(run);
     assert.match(run.stdout, /^\$ piddiplatsch -c piddiplatsch\.toml send examples\/events\/$/m);
-    assert.match(run.stdout, /^sent 6 event\(s\) from 3 file\(s\) to CMIP6-demo/m);
+    assert.match(run.stdout, /^sent 9 event\(s\) from 4 file\(s\) to ESGF-demo/m);
     assert.match(run.stdout, /^\$ piddiplatsch -c piddiplatsch\.toml consume --idle-timeout 5$/m);
     if (external) {
       assert.ok(run.stdout.includes(`using the broker at ${external} (KAFKA_BOOTSTRAP)`));

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { ConfigurationError, PermanentError } from "../../src/errors/mod.ts";
-import { createCmip6Plugin } from "../../src/plugins/cmip6/mod.ts";
+import { createPlugin, type ProjectSettings } from "../../src/projects/mod.ts";
 import { uuidV3Url } from "../../src/mapping/pid.ts";
-import type { MapContext, StacItem } from "../../src/plugins/types.ts";
+import type { MapContext, ProjectPlugin, StacItem } from "../../src/plugins/types.ts";
 import { makeCmip6Event, makeCmip6Item } from "../fixtures/events.ts";
 
 const PREFIX = "21.TEST";
@@ -52,6 +52,10 @@ async function sample(path: string): Promise<{ item: StacItem; context: MapConte
       eventTime: event.metadata.time,
     }),
   };
+}
+
+function createCmip6Plugin(settings: ProjectSettings = {}): ProjectPlugin {
+  return createPlugin("cmip6", settings);
 }
 
 const plugin = createCmip6Plugin();

@@ -1,0 +1,188 @@
+/**
+ * The routes of a run: the selected projects, each with its plugin, its Handle
+ * profile's registrar (one client per profile) and its previous-version lookup.
+ *
+ * @module
+ */
+
+import type { Config } from "../config/mod.ts";
+import { type HandleProfile, handleProfiles, profileNameFor } from "../config/profiles.ts";
+import { ConfigurationError } from "../errors/mod.ts";
+import { createVersionLookup } from "../lookup/mod.ts";
+import type { ProjectRoute, VersionLookup } from "../pipeline/mod.ts";
+import {
+  createProjectPlugin,
+  type ProjectDescription,
+  type ProjectSelection,
+  selectProjects,
+} from "../projects/mod.ts";
+import {
+  HandleRestClient,
+  JsonlRegistrar,
+  type Registrar,
+  RestRegistrar,
+} from "../register/mod.ts";
+import type { StacClient } from "../stac/mod.ts";
+import type { TransientPolicy } from "../transient/mod.ts";
+
+/** Switches that choose projects and profiles (`--project`, `--all-projects`, `--handle-profile`). */
+export interface ProjectSwitches {
+  /** `--project NAME` (repeatable); overrides `consumer.projects`. */
+  project?: string[];
+  /** `--all-projects`: every known project. */
+  allProjects?: boolean;
+  /** `--handle-profile NAME`: every project's profile for this run. */
+  handleProfile?: string;
+  /** Write records to JSONL instead of the Handle service. */
+  dryRun?: boolean;
+}
+
+/** A selected project with the profile it registers on. */
+export interface SelectedProject {
+  /** The project. */
+  project: ProjectDescription;
+  /** Its Handle profile. */
+  profile: HandleProfile;
+}
+
+/** The selection of a run. */
+export function runSelection(config: Config, switches: ProjectSwitches): ProjectSelection {
+  if (switches.allProjects) return "all";
+  if (switches.project !== undefined && switches.project.length > 0) return switches.project;
+  return config.consumer.projects;
+}
+
+/**
+ * The selected projects and their profiles. Throws `ConfigurationError` for an unknown
+ * project or profile name.
+ */
+export function selectedProjects(config: Config, switches: ProjectSwitches): SelectedProject[] {
+  const profiles = handleProfiles(config);
+  return selectProjects(runSelection(config, switches)).map((project) => {
+    const name = profileNameFor(config, project.name, switches.handleProfile);
+    const profile = profiles.get(name);
+    if (profile === undefined) {
+      const where = switches.handleProfile
+        ? "--handle-profile"
+        : config.plugins[project.name]?.handle
+        ? `plugins.${project.name}.handle`
+        : "handles.default";
+      throw new ConfigurationError(
+        `${where}: no Handle profile ${JSON.stringify(name)} (known: ${
+          [...profiles.keys()].join(", ")
+        })`,
+      );
+    }
+    return { project, profile };
+  });
+}
+
+/** Whether records go to JSONL only: `--dry-run`, or every selected project's profile is `jsonl`. */
+export function isDryRun(config: Config, switches: ProjectSwitches): boolean {
+  if (switches.dryRun) return true;
+  return selectedProjects(config, switches).every((s) => s.profile.backend === "jsonl");
+}
+
+/** What the routes are built with. */
+export interface RouteOptions {
+  /** Output root of the dry-run files. */
+  outputDir: string;
+  /** Retries of the Handle clients and lookups. */
+  policy: TransientPolicy;
+  /** Counts a retry. */
+  onRetry: () => void;
+  /** Stops the clients. */
+  signal?: AbortSignal;
+  /** The STAC client, for the stac lookup. */
+  stac?: StacClient;
+  /** Called whenever the adaptive request limit of a Handle client changes. */
+  onLimit?: (limit: number) => void;
+}
+
+/** The routes of a run and the registrars they hold open. */
+export interface Routes {
+  /** One route per selected project. */
+  routes: ProjectRoute[];
+  /** Every registrar (one per profile in use, one for JSONL). */
+  registrars: Registrar[];
+}
+
+/** Builds the route of every selected project; profiles shared by projects share a client. */
+export function buildRoutes(
+  config: Config,
+  options: RouteOptions & { switches: ProjectSwitches },
+): Routes {
+  const { switches } = options;
+  const registrars = new Map<string, Registrar>();
+  let jsonl: JsonlRegistrar | undefined;
+  const registrarOf = (profile: HandleProfile): Registrar => {
+    if (switches.dryRun || profile.backend === "jsonl") {
+      return jsonl ??= new JsonlRegistrar(options.outputDir);
+    }
+    let registrar = registrars.get(profile.name);
+    if (registrar === undefined) {
+      registrar = new RestRegistrar(
+        new HandleRestClient({
+          serverUrl: profile.server_url,
+          prefix: profile.prefix,
+          username: profile.username,
+          password: profile.password,
+          timeout: profile.timeout,
+          concurrency: profile.concurrency,
+          maxConcurrency: profile.max_concurrency,
+          onLimit: options.onLimit,
+          caFile: profile.ca_file || undefined,
+          policy: options.policy,
+          onRetry: options.onRetry,
+          signal: options.signal,
+        }),
+      );
+      registrars.set(profile.name, registrar);
+    }
+    return registrar;
+  };
+  const routes = selectedProjects(config, switches).map(({ project, profile }): ProjectRoute => {
+    const settings = config.plugins[project.name];
+    const plugin = createProjectPlugin(project, {
+      landingPageUrl: settings?.landing_page_url,
+      maxParts: settings?.max_parts,
+      excludedAssetKeys: settings?.excluded_asset_keys,
+      esgfMarker: settings?.esgf_marker,
+      strictMode: config.schema.strict_mode,
+    });
+    return {
+      plugin,
+      registrar: registrarOf(profile),
+      prefix: profile.prefix,
+      profile: profile.name,
+      lookup: lookupFor(config, settings?.stac.collection || config.stac.collection, options),
+    };
+  });
+  return {
+    routes,
+    registrars: [...registrars.values(), ...(jsonl ? [jsonl] : [])],
+  };
+}
+
+function lookupFor(
+  config: Config,
+  collection: string,
+  options: RouteOptions,
+): VersionLookup | undefined {
+  if (!config.lookup.enabled) return undefined;
+  return createVersionLookup({
+    backend: config.lookup.backend,
+    stac: options.stac,
+    collection,
+    es: {
+      url: config.elasticsearch.url,
+      index: config.elasticsearch.index,
+      username: config.elasticsearch.username || undefined,
+      password: config.elasticsearch.password || undefined,
+      timeout: config.elasticsearch.timeout,
+    },
+    policy: options.policy,
+    signal: options.signal,
+    onRetry: options.onRetry,
+  });
+}
