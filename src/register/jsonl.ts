@@ -57,12 +57,12 @@ export class JsonlRegistrar implements Registrar {
    */
   async register(records: HandleRecord[], context: RegisterContext): Promise<void> {
     const timestamp = this.#now().toISOString();
-    const shared = JSON.stringify({
-      timestamp,
-      project: context.project,
-      ...provenanceFields(context.source),
-    });
-    const tail = `,${shared.slice(1)}\n`;
+    // The fields after handle, URL and data, as jsonlLine orders them, as JSON once.
+    const { handle: _h, URL: _u, data: _d, ...rest } = jsonlLine(
+      { handle: "", URL: "", data: {} },
+      { context, timestamp },
+    );
+    const tail = `,${JSON.stringify(rest).slice(1)}\n`;
     let text = "";
     for (const r of records) {
       text += JSON.stringify({ handle: r.handle, URL: r.URL, data: r.data }).slice(0, -1) + tail;
