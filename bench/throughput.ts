@@ -314,8 +314,8 @@ async function kafkaIngest(bootstrap: string, events: number, rounds: number): P
     await produce(bootstrap, ws.topic, messages);
     const filtered = messages.map((m) => ({
       key: m.key,
-      value: m.value.replaceAll('"collection_id":"CMIP6"', '"collection_id":"OTHER"')
-        .replaceAll('"collection":"CMIP6"', '"collection":"OTHER"'),
+      // A project no configuration selects: collection_id, collection and properties.project.
+      value: m.value.replaceAll('"CMIP6"', '"OTHER"'),
     }));
     await produce(bootstrap, filteredWs.topic, filtered);
     const consume = async (w: typeof ws, log: string): Promise<{ rate: number; run: CliRun }> => {
