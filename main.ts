@@ -14,11 +14,14 @@ import {
   type GlobalOptions,
   handleServerCommand,
   mapCommand,
+  publishCommand,
   retryCommand,
   sendCommand,
+  verifyCommand,
 } from "./src/commands/mod.ts";
 import { PathError } from "./src/inputs/mod.ts";
-import { describeError } from "./src/errors/mod.ts";
+import { describeError, permissionRefusal } from "./src/errors/mod.ts";
+import { helpEpilogue } from "./src/commands/help.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 /** The version printed by `--version`. */
@@ -27,6 +30,12 @@ export const VERSION: string = denoJson.version;
 function nonNegative(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number ≥ 0");
+  return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a number > 0");
   return n;
 }
 
@@ -49,10 +58,19 @@ export function buildProgram(exit: (code: number) => void): Command {
     .name("piddiplatsch")
     .description("Keeps Handle PIDs in step with ESGF publication events (Kafka → Handle REST).")
     .version(VERSION, "--version")
-    .option("-c, --config <file>", "configuration file (TOML), layered over the packaged defaults")
+    .option(
+      "-c, --config <file>",
+      "configuration file (TOML), layered over the packaged defaults (repeatable: later wins)",
+      collect,
+    )
     .option("-v, --verbose", "live status line and info messages")
-    .option("--debug", "debug messages in the log file (default pid.log)")
-    .option("-l, --log <file>", "log file")
+    .option("--debug", "debug messages in the log file")
+    .option("-l, --log <file>", "log file (default pid.log; reopened on SIGHUP)")
+    .addOption(
+      new Option("--log-format <format>", "log records as text or JSON lines (journald, shippers)")
+        .choices(["text", "json"] as const),
+    )
+    .addHelpText("after", helpEpilogue())
     .showHelpAfterError();
 
   const globals = (): GlobalOptions => program.opts();
@@ -75,6 +93,10 @@ export function buildProgram(exit: (code: number) => void): Command {
       "end with exit 0 after this long without a new event",
       nonNegative,
     )
+    .option(
+      "--listen <host:port>",
+      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
+    )
     .action((options) => run(consumeCommand(globals(), options)));
 
   program.command("map")
@@ -83,6 +105,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--dump", "write each raw event to outputs/dump/ before processing")
     .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
     .option("--force", "record transient failures in outputs/skipped/ and go on")
+    .option(
+      "--listen <host:port>",
+      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
+    )
     .option(
       "--project <name>",
       "serve this project (repeatable; overrides consumer.projects)",
@@ -99,6 +125,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
     .option("--force", "record transient failures in outputs/skipped/ and go on")
     .option(
+      "--listen <host:port>",
+      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
+    )
+    .option(
       "--project <name>",
       "serve this project (repeatable; overrides consumer.projects)",
       collect,
@@ -113,13 +143,40 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--topic <topic>", "topic (default [consumer].topic)")
     .action((paths, options) => run(sendCommand(globals(), paths, options)));
 
+  program.command("verify")
+    .description("check on the Handle server the records that inputs must have produced")
+    .argument("[paths...]", "event, failure, skipped or dry-run handle files, directories, globs")
+    .option("--topic [topic]", "also read the topic (default [consumer].topic), read-only")
+    .option("--since <time>", "only topic events from this time on (ISO 8601)")
+    .option("--format <format>", "text or json", "text")
+    .option(
+      "--project <name>",
+      "verify this project (repeatable; overrides consumer.projects)",
+      collect,
+    )
+    .option("--all-projects", "verify every known project")
+    .option("--handle-profile <name>", "look every project up on this Handle profile")
+    .action((paths, options) => run(verifyCommand(globals(), paths, options)));
+
+  program.command("publish")
+    .description(
+      "register dry-run handle files (outputs/handles/*.jsonl): files before their dataset",
+    )
+    .argument("<paths...>", "handle files, directories or glob patterns")
+    .option("--resume", "skip handles that earlier receipts (outputs/published/) show published")
+    .action((paths, options) => run(publishCommand(globals(), paths, options)));
+
   program.command("handle-server")
     .description("run a local Handle REST server (for demos, tests and benchmarks)")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--port <port>", "port (default: the port of [handle].server_url)", port)
     .option("--prefix <prefix>", "served prefix (default [handle].prefix)")
     .option("--username <user>", "admin user, an indexed handle (default [handle].username)")
-    .option("--password <password>", "admin password (default [handle].password)")
+    .option(
+      "--password-file <file>",
+      "read the admin password from this file (default $PIDDI_HANDLE_PASSWORD, then [handle].password)",
+    )
+    .option("--password <password>", "admin password; visible to ps: prefer --password-file")
     .option("--latency-ms <ms>", "added to every write, to model a production server", nonNegative)
     .option(
       "--latency-per-inflight-ms <ms>",
@@ -128,6 +185,12 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .option("--max-inflight <n>", "answer 429 to writes beyond this many in flight", nonNegative)
     .option("--data-file <file>", "keep records in this file across restarts")
+    .option(
+      "--session-ttl <seconds>",
+      "idle seconds before a session expires (default 1800)",
+      positive,
+    )
+    .option("--no-sessions", "offer no /api/sessions (clients fall back to Basic on every request)")
     .action((options) => run(handleServerCommand(globals(), options)));
 
   const config = program.command("config").description("check or print the configuration");
@@ -141,6 +204,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .option("--section <section>", "only this section, e.g. kafka or consumer.transient")
     .option("--key <key>", "only this key, e.g. handle.prefix")
+    .option(
+      "--origin",
+      "show which layer (defaults, system file, --config, $PIDDI_*) set each value",
+    )
     .action((options) => run(configShow(globals(), options)));
 
   return program;
@@ -169,6 +236,9 @@ export async function main(args: string[]): Promise<void> {
     } else if (error instanceof PathError) {
       console.error(`error: ${error.message}`);
       code = 1;
+    } else if (permissionRefusal(error)) {
+      console.error(`error: ${permissionRefusal(error)!.message}`);
+      code = 2;
     } else {
       console.error(`error: ${describeError(error)}`);
       code = 1;

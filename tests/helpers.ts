@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Kafka, logLevel, Partitioners } from "kafkajs";
+import { type Admin, Kafka, logLevel, Partitioners } from "kafkajs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -133,6 +133,36 @@ export function kafkaForTests(): ReturnType<typeof kafkaBootstrapForTests> {
   return kafkaBootstrapForTests();
 }
 
+/**
+ * Creates a topic and waits until every partition has a leader. On a loaded machine the
+ * broker may answer "does not host this topic-partition" for a moment after the creation,
+ * which kafkajs's own wait does not retry: the metadata is asked again until it is there.
+ */
+export async function createTopicReady(
+  admin: Admin,
+  topic: string,
+  partitions: number,
+): Promise<void> {
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: partitions }],
+    waitForLeaders: false,
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const ready = topics[0]?.partitions ?? [];
+      if (ready.length === partitions && ready.every((p) => p.leader >= 0)) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`topic ${topic}: partitions have no leader after 30 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Produces messages to a topic (creating it with `partitions` partitions first). */
 export async function produce(
   bootstrap: string,
@@ -144,7 +174,7 @@ export async function produce(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: options.partitions ?? 3 }] });
+    await createTopicReady(admin, topic, options.partitions ?? 3);
   } finally {
     await admin.disconnect();
   }

@@ -360,6 +360,8 @@ async function startHandleServer(
   options: { port: number; profile: DemoProfile },
 ): Promise<HandleServer> {
   const { port, profile } = options;
+  const passwordFile = join(workDir, "handle-password");
+  await Deno.writeTextFile(passwordFile, DEMO_PASSWORD + "\n");
   const child = processes.spawnCli(
     [
       "--config",
@@ -371,8 +373,8 @@ async function startHandleServer(
       profile.prefix,
       "--username",
       demoUser(profile),
-      "--password",
-      DEMO_PASSWORD,
+      "--password-file",
+      passwordFile,
     ],
     workDir,
   );

@@ -10,8 +10,10 @@ import {
   loadLayers,
   showConfig,
   ShowError,
+  showOrigins,
   validateConfig,
 } from "../config/mod.ts";
+import { EXIT } from "../runner/mod.ts";
 import type { GlobalOptions } from "./context.ts";
 
 /** Options of `config show`. */
@@ -22,9 +24,11 @@ export interface ShowCommandOptions {
   section?: string;
   /** A key. */
   key?: string;
+  /** Print which layer set each value. */
+  origin?: boolean;
 }
 
-/** `config validate`: one line per problem; exit 1 on errors. */
+/** `config validate`: one line per problem; exit 2 on errors, like every configuration problem. */
 export async function configValidate(
   options: GlobalOptions,
   io: { out?: (line: string) => void } = {},
@@ -36,11 +40,15 @@ export async function configValidate(
   } catch (error) {
     if (error instanceof ConfigFileError) {
       out(`error: ${error.message}`);
-      return 1;
+      return EXIT.configuration;
     }
     throw error;
   }
-  const { problems } = validateConfig(layers.tree, { defaults: layers.defaults });
+  const { problems } = validateConfig(layers.tree, {
+    defaults: layers.defaults,
+    notes: layers.notes,
+    origins: layers.origins,
+  });
   for (const problem of problems) out(formatProblem(problem));
   const errors = problems.filter((p) => p.level === "error").length;
   const warnings = problems.length - errors;
@@ -51,7 +59,7 @@ export async function configValidate(
       }`
       : `configuration invalid: ${errors} error(s), ${warnings} warning(s)`,
   );
-  return errors === 0 ? 0 : 1;
+  return errors === 0 ? EXIT.ok : EXIT.configuration;
 }
 
 /** `config show`: the merged configuration, secrets redacted. */
@@ -67,12 +75,24 @@ export async function configShow(
   }
   try {
     const layers = await loadLayers({ configFile: options.config });
+    if (show.origin) {
+      if (show.key) {
+        out("error: --origin shows whole sections; use --section, not --key");
+        return EXIT.failed;
+      }
+      out(showOrigins(layers.tree, layers.origins, { format, section: show.section }));
+      return EXIT.ok;
+    }
     out(showConfig(layers.tree, { format, section: show.section, key: show.key }).trimEnd());
     return 0;
   } catch (error) {
-    if (error instanceof ConfigFileError || error instanceof ShowError) {
+    if (error instanceof ConfigFileError) {
       out(`error: ${error.message}`);
-      return 1;
+      return EXIT.configuration;
+    }
+    if (error instanceof ShowError) {
+      out(`error: ${error.message}`);
+      return EXIT.failed;
     }
     throw error;
   }

@@ -16,14 +16,16 @@ import { type LoggingHandle, setupLogging } from "../log/mod.ts";
 
 /** The global options of the command tree. */
 export interface GlobalOptions {
-  /** `-c/--config FILE`. */
-  config?: string;
+  /** `-c/--config FILE` (repeatable: later files win). */
+  config?: string[];
   /** `-v/--verbose`. */
   verbose?: boolean;
   /** `--debug`. */
   debug?: boolean;
   /** `-l/--log FILE`. */
   log?: string;
+  /** `--log-format text|json`. */
+  logFormat?: "text" | "json";
 }
 
 /** Raised by commands to end with an exit code and a one-line message. */
@@ -71,6 +73,7 @@ export async function openContext(options: GlobalOptions): Promise<CommandContex
     verbose: options.verbose,
     debug: options.debug,
     logFile: options.log,
+    format: options.logFormat,
     clearLine: options.verbose === true && Deno.stderr.isTerminal(),
   });
   for (const warning of loaded.warnings) printError(`configuration: ${formatProblem(warning)}`);

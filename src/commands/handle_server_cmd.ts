@@ -6,7 +6,14 @@
  */
 
 import { startHandleServer } from "../handle_server/mod.ts";
-import { type GlobalOptions, openContext, signalController } from "./context.ts";
+import { describeError } from "../errors/mod.ts";
+import {
+  ExitError,
+  type GlobalOptions,
+  openContext,
+  printError,
+  signalController,
+} from "./context.ts";
 
 /** Options of `handle-server`. */
 export interface HandleServerCommandOptions {
@@ -18,8 +25,10 @@ export interface HandleServerCommandOptions {
   prefix?: string;
   /** Admin user (default `[handle].username`). */
   username?: string;
-  /** Password (default `[handle].password`). */
+  /** Password given on the command line (visible to `ps`: a warning is printed). */
   password?: string;
+  /** A file holding the password (one line; a final newline is not part of it). */
+  passwordFile?: string;
   /** Added to every write, ms. */
   latencyMs?: number;
   /** Added to every write per write in flight, ms. */
@@ -28,6 +37,10 @@ export interface HandleServerCommandOptions {
   maxInflight?: number;
   /** Records survive a restart in this file. */
   dataFile?: string;
+  /** Idle seconds before a session expires. */
+  sessionTtl?: number;
+  /** Whether `/api/sessions` is offered (`--no-sessions` sets false). */
+  sessions?: boolean;
 }
 
 /** Runs the server until a signal; returns the exit code. */
@@ -36,6 +49,7 @@ export async function handleServerCommand(
   options: HandleServerCommandOptions,
 ): Promise<number> {
   const { config, logging } = await openContext(globals);
+  const password = await adminPassword(options, config.handle.password);
   const stop = signalController();
   const url = new URL(config.handle.server_url);
   const port = options.port ?? Number(url.port || (url.protocol === "https:" ? 443 : 80));
@@ -44,16 +58,18 @@ export async function handleServerCommand(
     port,
     prefix: options.prefix ?? config.handle.prefix,
     username: options.username ?? config.handle.username,
-    password: options.password ?? config.handle.password,
+    password,
     latencyMs: options.latencyMs,
     latencyPerInflightMs: options.latencyPerInflightMs,
     maxInflight: options.maxInflight,
     dataFile: options.dataFile,
+    sessions: options.sessions,
+    sessionTtlSeconds: options.sessionTtl,
   });
   console.log(
     `handle-server: listening on ${server.url} (prefix ${options.prefix ?? config.handle.prefix}${
       options.dataFile ? `, data file ${options.dataFile}` : ""
-    })`,
+    }${options.sessions === false ? ", no sessions" : ""})`,
   );
   await new Promise<void>((resolve) => {
     if (stop.signal.aborted) resolve();
@@ -64,4 +80,40 @@ export async function handleServerCommand(
   console.log(`handle-server: stopped (${server.size()} handles)`);
   await logging.close();
   return 0;
+}
+
+/**
+ * The admin password: `--password-file`, else `--password` (with a warning: every user
+ * sees it in `ps`), else `[handle].password` (which `PIDDI_HANDLE_PASSWORD` overrides).
+ */
+async function adminPassword(
+  options: HandleServerCommandOptions,
+  configured: string,
+): Promise<string> {
+  if (options.passwordFile !== undefined && options.password !== undefined) {
+    throw new ExitError("handle-server: give --password-file or --password, not both", 2);
+  }
+  if (options.passwordFile !== undefined) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(options.passwordFile);
+    } catch (error) {
+      throw new ExitError(
+        `handle-server: --password-file ${options.passwordFile}: ${describeError(error)}`,
+        2,
+      );
+    }
+    const password = text.replace(/\r?\n$/, "");
+    if (password === "") {
+      throw new ExitError(`handle-server: --password-file ${options.passwordFile} is empty`, 2);
+    }
+    return password;
+  }
+  if (options.password !== undefined) {
+    printError(
+      "handle-server: warning: --password is visible to every user (ps, /proc); use --password-file or PIDDI_HANDLE_PASSWORD",
+    );
+    return options.password;
+  }
+  return configured;
 }

@@ -14,4 +14,6 @@ export {
   retryCommand,
   type RetryOptions,
 } from "./run_cmds.ts";
+export { publishCommand, type PublishCommandOptions } from "./publish_cmd.ts";
+export { verifyCommand, type VerifyCommandOptions } from "./verify_cmd.ts";
 export { sendCommand, type SendOptions } from "./send_cmd.ts";

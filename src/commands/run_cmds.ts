@@ -6,20 +6,13 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
-import { ConfigurationError, describeError } from "../errors/mod.ts";
+import { ConfigurationError, describeError, permissionRefusal } from "../errors/mod.ts";
 import { expandPaths, fileEvents, KafkaInput, retryEvents } from "../inputs/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
-import {
-  EXIT,
-  exitCodeOf,
-  isDryRun,
-  preflight,
-  runInput,
-  type RunSwitches,
-  wirePipeline,
-  type Wiring,
-} from "../runner/mod.ts";
+import { EXIT, exitCodeOf, isDryRun, preflight, runInput, wirePipeline } from "../runner/mod.ts";
 import { startReporter, Stats } from "../stats/mod.ts";
+import { observeEvents, type PartitionState, type RunMonitor } from "../monitor/mod.ts";
+import { type RunOptions, startMonitorFor, totalLag } from "./run_monitor.ts";
 import {
   type CommandContext,
   ExitError,
@@ -29,60 +22,127 @@ import {
   signalController,
 } from "./context.ts";
 
+export type { RunOptions };
+
 /** Options of `consume`. */
-export interface ConsumeOptions extends RunSwitches {
+export interface ConsumeOptions extends RunOptions {
   /** End after this many seconds without a new event. */
   idleTimeout?: number;
 }
 
 /** Options of `retry`. */
-export interface RetryOptions extends RunSwitches {
+export interface RetryOptions extends RunOptions {
   /** Delete a source file when every event in it succeeded. */
   deleteAfter?: boolean;
 }
 
+/** What an input's opener is given. */
+interface OpenHooks {
+  /** Aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+  /** The consumer group was joined or left. */
+  onGroup(joined: boolean): void;
+  /** Events the pipeline takes in flight now (it follows the Handle request limit). */
+  eventsInFlight(): number;
+}
+
+/** An input, optionally reporting where its partitions stand. */
+type OpenedInput = AsyncIterable<KeyedEvent> & { partitions?: () => PartitionState[] };
+
 /** Runs an input through a freshly wired pipeline with statistics and the status line. */
 async function runWith(
   context: CommandContext,
-  switches: RunSwitches,
-  open: (wiring: Wiring) => Promise<AsyncIterable<KeyedEvent>>,
+  switches: RunOptions,
+  open: (hooks: OpenHooks) => Promise<OpenedInput>,
+  options: { group?: boolean } = {},
 ): Promise<{ result: RunResult; code: number }> {
-  const { config, options } = context;
+  const { config, options: globals } = context;
   const stats = new Stats();
-  const stop = signalController((name) => printError(`${name}: finishing the events in flight…`));
+  let monitor: RunMonitor | undefined;
+  const stop = signalController((name) => {
+    monitor?.health.setPhase("stopping", name);
+    printError(`${name}: finishing the events in flight…`);
+  });
   let wiring;
   try {
-    wiring = wirePipeline(config, { ...switches, stats, signal: stop.signal });
+    monitor = startMonitorFor(config, { ...switches, stats, group: options.group === true });
+    wiring = wirePipeline(config, {
+      ...switches,
+      stats,
+      signal: stop.signal,
+      observers: monitor?.observers,
+    });
   } catch (error) {
     stop.dispose();
+    await monitor?.close();
     throw configurationExit(error);
   }
+  let inFlight = 0;
+  let partitions: (() => PartitionState[]) | undefined;
   const reporter = startReporter(stats, {
+    extras: () => ({
+      inFlight,
+      lag: partitions ? totalLag(partitions()) : undefined,
+      limit: wiring?.requestLimit(),
+    }),
     intervalSeconds: config.stats.interval_seconds,
     summaryInterval: config.stats.summary_interval,
     dbPath: config.stats.enable_db ? config.stats.db_path : undefined,
-    verbose: options.verbose,
-    requestLimit: () => wiring.requestLimit(),
+    verbose: globals.verbose,
   });
   try {
-    const refused = await preflight(config, wiring);
+    let refused: string | undefined;
+    try {
+      refused = await preflight(config, wiring);
+    } catch (error) {
+      await wiring.close();
+      throw error instanceof ConfigurationError
+        ? new ExitError(`preflight: ${error.message}`, EXIT.configuration)
+        : error;
+    }
     if (refused) {
       await wiring.close();
       throw new ExitError(`${refused}; not starting (use --force to start anyway)`, EXIT.transient);
     }
-    let events: AsyncIterable<KeyedEvent>;
+    let events: OpenedInput;
     try {
-      events = await open(wiring);
+      events = await open({
+        signal: stop.signal,
+        onGroup: (joined) => monitor?.health.setJoined(joined),
+        eventsInFlight: () => wiring.eventsInFlight(),
+      });
     } catch (error) {
       await wiring.close();
+      if (stop.signal.aborted) return { result: {}, code: EXIT.ok }; // stopped while waiting
+      const refused = permissionRefusal(error);
+      if (refused) {
+        throw new ExitError(`cannot open the input: ${refused.message}`, EXIT.configuration);
+      }
+      if (error instanceof ConfigurationError) {
+        throw new ExitError(`cannot open the input: ${error.message}`, EXIT.configuration);
+      }
       throw new ExitError(`cannot open the input: ${describeError(error)}`, EXIT.transient);
     }
-    const result = await runInput(wiring, events, { signal: stop.signal });
+    if (events.partitions) {
+      partitions = events.partitions.bind(events);
+      monitor?.partitions(partitions);
+    }
+    monitor?.health.setPhase("running");
+    const counted = observeEvents(events, {
+      delivered: () => inFlight++,
+      acknowledged: () => inFlight--,
+    });
+    const observed = monitor ? monitor.observe(counted) : counted;
+    const result = await runInput(wiring, observed, { signal: stop.signal });
     const code = exitCodeOf(result);
-    if (result.stop) printError(`stopped: ${result.stop.reason}`);
+    if (result.stop) {
+      monitor?.health.setPhase("stopped", result.stop.reason);
+      printError(`stopped: ${result.stop.reason}`);
+    } else monitor?.health.setPhase("stopped");
     return { result, code };
   } finally {
     await reporter.close();
+    await monitor?.close();
     stop.dispose();
   }
 }
@@ -114,15 +174,24 @@ export async function consumeCommand(
         "dry run: records go to JSONL and no offset is committed (the group's position stays)",
       );
     }
-    const { code } = await runWith(context, options, async (wiring) =>
-      await KafkaInput.open({
-        kafka: config.kafka,
-        topic: config.consumer.topic,
-        idleTimeoutMs: options.idleTimeout !== undefined ? options.idleTimeout * 1000 : undefined,
-        // Delivered ahead of the pipeline: four times the events it takes in flight now.
-        maxOutstanding: () => Math.max(16, wiring.eventsInFlight() * 4),
-        commit: !dryRun,
-      }));
+    const { code } = await runWith(
+      context,
+      options,
+      async ({ signal, onGroup, eventsInFlight }) =>
+        await KafkaInput.open({
+          kafka: config.kafka,
+          topic: config.consumer.topic,
+          idleTimeoutMs: options.idleTimeout !== undefined ? options.idleTimeout * 1000 : undefined,
+          // Delivered ahead of the pipeline: four times the events it takes in flight now.
+          maxOutstanding: () => Math.max(16, eventsInFlight() * 4),
+          commit: !dryRun,
+          connectTimeout: config.kafka.connect_timeout,
+          waitForTopic: config.consumer.wait_for_topic,
+          signal,
+          onGroup,
+        }),
+      { group: true },
+    );
     return code;
   } finally {
     await context.logging.close();
@@ -133,7 +202,7 @@ export async function consumeCommand(
 export async function mapCommand(
   globals: GlobalOptions,
   paths: string[],
-  options: RunSwitches,
+  options: RunOptions,
 ): Promise<number> {
   const context = await openContext(globals);
   try {
@@ -148,6 +217,7 @@ export async function mapCommand(
 /** Per-file tally of `retry`. */
 interface FileTally {
   events: number;
+  duplicates: number;
   read: boolean;
   outcomes: Record<Outcome, number>;
 }
@@ -164,6 +234,7 @@ export async function retryCommand(
     const files = await expandPaths(paths, { extensions: [".jsonl"] });
     const tallies = new Map<string, FileTally>(files.map((f) => [f, {
       events: 0,
+      duplicates: 0,
       read: false,
       outcomes: { registered: 0, failed: 0, skipped: 0, filtered: 0 },
     }]));
@@ -173,9 +244,10 @@ export async function retryCommand(
       () =>
         Promise.resolve(retryEvents(files, {
           onAck: (file, outcome) => tallies.get(file)!.outcomes[outcome]++,
-          onFileRead: (file, events) => {
+          onFileRead: (file, counts) => {
             const tally = tallies.get(file)!;
-            tally.events = events;
+            tally.events = counts.events;
+            tally.duplicates = counts.duplicates;
             tally.read = true;
           },
         })),
@@ -198,7 +270,7 @@ export async function retryCommand(
       console.log(
         `retry: ${file}: ${tally.events} event(s), ${ok} succeeded, ${tally.outcomes.failed} failed, ${tally.outcomes.skipped} skipped${
           pending > 0 ? `, ${pending} not done` : ""
-        }${note}`,
+        }${tally.duplicates > 0 ? `, ${tally.duplicates} duplicate line(s) left out` : ""}${note}`,
       );
     }
     const rate = total === 0 ? 100 : (100 * succeeded) / total;

@@ -1,21 +1,37 @@
 /**
  * `send [--topic T] <paths…>`: publishes event files to the topic. A `.json` file
  * is one event; each line of a `.jsonl` file is one event, sent as is (even if it
- * is not JSON); the key is the item id when there is one.
+ * is not JSON); the key is the item id when there is one. Events go in batches; when
+ * the broker refuses a batch, its events are sent one by one, so that every event
+ * that can be sent is, and each one that cannot is named (`file:line: reason`). Exit
+ * 1 when any event was not sent.
  *
  * @module
  */
 
-import { Kafka, type Message, Partitioners } from "kafkajs";
-import { expandPaths, readEventFile } from "../inputs/mod.ts";
+import { Kafka, Partitioners } from "kafkajs";
+import { describeError } from "../errors/mod.ts";
+import { expandPaths, type FileEvent, readEventFile } from "../inputs/mod.ts";
 import { kafkaLogCreator, quietKafkajsWarnings, toKafkajs } from "../kafka/mod.ts";
-import { type GlobalOptions, openContext } from "./context.ts";
+import { type GlobalOptions, openContext, printError } from "./context.ts";
 
 /** Options of `send`. */
 export interface SendOptions {
   /** Topic (default `[consumer].topic`). */
   topic?: string;
 }
+
+/** Events per batch. */
+const BATCH = 200;
+/** Bytes per batch (below the broker's default limit of about 1 MiB per record batch). */
+const BATCH_BYTES = 512 * 1024;
+/** Errors of the records themselves: sending the batch's events one by one finds the culprit. */
+const RECORD_ERRORS = new Set([
+  "MESSAGE_TOO_LARGE",
+  "RECORD_LIST_TOO_LARGE",
+  "INVALID_RECORD",
+  "CORRUPT_MESSAGE",
+]);
 
 /** Sends the events of the files; returns the exit code. */
 export async function sendCommand(
@@ -34,19 +50,58 @@ export async function sendCommand(
     allowAutoTopicCreation: true,
   });
   await producer.connect();
-  let sent = 0;
+  let sent = 0, failed = 0;
+  const encoder = new TextEncoder();
+  const notSent = (event: FileEvent, error: unknown): void => {
+    failed++;
+    const size = encoder.encode(event.value).length;
+    const hint = errorType(error) === "MESSAGE_TOO_LARGE"
+      ? ` (${size} bytes; the topic's max.message.bytes is lower)`
+      : "";
+    printError(`send: ${event.file}:${event.line}: not sent: ${describeError(error)}${hint}`);
+  };
   try {
-    let batch: Message[] = [];
+    const send = (events: FileEvent[]): Promise<unknown> =>
+      producer.send({
+        topic,
+        messages: events.map((e) => ({ key: e.key, value: e.value })),
+      });
+    let batch: FileEvent[] = [];
+    let bytes = 0;
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      await producer.send({ topic, messages: batch });
-      sent += batch.length;
+      const events = batch;
       batch = [];
+      bytes = 0;
+      try {
+        await send(events);
+        sent += events.length;
+        return;
+      } catch (error) {
+        // Not the records (broker gone, no such topic, not allowed): none of them was sent.
+        if (!RECORD_ERRORS.has(errorType(error) ?? "") || events.length === 1) {
+          for (const event of events) notSent(event, error);
+          return;
+        }
+      }
+      // The broker refused a record and does not say which: send them one by one. (The
+      // partitions it accepted may then get their events twice: at-least-once.)
+      for (const event of events) {
+        try {
+          await send([event]);
+          sent++;
+        } catch (error) {
+          notSent(event, error);
+        }
+      }
     };
     for (const file of files) {
       for await (const event of readEventFile(file)) {
-        batch.push({ key: event.key, value: event.value });
-        if (batch.length >= 200) await flush();
+        const size = event.value.length * 3;
+        if (batch.length > 0 && bytes + size > BATCH_BYTES) await flush();
+        batch.push(event);
+        bytes += size;
+        if (batch.length >= BATCH) await flush();
       }
     }
     await flush();
@@ -54,6 +109,15 @@ export async function sendCommand(
     await producer.disconnect();
     await logging.close();
   }
-  console.log(`sent ${sent} event(s) from ${files.length} file(s) to ${topic}`);
-  return 0;
+  console.log(
+    `sent ${sent} event(s) from ${files.length} file(s) to ${topic}${
+      failed > 0 ? `; ${failed} not sent` : ""
+    }`,
+  );
+  return failed > 0 ? 1 : 0;
+}
+
+function errorType(error: unknown): string | undefined {
+  const type = (error as { type?: unknown })?.type;
+  return typeof type === "string" ? type : undefined;
 }

@@ -5,8 +5,10 @@
  * @module
  */
 
-import { parse } from "smol-toml";
+import { parse, TomlError } from "smol-toml";
 import { describeError } from "../errors/mod.ts";
+import { type LegacyNote, upgradePythonLayout } from "./legacy.ts";
+import { dottedKey, type Origins, recordOrigins } from "./origin.ts";
 
 /** A plain configuration tree, as parsed from TOML. */
 export type ConfigTree = Record<string, unknown>;
@@ -38,12 +40,16 @@ export interface LoadedLayers {
   defaults: ConfigTree;
   /** Where each layer came from, in order. */
   sources: string[];
+  /** Which layer set each value (dotted key → layer). */
+  origins: Origins;
+  /** Keys of the Python tool that are ignored, one note each. */
+  notes: LegacyNote[];
 }
 
 /** Options of {@linkcode loadLayers}. */
 export interface LoadLayersOptions {
   /** `--config FILE`: must exist. */
-  configFile?: string;
+  configFile?: string | string[];
   /** The system file (default {@linkcode SYSTEM_CONFIG_FILE}); read only if present. */
   systemFile?: string;
   /** Environment to read secrets from (default: the process environment). */
@@ -64,13 +70,43 @@ export async function defaultConfigText(): Promise<string> {
   return await Deno.readTextFile(new URL("../../config/default.toml", import.meta.url));
 }
 
-/** Parses TOML text; a syntax error becomes a one-line {@linkcode ConfigFileError}. */
+/**
+ * Parses TOML text; a syntax error becomes a one-line {@linkcode ConfigFileError} with
+ * file, line, column and the key (or table) there, never the text of the line: it may
+ * hold a password.
+ */
 export function parseToml(text: string, origin: string): ConfigTree {
   try {
     return parse(text) as ConfigTree;
   } catch (error) {
-    throw new ConfigFileError(`${origin}: invalid TOML: ${describeError(error)}`);
+    if (!(error instanceof TomlError)) {
+      throw new ConfigFileError(`${origin}: invalid TOML: ${describeError(error)}`);
+    }
+    // smol-toml's message is "Invalid TOML document: <what>" and then a code frame.
+    const what = /^Invalid TOML document: ([^\n]*)/.exec(error.message)?.[1] ?? "syntax error";
+    const where = keyAt(text, error.line);
+    throw new ConfigFileError(
+      `${origin}: invalid TOML at line ${error.line}, column ${error.column}${
+        where ? ` (${where})` : ""
+      }: ${what}`,
+    );
   }
+}
+
+/** The key defined on line `line` (1-based) with its table, or the table, as "key a.b". */
+function keyAt(text: string, line: number): string | undefined {
+  const lines = text.split(/\r?\n/).slice(0, line);
+  const current = lines[lines.length - 1] ?? "";
+  const part = String.raw`(?:[A-Za-z0-9_-]+|"[^"\\\n]{0,60}"|'[^'\n]{0,60}')`;
+  const dotted = String.raw`${part}(?:\s*\.\s*${part})*`;
+  const header = new RegExp(String.raw`^\s*\[\[?\s*(${dotted})\s*\]`);
+  const asHeader = header.exec(current)?.[1];
+  if (asHeader) return `table [${asHeader}]`;
+  let table: string | undefined;
+  for (const earlier of lines.slice(0, -1)) table = header.exec(earlier)?.[1] ?? table;
+  const key = new RegExp(String.raw`^\s*(${dotted})\s*=`).exec(current)?.[1];
+  if (key) return `key ${table ? `${table}.` : ""}${key}`;
+  return table ? `in table [${table}]` : undefined;
 }
 
 /** Rewrites the Python tool's legacy keys into today's layout (in place) and returns the tree. */
@@ -126,22 +162,37 @@ export async function loadLayers(options: LoadLayersOptions = {}): Promise<Loade
   const defaults = upgradeLegacyKeys(parseToml(await defaultConfigText(), "packaged defaults"));
   let tree = structuredClone(defaults);
   const sources = ["packaged defaults"];
+  const origins: Origins = new Map();
+  const notes: LegacyNote[] = [];
+  recordOrigins(origins, defaults, "packaged defaults");
+  const layer = (text: string, origin: string): ConfigTree => {
+    const parsed = parseToml(text, origin);
+    notes.push(...upgradePythonLayout(parsed, origin));
+    const upgraded = upgradeLegacyKeys(parsed);
+    recordOrigins(origins, upgraded, origin);
+    return upgraded;
+  };
   const systemFile = options.systemFile ?? SYSTEM_CONFIG_FILE;
   const systemText = await readIfPresent(systemFile);
   if (systemText !== undefined) {
-    tree = mergeTrees(tree, upgradeLegacyKeys(parseToml(systemText, systemFile)));
+    tree = mergeTrees(tree, layer(systemText, systemFile));
     sources.push(systemFile);
   }
-  if (options.configFile !== undefined) {
+  const files = options.configFile === undefined
+    ? []
+    : Array.isArray(options.configFile)
+    ? options.configFile
+    : [options.configFile];
+  for (const file of files) {
     let text: string;
     try {
-      text = await Deno.readTextFile(options.configFile);
+      text = await Deno.readTextFile(file);
     } catch (error) {
       const why = error instanceof Deno.errors.NotFound ? "no such file" : describeError(error);
-      throw new ConfigFileError(`--config ${options.configFile}: ${why}`);
+      throw new ConfigFileError(`--config ${file}: ${why}`);
     }
-    tree = mergeTrees(tree, upgradeLegacyKeys(parseToml(text, options.configFile)));
-    sources.push(options.configFile);
+    tree = mergeTrees(tree, layer(text, file));
+    sources.push(file);
   }
   const env = options.env ?? Deno.env.toObject();
   for (const [name, [section, key]] of Object.entries(SECRET_ENV)) {
@@ -151,9 +202,10 @@ export async function loadLayers(options: LoadLayersOptions = {}): Promise<Loade
     table[key] = value;
     tree[section] = table;
     sources.push(`$${name}`);
+    origins.set(dottedKey([section, key]), `$${name}`);
   }
-  applyProfileSecrets(tree, env, sources);
-  return { tree, defaults, sources };
+  applyProfileSecrets(tree, env, { sources, origins });
+  return { tree, defaults, sources, origins, notes };
 }
 
 /** The environment variable that holds the password of Handle profile `name`. */
@@ -168,17 +220,22 @@ export function profilePasswordEnv(name: string): string {
 function applyProfileSecrets(
   tree: ConfigTree,
   env: Record<string, string | undefined>,
-  sources: string[],
+  record: { sources: string[]; origins: Origins },
 ): void {
+  const { sources, origins } = record;
   const handles = tree.handles;
   if (!isTable(handles) || !isTable(handles.profiles)) return;
   for (const [name, profile] of Object.entries(handles.profiles)) {
     if (!isTable(profile)) continue;
     const variable = profilePasswordEnv(name);
     let value = env[variable];
-    if (!value && name === handles.default) value = env.PIDDI_HANDLE_PASSWORD;
+    let from = variable;
+    if (!value && name === handles.default) {
+      [value, from] = [env.PIDDI_HANDLE_PASSWORD, "PIDDI_HANDLE_PASSWORD"];
+    }
     if (!value) continue;
     profile.password = value;
+    origins.set(dottedKey(["handles", "profiles", name, "password"]), `$${from}`);
     if (env[variable]) sources.push(`$${variable}`);
   }
 }

@@ -16,11 +16,29 @@ export {
   loadLayers,
   type LoadLayersOptions,
   mergeTrees,
+  profilePasswordEnv,
   SECRET_ENV,
   SYSTEM_CONFIG_FILE,
 } from "./load.ts";
-export { formatProblem, isHostPortList, type Problem, validateConfig } from "./validate.ts";
-export { isSecretKey, redact, REDACTED, showConfig, ShowError, type ShowOptions } from "./show.ts";
+export {
+  formatProblem,
+  isHostPortList,
+  type Problem,
+  suggest,
+  validateConfig,
+  type ValidateOptions,
+} from "./validate.ts";
+export {
+  isSecretKey,
+  redact,
+  REDACTED,
+  showConfig,
+  ShowError,
+  type ShowOptions,
+  showOrigins,
+} from "./show.ts";
+export { dottedKey, type Origins } from "./origin.ts";
+export type { LegacyNote } from "./legacy.ts";
 
 /** Thrown by {@linkcode loadConfig} when the configuration has errors; one line per problem. */
 export class ConfigInvalidError extends Error {
@@ -50,11 +68,15 @@ export interface LoadedConfig {
  */
 export async function loadConfig(options: LoadLayersOptions = {}): Promise<LoadedConfig> {
   const layers = await loadLayers(options);
-  const { config, problems } = validateConfig(layers.tree, { defaults: layers.defaults });
+  const { config, problems } = validateConfig(layers.tree, {
+    defaults: layers.defaults,
+    notes: layers.notes,
+    origins: layers.origins,
+  });
   if (!config) throw new ConfigInvalidError(problems);
   return {
     config,
-    warnings: problems.filter((p) => p.level === "warning"),
+    warnings: problems.filter((p) => p.level === "warning" && !p.audit),
     sources: layers.sources,
   };
 }

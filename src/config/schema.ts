@@ -26,6 +26,7 @@ export const consumerSchema = z.object({
   output_dir: z.string().min(1),
   max_errors: intMinusOne,
   concurrency: z.number().int().min(0).max(1024),
+  wait_for_topic: z.boolean(),
   transient: transientSchema,
 }).strict();
 
@@ -42,6 +43,7 @@ export const kafkaSchema = z.object({
   "sasl.password": z.string(),
   "ssl.ca.location": z.string(),
   "client.id": z.string().min(1),
+  connect_timeout: z.number().positive(),
 }).catchall(z.union([z.string(), z.number(), z.boolean()]));
 
 /** Schema of `[handle]`. */
@@ -108,6 +110,9 @@ export const statsSchema = z.object({
   db_path: z.string().min(1),
 }).strict();
 
+/** Schema of `[monitor]`. */
+export const monitorSchema = z.object({ listen: z.string() }).strict();
+
 /** Schema of the whole configuration. */
 export const configSchema = z.object({
   consumer: consumerSchema,
@@ -120,6 +125,7 @@ export const configSchema = z.object({
   schema: schemaSchema,
   plugins: z.record(z.string(), pluginSchema),
   stats: statsSchema,
+  monitor: monitorSchema,
 }).strict();
 
 /** The merged, checked configuration. */

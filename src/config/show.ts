@@ -7,6 +7,7 @@
 
 import { stringify } from "smol-toml";
 import { type ConfigTree, isTable } from "./load.ts";
+import { dottedKey, leaves, type Origins } from "./origin.ts";
 
 /** What a redacted secret is shown as. */
 export const REDACTED = "***";
@@ -92,4 +93,31 @@ function scalarText(value: unknown): string {
   if (isTable(value)) return stringify(value);
   if (typeof value === "string") return value;
   return JSON.stringify(value);
+}
+
+/**
+ * Every value with the layer that set it, one `key = value  # origin` line each (JSON:
+ * `{key: {value, origin}}`), secrets redacted; `section` keeps only that part.
+ */
+export function showOrigins(
+  tree: ConfigTree,
+  origins: Origins,
+  options: Pick<ShowOptions, "format" | "section"> = {},
+): string {
+  const prefix = options.section ? `${dottedKey(options.section.split("."))}.` : "";
+  const rows = leaves(redact(tree))
+    .map(([path, value]) => [dottedKey(path), value] as const)
+    .filter(([key]) => !prefix || key.startsWith(prefix));
+  if (prefix && rows.length === 0) throw new ShowError(`no section [${options.section}]`);
+  const originOf = (key: string): string => origins.get(key) ?? "packaged defaults";
+  if (options.format === "json") {
+    return JSON.stringify(
+      Object.fromEntries(rows.map(([key, value]) => [key, { value, origin: originOf(key) }])),
+      null,
+      2,
+    );
+  }
+  const lines = rows.map(([key, value]) => [`${key} = ${JSON.stringify(value)}`, originOf(key)]);
+  const width = Math.min(56, Math.max(...lines.map(([text]) => text.length)));
+  return lines.map(([text, origin]) => `${text.padEnd(width)}  # ${origin}`).join("\n");
 }

@@ -7,8 +7,11 @@
 
 import { type Config, configSchema } from "./schema.ts";
 import { type ConfigTree, isTable, profilePasswordEnv } from "./load.ts";
-import { checkProjects } from "./validate_projects.ts";
+import { checkProjects, type ProblemReport } from "./validate_projects.ts";
 import type { HandleProfile } from "./profiles.ts";
+import type { LegacyNote } from "./legacy.ts";
+import { LIBRDKAFKA_KEYS } from "./librdkafka.ts";
+import type { Origins } from "./origin.ts";
 
 /** One finding of {@linkcode validateConfig}. */
 export interface Problem {
@@ -18,6 +21,11 @@ export interface Problem {
   key: string;
   /** One-line message. */
   message: string;
+  /**
+   * A remark on the setup rather than on this run (a test prefix, demo credentials):
+   * `config validate` shows it, a running command does not repeat it every start.
+   */
+  audit?: boolean;
 }
 
 /** The result of {@linkcode validateConfig}. */
@@ -28,27 +36,88 @@ export interface Validation {
   problems: Problem[];
 }
 
-/** Sections whose keys are free-form (librdkafka passes through). */
-const OPEN_TABLES = new Set(["kafka"]);
-
 /** Passwords that only a demo or test setup would use. */
 const DEMO_PASSWORDS = new Set(["testpass", "password", "changeme", "secret"]);
 
-/** Checks the merged tree against the packaged defaults' keys and the schema. */
-export function validateConfig(tree: ConfigTree, options: { defaults: ConfigTree }): Validation {
+/** Options of {@linkcode validateConfig}. */
+export interface ValidateOptions {
+  /** The packaged defaults (the known keys, and stand-ins for values of the wrong type). */
+  defaults: ConfigTree;
+  /** Keys of the Python tool that were dropped: one warning each. */
+  notes?: LegacyNote[];
+  /** Which layer set each value (a password from the environment is no demo password). */
+  origins?: Origins;
+}
+
+/**
+ * Checks the merged tree against the packaged defaults' keys, the schema and the cross
+ * checks, all in one pass: a value of the wrong type is reported, and the cross checks
+ * run with the default in its place.
+ */
+export function validateConfig(tree: ConfigTree, options: ValidateOptions): Validation {
   const problems: Problem[] = [];
+  for (const note of options.notes ?? []) {
+    problems.push({ level: "warning", key: note.key, message: note.message });
+  }
   checkKnownKeys(tree, options.defaults, "", { problems, root: options.defaults });
   const parsed = configSchema.safeParse(tree);
+  const typeErrors = new Set<string>();
+  let config = parsed.success ? parsed.data : undefined;
   if (!parsed.success) {
+    const repaired = structuredClone(tree);
     for (const issue of parsed.error.issues) {
       if (issue.code === "unrecognized_keys") continue; // reported with suggestions above
-      problems.push({ level: "error", key: issue.path.join("."), message: issue.message });
+      const key = issue.path.join(".");
+      typeErrors.add(key);
+      problems.push({ level: "error", key, message: issue.message });
+      replaceWithDefault(repaired, options.defaults, issue.path.map(String));
     }
-    return { problems: sortProblems(problems) };
+    const again = configSchema.safeParse(
+      dropUnknown(repaired, options.defaults, options.defaults),
+    );
+    if (again.success) config = again.data;
   }
-  crossCheck(parsed.data, problems);
-  const errors = problems.some((p) => p.level === "error");
-  return { config: errors ? undefined : parsed.data, problems: sortProblems(problems) };
+  if (config) {
+    const crossProblems: Problem[] = [];
+    crossCheck(config, crossProblems, options.origins);
+    problems.push(...crossProblems.filter((p) => !typeErrors.has(p.key)));
+  }
+  const errors = !parsed.success || problems.some((p) => p.level === "error");
+  return { config: errors ? undefined : config, problems: sortProblems(problems) };
+}
+
+/** Puts the default's value (or nothing) where `path` holds a value of the wrong type. */
+function replaceWithDefault(tree: ConfigTree, defaults: ConfigTree, path: string[]): void {
+  let node: unknown = tree;
+  let fallback: unknown = defaults;
+  for (const part of path.slice(0, -1)) {
+    if (!isTable(node)) return;
+    node = node[part];
+    fallback = isTable(fallback) ? fallback[part] : undefined;
+  }
+  const last = path[path.length - 1];
+  if (!isTable(node) || last === undefined) return;
+  const value = isTable(fallback) ? fallback[last] : undefined;
+  if (value === undefined) delete node[last];
+  else node[last] = structuredClone(value);
+}
+
+/** A copy without the keys the defaults do not know (already reported), for the cross checks. */
+function dropUnknown(tree: ConfigTree, known: ConfigTree, root: ConfigTree, path = ""): ConfigTree {
+  const out: ConfigTree = {};
+  for (const [key, value] of Object.entries(tree)) {
+    const dotted = path ? `${path}.${key}` : key;
+    if (path === "kafka") { // librdkafka's keys pass through
+      out[key] = value;
+      continue;
+    }
+    // Every Handle profile takes the keys of [handle].
+    const profile = path === "handles.profiles" || dotted === "handles.defaults";
+    const shape = profile ? root.handle : known[key];
+    if (shape === undefined && !profile) continue;
+    out[key] = isTable(value) && isTable(shape) ? dropUnknown(value, shape, root, dotted) : value;
+  }
+  return out;
 }
 
 /** Formats a problem as the one line `config validate` prints. */
@@ -78,7 +147,17 @@ function checkKnownKeys(
       continue;
     }
     if (!(key in known)) {
-      if (OPEN_TABLES.has(path.split(".")[0])) continue;
+      if (path === "kafka") {
+        // librdkafka's keys pass through; anything else is most likely a typo.
+        if (LIBRDKAFKA_KEYS.has(key)) continue;
+        const hint = suggest(key, [...LIBRDKAFKA_KEYS, ...Object.keys(known)]);
+        problems.push({
+          level: "warning",
+          key: dotted,
+          message: `not a librdkafka property, ignored${hint ? ` (did you mean "${hint}"?)` : ""}`,
+        });
+        continue;
+      }
       const hint = suggest(key, Object.keys(known));
       problems.push({
         level: "error",
@@ -92,12 +171,18 @@ function checkKnownKeys(
   }
 }
 
-/** The known key closest to `key`, if it is close enough to be a typo. */
+/**
+ * The known key closest to `key`, if it is close enough to be a typo. `_` and `.` count
+ * as the same (`group_id` is `group.id`); of equally close keys, one that starts with
+ * the other wins (`stat` → `stats`, not `stac`).
+ */
 export function suggest(key: string, candidates: string[]): string | undefined {
+  const norm = (text: string): string => text.toLowerCase().replaceAll("_", ".");
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    const [a, b] = [norm(key), norm(candidate)];
+    const d = editDistance(a, b) - (a.startsWith(b) || b.startsWith(a) ? 0.5 : 0);
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
@@ -135,12 +220,12 @@ export function isHttpUrl(text: string): boolean {
   }
 }
 
-function crossCheck(config: Config, problems: Problem[]): void {
+function crossCheck(config: Config, problems: Problem[], origins?: Origins): void {
   const error = (key: string, message: string): void => {
     problems.push({ level: "error", key, message });
   };
-  const warn = (key: string, message: string): void => {
-    problems.push({ level: "warning", key, message });
+  const warn = (key: string, message: string, options: { audit?: boolean } = {}): void => {
+    problems.push({ level: "warning", key, message, ...options });
   };
   const kafka = config.kafka;
   if (!isHostPortList(kafka["bootstrap.servers"])) {
@@ -171,7 +256,9 @@ function crossCheck(config: Config, problems: Problem[]): void {
   if (kafka["ssl.ca.location"] && !protocol.endsWith("SSL")) {
     warn("kafka.ssl.ca.location", `ignored with security.protocol ${protocol}`);
   }
-  checkProjects(config, { error, warn, checkProfile });
+  const checkProfileHere: typeof checkProfile = (profile, report, used) =>
+    checkProfile(profile, report, used, origins);
+  checkProjects(config, { error, warn, checkProfile: checkProfileHere });
   if (config.consumer.transient.backoff_max < config.consumer.transient.backoff_initial) {
     error("consumer.transient.backoff_max", "must not be smaller than backoff_initial");
   }
@@ -198,7 +285,9 @@ function crossCheck(config: Config, problems: Problem[]): void {
 /** Reports what a profile's backend needs and lacks. */
 function checkProfile(
   profile: HandleProfile,
-  report: { error(key: string, message: string): void; warn(key: string, message: string): void },
+  report: ProblemReport,
+  used: boolean,
+  origins?: Origins,
 ): void {
   const { error, warn } = report;
   const key = (name: string): string => `${profile.key}.${name}`;
@@ -230,8 +319,11 @@ function checkProfile(
       );
     }
   }
-  if (DEMO_PASSWORDS.has(profile.password) || profile.username.endsWith("/testuser")) {
-    warn(key("password"), `demo credentials: set real ones (or ${envName})`);
+  // Demo credentials matter only where a selected project really sends them to a server.
+  const fromEnvironment = origins?.get(key("password"))?.startsWith("$") === true;
+  const demo = DEMO_PASSWORDS.has(profile.password) || profile.username.endsWith("/testuser");
+  if (demo && used && profile.backend !== "jsonl" && !fromEnvironment) {
+    warn(key("password"), `demo credentials: set real ones (or ${envName})`, { audit: true });
   }
 }
 

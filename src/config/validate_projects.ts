@@ -17,16 +17,21 @@ import {
   profileNameFor,
 } from "./profiles.ts";
 
-/** How the checks report, and the per-profile check of the caller. */
-export interface ProjectCheckReport {
+/** Where checks report their problems. */
+export interface ProblemReport {
   /** Reports an error. */
   error(key: string, message: string): void;
-  /** Reports a warning. */
-  warn(key: string, message: string): void;
-  /** Checks what one profile's backend needs. */
+  /** Reports a warning (`audit`: for `config validate` only, see `Problem`). */
+  warn(key: string, message: string, options?: { audit?: boolean }): void;
+}
+
+/** How the checks report, and the per-profile check of the caller. */
+export interface ProjectCheckReport extends ProblemReport {
+  /** Checks what one profile's backend needs; `used`: a selected project registers on it. */
   checkProfile(
     profile: HandleProfile,
-    report: { error(key: string, message: string): void; warn(key: string, message: string): void },
+    report: ProblemReport,
+    used: boolean,
   ): void;
 }
 
@@ -71,6 +76,7 @@ export function checkProjects(config: Config, report: ProjectCheckReport): void 
       warn(
         `plugins.${name}.handle`,
         `profile ${profile.name} has prefix ${profile.prefix}, not ${name}'s production prefix ${production} (fine for tests)`,
+        { audit: true },
       );
     }
   }
@@ -78,7 +84,7 @@ export function checkProjects(config: Config, report: ProjectCheckReport): void 
     if (profile.name === LEGACY_PROFILE && profile.key === "handle" && !used.has(LEGACY_PROFILE)) {
       continue; // [handle] is checked only when a project uses it.
     }
-    report.checkProfile(profile, report);
+    report.checkProfile(profile, report, used.has(profile.name));
   }
   const servers = new Map<string, HandleProfile>();
   for (const profile of used.values()) {

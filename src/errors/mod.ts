@@ -48,3 +48,29 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return oneLine(error.message || error.name);
   return oneLine(String(error));
 }
+
+/**
+ * A Deno permission refusal (`Deno.errors.NotCapable`, `PermissionDenied`, or an error
+ * whose message or cause carries Deno's "run again with the --allow-… flag") as a
+ * configuration error naming the flag to add; undefined for any other error. Retrying
+ * cannot help and skipping would skip every event: the run must stop (exit 2).
+ */
+export function permissionRefusal(error: unknown, what?: string): ConfigurationError | undefined {
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; depth++) {
+    const message = e instanceof Error ? e.message : String(e);
+    const flag = /run again with the (--allow-[a-z-]+) flag/.exec(message)?.[1];
+    const refused = e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied;
+    if (flag || refused) {
+      const text = oneLine(message).replace(/,? run again with the --allow-[a-z-]+ flag/, "");
+      return new ConfigurationError(
+        `${what ? `${what}: ` : ""}permission refused: ${text}${
+          flag ? `; run with ${flag} (or add it to the task or binary's permissions)` : ""
+        }`,
+        { cause: error },
+      );
+    }
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return undefined;
+}

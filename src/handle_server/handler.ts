@@ -5,36 +5,34 @@
  * Permission rule (403): an authenticated caller may write only when (a) its indexed
  * handle belongs to the served prefix (`300:21.TEST/user` for prefix `21.TEST`) or is the
  * prefix handle itself (`300:0.NA/21.TEST`); otherwise 403 with responseCode 401
- * (insufficient permissions); and (b) a PUT leaves an existing handle that has an
+ * (insufficient permissions); and (b) a write leaves an existing handle that has an
  * HS_ADMIN value with at least one HS_ADMIN value; otherwise 403 with responseCode 400
- * (invalid admin). New handles without HS_ADMIN are accepted.
+ * (invalid admin). New handles without HS_ADMIN are accepted. The user's own handle is
+ * served read-only (403/401 on writes).
  *
  * @module
  */
 
-import { checkBasicAuth, userHandle, userPrefix } from "./auth.ts";
-import type { AuthResult, Credentials } from "./auth.ts";
+import { userHandle, userPrefix } from "./auth.ts";
+import type { Credentials } from "./auth.ts";
+import { parseJson } from "./gson.ts";
 import { InvalidHandleError, parseHandlePath, samePrefix } from "./handle_name.ts";
+import { errorResponse, HttpError, json, ResponseCode } from "./http.ts";
+import {
+  keepAdmin,
+  mergeValues,
+  persist,
+  queryIndices,
+  readCount,
+  typeMatches,
+  userRecord,
+} from "./records.ts";
+import { Authenticator, describeSession, type RequestAuth } from "./sessions.ts";
 import type { HandleStore } from "./store.ts";
-import { byIndex, InvalidValueError, parseIndex, parseValues } from "./values.ts";
+import { InvalidValueError, parseValues, publicReadable } from "./values.ts";
 import type { HandleValue } from "./values.ts";
 
-/** Handle protocol response codes used by the server. */
-export const ResponseCode = {
-  SUCCESS: 1,
-  ERROR: 2,
-  OPERATION_NOT_SUPPORTED: 5,
-  HANDLE_NOT_FOUND: 100,
-  HANDLE_ALREADY_EXISTS: 101,
-  INVALID_HANDLE: 102,
-  VALUES_NOT_FOUND: 200,
-  VALUE_ALREADY_EXISTS: 201,
-  INVALID_VALUE: 202,
-  SERVER_NOT_RESPONSIBLE: 301,
-  INVALID_ADMIN: 400,
-  INSUFFICIENT_PERMISSIONS: 401,
-  AUTHENTICATION_NEEDED: 402,
-} as const;
+export { ResponseCode } from "./http.ts";
 
 /** Options of {@link createHandleHandler}. */
 export interface HandleHandlerOptions extends Credentials {
@@ -42,6 +40,10 @@ export interface HandleHandlerOptions extends Credentials {
   prefix: string;
   /** Milliseconds added before every PUT or DELETE response; 0 by default. */
   latencyMs?: number;
+  /** Whether `/api/sessions` is offered; true by default. */
+  sessions?: boolean;
+  /** Seconds a session lives without use; 1800 by default. */
+  sessionTtlSeconds?: number;
   /**
    * Milliseconds added per write in flight (this one included), on top of `latencyMs`: a
    * server that becomes slower with load. 0 by default.
@@ -51,74 +53,75 @@ export interface HandleHandlerOptions extends Credentials {
   maxInflight?: number;
 }
 
-/** A function that answers one HTTP request. */
-export type RequestHandler = (request: Request) => Promise<Response>;
+/** A function that answers one HTTP request; `passwordChecks` counts credential checks. */
+export type RequestHandler = ((request: Request) => Promise<Response>) & {
+  /** How many times a password was checked so far. */
+  passwordChecks(): number;
+};
 
 const HANDLES_PATH = "/api/handles/";
-const MAX_SESSIONS = 10_000;
-
-interface Session {
-  id: string;
-  nonce: string;
-  user: string | undefined;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly responseCode: number,
-    message: string,
-    readonly handle?: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
- * Creates the request handler over a store. Reads need no credentials; PUT and DELETE
- * need HTTP Basic credentials or an authenticated session (`POST /api/sessions`, then
- * `Authorization: Handle sessionId="..."`).
+ * Creates the request handler over a store. Reads need no credentials (values that the
+ * public may not read, such as the user's HS_SECKEY, are shown only to an authenticated
+ * caller); PUT, DELETE and listing need HTTP Basic credentials or an authenticated
+ * session.
  */
 export function createHandleHandler(
   store: HandleStore,
   options: HandleHandlerOptions,
 ): RequestHandler {
-  const sessions = new Map<string, Session>();
+  const auth = new Authenticator({
+    credentials: options,
+    sessions: options.sessions,
+    sessionTtlMs: options.sessionTtlSeconds === undefined
+      ? undefined
+      : options.sessionTtlSeconds * 1000,
+  });
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
   const perInflightMs = Math.max(0, options.latencyPerInflightMs ?? 0);
   let writesInFlight = 0;
+  const ownHandle = userHandle(options.username);
+  const ownRecord = samePrefix(userPrefix(options.username), options.prefix)
+    ? userRecord(options, new Date())
+    : undefined;
+  const ownKey = ownRecord === undefined
+    ? undefined
+    : `${options.prefix}/${ownHandle.slice(ownHandle.indexOf("/") + 1)}`;
 
-  function authenticate(request: Request): AuthResult {
-    const header = request.headers.get("authorization");
-    const handleScheme = header === null ? null : /^Handle\s+(.*)$/is.exec(header.trim());
-    if (handleScheme === null) return checkBasicAuth(header, options);
-    const id = /sessionId\s*=\s*"([^"]*)"/i.exec(handleScheme[1])?.[1];
-    const session = id === undefined ? undefined : sessions.get(id);
-    if (session === undefined) return { kind: "failed", reason: "unknown session" };
-    if (session.user === undefined) return { kind: "missing" };
-    return { kind: "ok", user: session.user };
-  }
-
-  function requireWriter(request: Request, handle: string): void {
-    const auth = authenticate(request);
-    if (auth.kind === "missing") {
-      throw new HttpError(401, ResponseCode.AUTHENTICATION_NEEDED, "authentication needed", handle);
-    }
-    if (auth.kind === "failed") {
+  function caller(request: Request, handle?: string): RequestAuth {
+    const checked = auth.authenticate(request.headers.get("authorization"));
+    if (checked.result.kind === "failed") {
       throw new HttpError(
         401,
         ResponseCode.AUTHENTICATION_NEEDED,
-        `authentication failed: ${auth.reason}`,
+        `authentication failed: ${checked.result.reason}`,
         handle,
       );
     }
-    const permitted = samePrefix(userPrefix(auth.user), options.prefix) ||
-      userHandle(auth.user).toUpperCase() === `0.NA/${options.prefix}`.toUpperCase();
+    return checked;
+  }
+
+  function requireWriter(request: Request, handle?: string): void {
+    const { result } = caller(request, handle);
+    if (result.kind !== "ok") {
+      throw new HttpError(401, ResponseCode.AUTHENTICATION_NEEDED, "authentication needed", handle);
+    }
+    const permitted = samePrefix(userPrefix(result.user), options.prefix) ||
+      userHandle(result.user).toUpperCase() === `0.NA/${options.prefix}`.toUpperCase();
     if (!permitted) {
       throw new HttpError(
         403,
         ResponseCode.INSUFFICIENT_PERMISSIONS,
-        `${auth.user} may not administer prefix ${options.prefix}`,
+        `${result.user} may not administer prefix ${options.prefix}`,
+        handle,
+      );
+    }
+    if (handle !== undefined && handle === ownKey) {
+      throw new HttpError(
+        403,
+        ResponseCode.INSUFFICIENT_PERMISSIONS,
+        "the user's own handle is read-only on this server",
         handle,
       );
     }
@@ -145,19 +148,19 @@ export function createHandleHandler(
     return `${options.prefix}/${name.suffix}`;
   }
 
-  function getHandle(url: URL, handle: string): Response {
-    const values = store.get(handle);
-    if (values === undefined) {
+  function lookup(handle: string): readonly HandleValue[] | undefined {
+    return handle === ownKey ? ownRecord : store.get(handle);
+  }
+
+  function getHandle(request: Request, url: URL, handle: string): Response {
+    const authenticated = caller(request, handle).result.kind === "ok";
+    const stored = lookup(handle);
+    if (stored === undefined) {
       throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "handle not found", handle);
     }
+    const values = authenticated ? stored : stored.filter(publicReadable);
     const types = url.searchParams.getAll("type");
-    const indices = url.searchParams.getAll("index").map((text) => {
-      const index = parseIndex(text);
-      if (index === undefined) {
-        throw new HttpError(400, ResponseCode.INVALID_VALUE, `invalid index: ${text}`, handle);
-      }
-      return index;
-    });
+    const indices = queryIndices(url, handle);
     if (types.length === 0 && indices.length === 0) {
       return json(200, { responseCode: ResponseCode.SUCCESS, handle, values });
     }
@@ -173,13 +176,13 @@ export function createHandleHandler(
     const text = await request.text();
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = parseJson(text);
     } catch {
       throw new HttpError(400, ResponseCode.INVALID_VALUE, "the body is not valid JSON", handle);
     }
     let values: HandleValue[];
     try {
-      values = parseValues(body, new Date().toISOString());
+      values = parseValues(body, new Date());
     } catch (error) {
       if (error instanceof InvalidValueError) {
         throw new HttpError(400, ResponseCode.INVALID_VALUE, error.message, handle);
@@ -206,53 +209,85 @@ export function createHandleHandler(
     if (record.length === 0) {
       throw new HttpError(400, ResponseCode.INVALID_VALUE, "a handle needs values", handle);
     }
-    if (existing !== undefined && hasAdmin(existing) && !hasAdmin(record)) {
-      throw new HttpError(
-        403,
-        ResponseCode.INVALID_ADMIN,
-        "the write would remove the last HS_ADMIN value",
-        handle,
-      );
-    }
+    keepAdmin(existing, record, handle);
     await persist(store.set(handle, record), handle);
     return json(existing === undefined ? 201 : 200, { responseCode: ResponseCode.SUCCESS, handle });
   }
 
-  async function deleteHandle(request: Request, handle: string): Promise<Response> {
+  async function deleteHandle(request: Request, url: URL, handle: string): Promise<Response> {
     requireWriter(request, handle);
-    if (!(await persist(store.delete(handle), handle))) {
+    const indices = queryIndices(url, handle);
+    if (indices.length === 0) {
+      if (!(await persist(store.delete(handle), handle))) {
+        throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "handle not found", handle);
+      }
+      return json(200, { responseCode: ResponseCode.SUCCESS, handle });
+    }
+    const existing = store.get(handle);
+    if (existing === undefined) {
       throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "handle not found", handle);
     }
+    const record = existing.filter((value) => !indices.includes(value.index));
+    if (record.length === existing.length) {
+      throw new HttpError(400, ResponseCode.VALUES_NOT_FOUND, "no value has those indexes", handle);
+    }
+    keepAdmin(existing, record, handle);
+    if (record.length === 0) {
+      throw new HttpError(400, ResponseCode.INVALID_VALUE, "a handle needs values", handle);
+    }
+    await persist(store.set(handle, record), handle);
     return json(200, { responseCode: ResponseCode.SUCCESS, handle });
   }
 
+  function listHandles(request: Request, url: URL): Response {
+    const prefix = url.searchParams.get("prefix") ?? "";
+    if (prefix === "") {
+      throw new HttpError(400, ResponseCode.INVALID_HANDLE, "the prefix parameter is missing");
+    }
+    if (!samePrefix(prefix, options.prefix)) {
+      throw new HttpError(
+        400,
+        ResponseCode.SERVER_NOT_RESPONSIBLE,
+        `server not responsible for prefix ${prefix}`,
+      );
+    }
+    requireWriter(request);
+    const all = [...store.handles()];
+    if (ownKey !== undefined && !store.has(ownKey)) all.push(ownKey);
+    all.sort();
+    const page = readCount(url, "page");
+    const pageSize = readCount(url, "pageSize");
+    let handles = all;
+    if (pageSize !== undefined) {
+      const start = (page ?? 0) * pageSize;
+      handles = all.slice(start, start + pageSize);
+    }
+    return json(200, {
+      responseCode: ResponseCode.SUCCESS,
+      prefix,
+      totalCount: String(all.length),
+      handles,
+    });
+  }
+
   function sessionRequest(request: Request, path: string): Response {
+    const header = request.headers.get("authorization");
     if (path === "/api/sessions" && request.method === "POST") {
-      const header = request.headers.get("authorization");
-      const auth = checkBasicAuth(header, options);
-      if (auth.kind === "failed") {
+      const opened = auth.open(header);
+      if (opened.session === undefined) {
         throw new HttpError(401, ResponseCode.AUTHENTICATION_NEEDED, "authentication failed");
       }
-      if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
-      const session: Session = {
-        id: crypto.randomUUID(),
-        nonce: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))),
-        user: auth.kind === "ok" ? auth.user : undefined,
-      };
-      sessions.set(session.id, session);
-      return json(201, describeSession(session));
+      return json(201, describeSession(opened.session));
     }
     if (path === "/api/sessions/this") {
-      const header = request.headers.get("authorization") ?? "";
-      const id = /sessionId\s*=\s*"([^"]*)"/i.exec(header)?.[1];
-      const session = id === undefined ? undefined : sessions.get(id);
+      const { session } = caller(request);
       if (session === undefined) {
-        throw new HttpError(401, ResponseCode.AUTHENTICATION_NEEDED, "no such session");
+        throw new HttpError(401, ResponseCode.AUTHENTICATION_NEEDED, "no session named");
       }
       if (request.method === "GET") return json(200, describeSession(session));
       if (request.method === "DELETE") {
-        sessions.delete(session.id);
-        return json(200, { responseCode: ResponseCode.SUCCESS });
+        auth.close(session);
+        return new Response(null, { status: 204 });
       }
     }
     throw new HttpError(405, ResponseCode.OPERATION_NOT_SUPPORTED, "method not allowed");
@@ -261,26 +296,30 @@ export function createHandleHandler(
   async function route(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname;
-    if (path.startsWith(HANDLES_PATH) || path === "/api/handles") {
+    if (path === "/api/handles" || path === "/api/handles/") {
+      if (request.method === "GET") return listHandles(request, url);
+      throw new HttpError(405, ResponseCode.OPERATION_NOT_SUPPORTED, "method not allowed");
+    }
+    if (path.startsWith(HANDLES_PATH)) {
       const handle = resolveHandle(path.slice(HANDLES_PATH.length));
       switch (request.method) {
         case "GET":
-          return getHandle(url, handle);
+          return getHandle(request, url, handle);
         case "PUT":
           return await putHandle(request, url, handle);
         case "DELETE":
-          return await deleteHandle(request, handle);
+          return await deleteHandle(request, url, handle);
         default:
           throw new HttpError(405, ResponseCode.OPERATION_NOT_SUPPORTED, "method not allowed");
       }
     }
-    if (path === "/api/sessions" || path === "/api/sessions/this") {
+    if (auth.sessionsEnabled && (path === "/api/sessions" || path === "/api/sessions/this")) {
       return sessionRequest(request, path);
     }
     throw new HttpError(404, ResponseCode.ERROR, `no resource at ${path}`);
   }
 
-  return async function handleRequest(request: Request): Promise<Response> {
+  async function handleRequest(request: Request): Promise<Response> {
     const write = request.method === "PUT" || request.method === "DELETE";
     if (!write) return await answer(request);
     writesInFlight++;
@@ -296,7 +335,7 @@ export function createHandleHandler(
     } finally {
       writesInFlight--;
     }
-  };
+  }
 
   async function answer(request: Request): Promise<Response> {
     let response: Response;
@@ -308,102 +347,7 @@ export function createHandleHandler(
     if (request.bodyUsed === false && request.body !== null) await request.body.cancel();
     return response;
   }
-}
-
-function mergeValues(
-  existing: readonly HandleValue[],
-  values: HandleValue[],
-  indexParams: string[],
-  refuseExisting: boolean,
-  handle: string,
-): HandleValue[] {
-  let selected = values;
-  if (!indexParams.some((text) => text.toLowerCase() === "various")) {
-    const wanted = new Set<number>();
-    for (const text of indexParams) {
-      const index = parseIndex(text);
-      if (index === undefined) {
-        throw new HttpError(400, ResponseCode.INVALID_VALUE, `invalid index: ${text}`, handle);
-      }
-      if (!values.some((value) => value.index === index)) {
-        throw new HttpError(
-          400,
-          ResponseCode.INVALID_VALUE,
-          `no value with index ${index}`,
-          handle,
-        );
-      }
-      wanted.add(index);
-    }
-    selected = values.filter((value) => wanted.has(value.index));
-  }
-  const merged = new Map(existing.map((value) => [value.index, value]));
-  for (const value of selected) {
-    if (refuseExisting && merged.has(value.index)) {
-      throw new HttpError(
-        409,
-        ResponseCode.VALUE_ALREADY_EXISTS,
-        `value ${value.index} already exists`,
-        handle,
-      );
-    }
-    merged.set(value.index, value);
-  }
-  return [...merged.values()].sort(byIndex);
-}
-
-async function persist<T>(write: Promise<T>, handle: string): Promise<T> {
-  try {
-    return await write;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new HttpError(500, ResponseCode.ERROR, `the write was not persisted: ${message}`, handle);
-  }
-}
-
-function hasAdmin(values: readonly HandleValue[]): boolean {
-  return values.some((value) => value.type.toUpperCase() === "HS_ADMIN");
-}
-
-function typeMatches(wanted: string, type: string): boolean {
-  const a = wanted.toUpperCase();
-  const b = type.toUpperCase();
-  if (a.endsWith(".")) return b === a.slice(0, -1) || b.startsWith(a);
-  return a === b;
-}
-
-function describeSession(session: Session): Record<string, unknown> {
-  const description: Record<string, unknown> = {
-    sessionId: session.id,
-    nonce: session.nonce,
-    authenticated: session.user !== undefined,
-  };
-  if (session.user !== undefined) description.id = session.user;
-  return description;
-}
-
-function errorResponse(error: unknown): Response {
-  if (error instanceof HttpError) {
-    const body: Record<string, unknown> = { responseCode: error.responseCode };
-    if (error.handle !== undefined) body.handle = error.handle;
-    body.message = error.message;
-    const headers: Record<string, string> = error.status === 401
-      ? { "www-authenticate": 'Basic realm="handle"' }
-      : {};
-    return json(error.status, body, headers);
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return json(500, {
-    responseCode: ResponseCode.ERROR,
-    message: `server error: ${message.replace(/\s+/g, " ")}`,
-  });
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json;charset=UTF-8", ...headers },
-  });
+  return Object.assign(handleRequest, { passwordChecks: () => auth.passwordChecks });
 }
 
 function safeDecode(text: string): string {

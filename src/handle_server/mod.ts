@@ -4,24 +4,25 @@
  * `Deno.serve`, with an optional durable data file and an optional artificial write
  * latency. Tests, benchmarks and the demo register handles into it.
  *
- * Behaviour in brief:
+ * Behaviour in brief (details in README, "The local Handle server"):
+ * - values are read and answered as the Handle.Net codec does (`values.ts`);
  * - `GET /api/handles/{prefix}/{suffix}` (`?type=T`, `?index=I` repeatable, `auth=true`
- *   accepted) resolves; a filter that selects nothing gives 200 with responseCode 200
- *   (values not found), as Handle.Net does.
+ *   accepted) resolves; values the public may not read are shown to authenticated callers
+ *   only; a filter that selects nothing gives 200 with responseCode 200;
+ * - the user's own handle exists (HS_ADMIN, and HS_SECKEY at the user's index), read-only;
  * - `PUT` with `?overwrite=true` creates (201) or replaces (200) a record; without it an
  *   existing handle gives 409/101. `?index=I` (repeatable, or `various`) adds or replaces
- *   only those values (200 or 201); with an explicit `overwrite=false` an existing value
- *   gives 409/201.
- * - `DELETE` deletes (200), 404/100 when missing.
- * - Errors: 400/102 invalid handle, 400/202 invalid value, 400/301 other prefix,
- *   401/402 (with `WWW-Authenticate`) missing or wrong credentials, 403 not permitted
- *   (rule in `handler.ts`: the user must belong to the served prefix, responseCode 401;
- *   a PUT may not remove the last HS_ADMIN value, responseCode 400), 500/2 unexpected
- *   faults such as an unwritable data file. A 500 on a write leaves the change in memory
- *   and retries persisting it with the next write.
- * - Sessions: `POST /api/sessions` (with Basic credentials) gives an authenticated
- *   `sessionId` usable as `Authorization: Handle sessionId="..."`;
- *   `GET`/`DELETE /api/sessions/this` inspect or end it.
+ *   only those values; with `overwrite=false` an existing value gives 409/201;
+ * - `DELETE` deletes the handle (200, 404/100 when missing); `DELETE ?index=I` deletes only
+ *   those values (400/200 when none exists);
+ * - `GET /api/handles?prefix=P&page=N&pageSize=M` lists the prefix's handles (authenticated);
+ * - errors: 400/102 invalid handle, 400/202 invalid value, 400/301 other prefix, 401/402
+ *   (with `WWW-Authenticate`) missing or wrong credentials or an expired session, 403 not
+ *   permitted (rule in `handler.ts`), 500/2 unexpected faults such as an unwritable data
+ *   file (the change stays in memory and is persisted with the next write);
+ * - sessions (unless disabled): `POST /api/sessions`, `GET|DELETE /api/sessions/this`,
+ *   `Authorization: Handle sessionId="..."`; Basic credentials sent with the session header
+ *   authenticate it; idle sessions expire. The server counts its password checks.
  *
  * @example
  * ```ts
@@ -62,6 +63,10 @@ export interface HandleServerOptions {
   password: string;
   /** Milliseconds added before every PUT or DELETE response (models a production server). */
   latencyMs?: number;
+  /** Whether `/api/sessions` is offered; true by default. */
+  sessions?: boolean;
+  /** Seconds a session lives without use; 1800 by default. */
+  sessionTtlSeconds?: number;
   /** Milliseconds added per write in flight: latency that climbs with load. */
   latencyPerInflightMs?: number;
   /** Writes in flight at most; more are answered 429. */
@@ -84,6 +89,8 @@ export interface HandleServer {
   close(): Promise<void>;
   /** The number of handles held. */
   size(): number;
+  /** How many times the server checked a password (sessions save checks). */
+  passwordChecks(): number;
 }
 
 /**
@@ -98,6 +105,8 @@ export async function startHandleServer(options: HandleServerOptions): Promise<H
     username: options.username,
     password: options.password,
     latencyMs: options.latencyMs,
+    sessions: options.sessions,
+    sessionTtlSeconds: options.sessionTtlSeconds,
     latencyPerInflightMs: options.latencyPerInflightMs,
     maxInflight: options.maxInflight,
   });
@@ -132,5 +141,11 @@ export async function startHandleServer(options: HandleServerOptions): Promise<H
     options.signal?.addEventListener("abort", onAbort, { once: true });
   }
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-  return { url: `http://${host}:${port}`, port, close, size: () => store.size };
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close,
+    size: () => store.size,
+    passwordChecks: () => handler.passwordChecks(),
+  };
 }

@@ -76,6 +76,11 @@ export class HandleStore {
     return this.#records.get(handle);
   }
 
+  /** The handles held, in insertion order. */
+  handles(): IterableIterator<string> {
+    return this.#records.keys();
+  }
+
   /** Whether a handle exists. */
   has(handle: string): boolean {
     return this.#records.has(handle);

@@ -14,6 +14,8 @@ import { getLogger } from "@logtape/logtape";
 import { type Consumer, Kafka, type KafkaMessage } from "kafkajs";
 import type { KeyedEvent } from "../events/mod.ts";
 import {
+  awaitKafka,
+  DEFAULT_CONNECT_TIMEOUT,
   kafkaLogCreator,
   type LibrdkafkaConfig,
   quietKafkajsWarnings,
@@ -37,12 +39,35 @@ export interface KafkaInputOptions {
    * group's position, and with it the real run's work, stays as it was.
    */
   commit?: boolean;
+  /** Give up reaching a broker at start after this many seconds (default 60). */
+  connectTimeout?: number;
+  /** Wait for a topic that does not exist yet (default true). */
+  waitForTopic?: boolean;
+  /** Stops waiting for the broker or the topic at start. */
+  signal?: AbortSignal;
+  /** Told when the group is joined (true) and when it is left or being rebalanced (false). */
+  onGroup?: (joined: boolean) => void;
 }
 
 /** How often waiting loops look again (idle clock, periodic commits, heartbeats), ms. */
 const TICK_MS = 100;
 /** Heartbeats are sent at most this often while a batch is worked on, ms. */
 const HEARTBEAT_EVERY_MS = 1000;
+
+/** Where one partition stands, for monitoring. */
+export interface KafkaPartitionState {
+  /** Topic. */
+  topic: string;
+  /** Partition. */
+  partition: number;
+  /** The committed offset (next to read); before the first commit, where reading began. */
+  committed?: bigint;
+  /** The high watermark of the last fetch. */
+  highWatermark?: bigint;
+}
+
+/** A fetch gap longer than this means the broker is lost: the idle clock starts afresh. */
+const FETCH_GAP_MS = 15_000;
 
 /** Offsets of one partition: delivered, acknowledged, committed. */
 class PartitionTracker {
@@ -53,6 +78,9 @@ class PartitionTracker {
   #done = new Set<bigint>();
   #committable?: bigint;
   #committed?: bigint;
+  #first?: bigint;
+  /** The high watermark of the last fetched batch. */
+  highWatermark?: bigint;
 
   constructor(topic: string, partition: number) {
     this.topic = topic;
@@ -60,6 +88,7 @@ class PartitionTracker {
   }
 
   deliver(offset: bigint): void {
+    this.#first ??= offset;
     this.#pending.push(offset);
   }
 
@@ -99,6 +128,11 @@ class PartitionTracker {
   committed(offset: string): void {
     this.#committed = BigInt(offset);
   }
+
+  /** The committed position; without commits (dry run) the acknowledged one; else where reading began. */
+  position(commits: boolean): bigint | undefined {
+    return (commits ? this.#committed : this.#committable) ?? this.#first;
+  }
 }
 
 /** A Kafka topic as an async iterator of keyed events. */
@@ -119,6 +153,9 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   #lastCommitAt = 0;
   /** One timer for the whole input: wakes the waiting loops every `TICK_MS`. */
   #ticker?: ReturnType<typeof setInterval>;
+  #joined = false;
+  #lastFetchAt = 0;
+  #assigned?: Set<string>;
 
   private constructor(options: KafkaInputOptions, consumer: Consumer) {
     this.#options = options;
@@ -135,16 +172,42 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
         keys: translated.ignored.join(", "),
       });
     }
+    await awaitKafka({
+      client: translated.client,
+      topic: options.topic,
+      connectTimeoutMs: (options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT) * 1000,
+      waitForTopic: options.waitForTopic ?? true,
+      signal: options.signal,
+    });
     const kafka = new Kafka({ ...translated.client, logCreator: kafkaLogCreator() });
-    const consumer = kafka.consumer({ ...translated.consumer, retry: { retries: 8 } });
+    const consumer = kafka.consumer({
+      ...translated.consumer,
+      retry: { retries: 8 },
+      allowAutoTopicCreation: false,
+    });
     const input = new KafkaInput(options, consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [options.topic], fromBeginning: translated.fromBeginning });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      input.#lastMessageAt ??= Date.now(); // not idle while still joining the group
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      input.#lastMessageAt = Date.now(); // the idle clock runs only while joined
+      input.#lastFetchAt = Date.now();
+      input.#assigned = new Set(
+        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+          partitions.map((p) => `${topic}/${p}`)
+        ),
+      );
+      input.#group(true);
       input.#wake();
     });
+    consumer.on(consumer.events.FETCH, () => {
+      const now = Date.now();
+      // After a gap (broker lost and found again) the idle clock starts afresh.
+      if (now - input.#lastFetchAt > FETCH_GAP_MS) input.#lastMessageAt = now;
+      input.#lastFetchAt = now;
+    });
+    consumer.on(consumer.events.REBALANCING, () => input.#group(false));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      input.#group(false);
       if (!payload.restart) {
         input.#crash = payload.error;
         input.#wake();
@@ -178,11 +241,32 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       const idle = this.#options.idleTimeoutMs;
       // Idle means: joined, nothing delivered that is still being worked on, and no new
       // event for `idleTimeoutMs` (a slow batch holds back the next fetch; that is not idle).
+      // The clock does not run while the group is not joined or no fetch succeeds.
+      const connected = this.#joined && Date.now() - this.#lastFetchAt <= FETCH_GAP_MS;
+      if (!connected && this.#lastMessageAt !== undefined) this.#lastMessageAt = Date.now();
       if (idle !== undefined && this.#lastMessageAt !== undefined && this.#outstanding === 0) {
         if (this.#lastMessageAt + idle - Date.now() <= 0) return { done: true, value: undefined };
       }
       await this.#wait();
     }
+  }
+
+  /** Where each assigned partition stands (committed offset, high watermark). */
+  partitions(): KafkaPartitionState[] {
+    const commits = this.#options.commit !== false;
+    return [...this.#trackers.entries()]
+      .filter(([id]) => this.#assigned?.has(id) ?? true)
+      .map(([, t]) => ({
+        topic: t.topic,
+        partition: t.partition,
+        committed: t.position(commits),
+        highWatermark: t.highWatermark,
+      }));
+  }
+
+  #group(joined: boolean): void {
+    this.#joined = joined;
+    this.#options.onGroup?.(joined);
   }
 
   /** Stops fetching, commits what was acknowledged, and leaves the group. */
@@ -193,6 +277,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
 
   async #close(): Promise<void> {
     this.#closing = true;
+    this.#group(false);
     this.#wake();
     clearInterval(this.#ticker);
     this.#ticker = undefined;
@@ -205,7 +290,12 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
 
   async #eachBatch(
     { batch, heartbeat, isRunning, isStale, resolveOffset }: {
-      batch: { topic: string; partition: number; messages: KafkaMessage[] };
+      batch: {
+        topic: string;
+        partition: number;
+        highWatermark: string;
+        messages: KafkaMessage[];
+      };
       heartbeat(): Promise<void>;
       resolveOffset(offset: string): void;
       isRunning(): boolean;
@@ -213,6 +303,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     },
   ): Promise<void> {
     const tracker = this.#tracker(batch.topic, batch.partition);
+    tracker.highWatermark = BigInt(batch.highWatermark);
     const limit = this.#options.maxOutstanding ?? 64;
     const max = typeof limit === "number" ? (): number => limit : limit;
     let rebalancing = false;

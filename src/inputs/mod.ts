@@ -13,7 +13,7 @@ export {
   keyOfText,
   readEventFile,
 } from "./files.ts";
-export { KafkaInput, type KafkaInputOptions } from "./kafka.ts";
+export { KafkaInput, type KafkaInputOptions, type KafkaPartitionState } from "./kafka.ts";
 export { TextLineStream } from "./lines.ts";
 export { type ExpandOptions, expandPaths, glob, globToRegExp, PathError } from "./paths.ts";
 export {

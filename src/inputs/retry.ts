@@ -1,14 +1,17 @@
 /**
- * Events from failure and skipped files, for `retry`: each line's `__infos__` is
- * taken off, a `__raw__` text is restored as it was received, and the retry count
- * is one more than before. A malformed line becomes an event of its own text, so
- * that it fails again visibly (and keeps its file).
+ * Events from failure and skipped files, for `retry`: each line's event is restored
+ * as it was recorded (see `../outcome/record_format.ts`; earlier layouts and the
+ * Python tool's are read too) and its retry count is one more than before. A
+ * malformed line becomes an event of its own text, so that it fails again visibly
+ * (and keeps its file). A line that records an event already read in this run (the
+ * same event recorded twice) is left out: every event is replayed and counted once.
  *
  * @module
  */
 
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
-import { type FileEvent, keyOf } from "./files.ts";
+import { readRecordLine } from "../outcome/mod.ts";
+import { type FileEvent, keyOfText } from "./files.ts";
 
 /** An event restored from a failure or skipped line. */
 export interface RetryLine {
@@ -16,43 +19,32 @@ export interface RetryLine {
   value: string;
   /** Its key. */
   key: string | null;
-  /** The event parsed, when it was restored from a parsed line (not from `__raw__`). */
-  json?: Record<string, unknown>;
   /** Retries so far, plus one. */
   retries: number;
+  /** The same for lines that record the same event; none for a malformed line. */
+  identity?: string;
 }
 
 /** Restores the event of a failure or skipped line. */
 export function parseRetryLine(line: FileEvent): RetryLine {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line.value);
-  } catch {
-    return { value: line.value, key: line.key, retries: 1 };
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return { value: line.value, key: line.key, retries: 1 };
-  }
-  const { __infos__: infos, __raw__: raw, ...event } = parsed as Record<string, unknown>;
-  const info = (typeof infos === "object" && infos !== null ? infos : {}) as Record<
-    string,
-    unknown
-  >;
-  const before = Number.isInteger(info.retries) ? info.retries as number : 0;
-  if (typeof raw === "string") {
-    const key = typeof info.key === "string" ? info.key : line.key;
-    return { value: raw, key, retries: before + 1 };
-  }
-  const key = typeof info.key === "string" ? info.key : line.key ?? keyOf(event);
-  return { value: JSON.stringify(event), key, json: event, retries: before + 1 };
+  const restored = readRecordLine(line.value, line.key);
+  return {
+    value: restored.value,
+    key: restored.key,
+    retries: restored.retries + 1,
+    identity: restored.identity,
+  };
 }
 
 /** Options of {@linkcode retryEvents}. */
 export interface RetryEventsOptions {
   /** Called when an event of a file is acknowledged. */
   onAck?: (file: string, outcome: Outcome) => void;
-  /** Called when a file has been read to its end, with its number of events. */
-  onFileRead?: (file: string, events: number) => void;
+  /**
+   * Called when a file has been read to its end, with its number of events and of the
+   * lines left out because they record an event already read.
+   */
+  onFileRead?: (file: string, counts: { events: number; duplicates: number }) => void;
 }
 
 /**
@@ -66,8 +58,7 @@ export async function readRetryFile(file: string): Promise<FileEvent[]> {
   for (const [index, line] of text.split("\n").entries()) {
     const value = line.endsWith("\r") ? line.slice(0, -1) : line;
     if (value.trim() === "") continue;
-    // The key is taken from the line when it is parsed (parseRetryLine), not here.
-    lines.push({ key: null, value, file, line: index + 1 });
+    lines.push({ key: keyOfText(value), value, file, line: index + 1 });
   }
   return lines;
 }
@@ -77,20 +68,27 @@ export async function* retryEvents(
   files: string[],
   options: RetryEventsOptions = {},
 ): AsyncGenerator<KeyedEvent> {
+  const seen = new Set<string>();
   for (const file of files) {
-    let count = 0;
+    let count = 0, duplicates = 0;
     for (const line of await readRetryFile(file)) {
       const restored = parseRetryLine(line);
+      if (restored.identity !== undefined) {
+        if (seen.has(restored.identity)) {
+          duplicates++;
+          continue;
+        }
+        seen.add(restored.identity);
+      }
       count++;
       yield {
         key: restored.key,
         value: restored.value,
-        json: restored.json,
         source: { file: line.file, line: line.line },
         retries: restored.retries,
         ack: (outcome) => options.onAck?.(file, outcome),
       };
     }
-    options.onFileRead?.(file, count);
+    options.onFileRead?.(file, { events: count, duplicates });
   }
 }

@@ -36,6 +36,7 @@ const KNOWN = new Set([
   "sasl.password",
   "ssl.ca.location",
   "enable.auto.commit",
+  "connect_timeout", // piddiplatsch's own: seconds to keep trying at start
 ]);
 
 /** Options of {@linkcode toKafkajs}. */
@@ -66,9 +67,9 @@ export function toKafkajs(
       password: text("sasl.password"),
     } as SASLOptions;
   }
-  const sessionTimeout = Number(config["session.timeout.ms"] ?? 30000);
+  const sessionTimeout = Number(config["session.timeout.ms"] ?? 45000);
   const consumer: ConsumerConfig = {
-    groupId: text("group.id") || "piddiplatsch-consumer",
+    groupId: text("group.id") || "piddiplatsch-001",
     sessionTimeout,
     heartbeatInterval: Math.max(500, Math.min(3000, Math.floor(sessionTimeout / 3))),
   };

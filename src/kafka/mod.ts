@@ -10,4 +10,17 @@ export {
   toKafkajs,
   type ToKafkajsOptions,
 } from "./config.ts";
-export { kafkaLogCreator, quietKafkajsWarnings } from "./logging.ts";
+export {
+  kafkaHint,
+  kafkaLogCreator,
+  type KafkaLogOptions,
+  quietKafkajsWarnings,
+} from "./logging.ts";
+export {
+  awaitKafka,
+  type AwaitKafkaOptions,
+  classifyConnectError,
+  type ConnectFailure,
+  DEFAULT_CONNECT_TIMEOUT,
+  handshakeError,
+} from "./startup.ts";

@@ -1,6 +1,10 @@
 /**
- * Logging setup (logtape): one-line records on standard error, and with `--debug`
- * or `--log FILE` a log file (default `pid.log`, as in the Python tool).
+ * Logging setup (logtape): one-line records on standard error, and a log file
+ * (default `pid.log` in the working directory, as in the Python tool; `--log FILE`
+ * chooses another). The file is opened at its first record and reopened on SIGHUP,
+ * so that logrotate can move it away. `--log-format json` writes JSON lines to both.
+ * Statistics summaries go to the file only: with `--verbose` the status line is
+ * alone on the terminal.
  *
  * @module
  */
@@ -14,14 +18,19 @@ import {
   type Sink,
 } from "@logtape/logtape";
 
+/** How records are written. */
+export type LogFormat = "text" | "json";
+
 /** Options of {@linkcode setupLogging}. */
 export interface LoggingOptions {
   /** More on the console (info instead of warnings only). */
   verbose?: boolean;
   /** Debug-level records in the log file. */
   debug?: boolean;
-  /** The log file; with `debug` and no file, `pid.log`. */
-  logFile?: string;
+  /** The log file (default {@linkcode DEFAULT_LOG_FILE}); `false`: no file. */
+  logFile?: string | false;
+  /** `text` (default) or `json` (one JSON object a line, for journald and log shippers). */
+  format?: LogFormat;
   /** Where console records go (default: standard error). */
   console?: (line: string) => void;
   /**
@@ -29,15 +38,19 @@ export interface LoggingOptions {
    * being redrawn there is not mixed into it (the status line redraws itself after).
    */
   clearLine?: boolean;
+  /** Reopen the log file on SIGHUP (default true). */
+  reopenOnHangup?: boolean;
 }
 
-/** The default log file of `--debug`. */
+/** The default log file. */
 export const DEFAULT_LOG_FILE = "pid.log";
 
-/** An open log file that flushes on {@linkcode LoggingHandle.close}. */
+/** Configured logging; call {@linkcode LoggingHandle.close} at exit. */
 export interface LoggingHandle {
   /** The log file in use, if any. */
   logFile?: string;
+  /** Closes the log file; the next record opens it again (what SIGHUP does). */
+  reopen(): void;
   /** Flushes and closes the sinks. */
   close(): Promise<void>;
 }
@@ -49,16 +62,51 @@ function plainValue(value: unknown): string {
   return typeof value === "string" ? value : Deno.inspect(value, { colors: false });
 }
 
-const format = getTextFormatter({ timestamp: "date-time-tz", value: plainValue });
+const textFormat = getTextFormatter({ timestamp: "date-time-tz", value: plainValue });
+const LEVELS: Record<LogLevel, string> = {
+  trace: "TRACE",
+  debug: "DEBUG",
+  info: "INFO",
+  warning: "WARN",
+  error: "ERROR",
+  fatal: "FATAL",
+};
 
-function fileSink(path: string): { sink: Sink; close(): void } {
-  const file = Deno.openSync(path, { create: true, append: true, write: true });
+/** One JSON object a line: `@timestamp`, `level`, `logger`, `message` (rendered), `properties`. */
+function jsonFormat(record: LogRecord): string {
+  const message = record.message.map((part, i) => i % 2 === 0 ? part : plainValue(part)).join("");
+  return JSON.stringify(
+    {
+      "@timestamp": new Date(record.timestamp).toISOString(),
+      level: LEVELS[record.level],
+      logger: record.category.join("."),
+      message,
+      properties: record.properties,
+    },
+    (_key, value) =>
+      typeof value === "bigint" ? value.toString() : value instanceof Error ? String(value) : value,
+  ) + "\n";
+}
+
+/** A file sink that opens its file at the first record and again after {@linkcode reopen}. */
+function fileSink(path: string, format: (record: LogRecord) => string): {
+  sink: Sink;
+  reopen(): void;
+  close(): void;
+} {
+  let file: Deno.FsFile | undefined;
   return {
     sink(record: LogRecord): void {
+      file ??= Deno.openSync(path, { create: true, append: true, write: true });
       file.writeSync(encoder.encode(format(record)));
     },
+    reopen(): void {
+      file?.close();
+      file = undefined;
+    },
     close(): void {
-      file.close();
+      file?.close();
+      file = undefined;
     },
   };
 }
@@ -66,16 +114,18 @@ function fileSink(path: string): { sink: Sink; close(): void } {
 /** Configures logging for the process; call {@linkcode LoggingHandle.close} at exit. */
 export async function setupLogging(options: LoggingOptions = {}): Promise<LoggingHandle> {
   const write = options.console ?? ((line: string) => Deno.stderr.writeSync(encoder.encode(line)));
+  const format = options.format === "json" ? jsonFormat : textFormat;
   const clear = options.clearLine ? "\r\x1b[2K" : "";
   const consoleLevel: LogLevel = options.verbose || options.debug ? "info" : "warning";
-  const logFile = options.logFile ?? (options.debug ? DEFAULT_LOG_FILE : undefined);
-  const file = logFile ? fileSink(logFile) : undefined;
+  const logFile = options.logFile === false ? undefined : options.logFile ?? DEFAULT_LOG_FILE;
+  const file = logFile ? fileSink(logFile, format) : undefined;
   const sinks: Record<string, Sink> = {
     console: (record: LogRecord) => {
       if (rank(record.level) >= rank(consoleLevel)) write(`${clear}${format(record)}`);
     },
   };
   if (file) sinks.file = file.sink;
+  const toFile = file ? ["file"] : [];
   await configure({
     reset: true,
     sinks,
@@ -84,13 +134,21 @@ export async function setupLogging(options: LoggingOptions = {}): Promise<Loggin
       {
         category: ["piddiplatsch"],
         lowestLevel: options.debug ? "debug" : "info",
-        sinks: file ? ["console", "file"] : ["console"],
+        sinks: ["console", ...toFile],
       },
+      // Summaries: the file only (the status line and the final summary are on the terminal).
+      { category: ["piddiplatsch", "stats"], sinks: toFile, parentSinks: "override" },
     ],
   });
+  const hangup = (): void => file?.reopen();
+  const listen = options.reopenOnHangup !== false && file !== undefined &&
+    Deno.build.os !== "windows";
+  if (listen) Deno.addSignalListener("SIGHUP", hangup);
   return {
     logFile,
+    reopen: hangup,
     async close(): Promise<void> {
+      if (listen) Deno.removeSignalListener("SIGHUP", hangup);
       await reset();
       file?.close();
     },

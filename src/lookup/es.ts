@@ -21,7 +21,12 @@
  * @module
  */
 
-import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
+import {
+  ConfigurationError,
+  PermanentError,
+  permissionRefusal,
+  TransientError,
+} from "../errors/mod.ts";
 import type { VersionLookup } from "../pipeline/mod.ts";
 import { networkReason, type TransientPolicy, withRetries } from "../transient/mod.ts";
 import { datasetIdOf, newestLowerVersion } from "./versions.ts";
@@ -89,6 +94,8 @@ export function createEsVersionLookup(options: EsVersionLookupOptions): VersionL
         signal: AbortSignal.timeout(options.timeout * 1000),
       });
     } catch (error) {
+      const refused = permissionRefusal(error, `Elasticsearch ${base}`);
+      if (refused) throw refused;
       const reason = networkReason(error, options.timeout);
       throw new TransientError(`Elasticsearch ${base}: ${reason}`);
     }

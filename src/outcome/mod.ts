@@ -11,6 +11,15 @@ export {
   FailureRecorder,
   type RecorderOptions,
   type RecordInfos,
+  type RecordLine,
   recordLine,
   SkipRecorder,
 } from "./recorders.ts";
+export {
+  eventBody,
+  readRecordLine,
+  RECORD_FORMAT,
+  type RecordedEvent,
+  recordId,
+} from "./record_format.ts";
+export { RecordedIds } from "./recorded_ids.ts";

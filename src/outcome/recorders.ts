@@ -6,14 +6,18 @@
  * - `skipped/skipped_items_<date>.jsonl` (transient failures with `--force`),
  * - `dump/dump_messages_<date>.jsonl` (every raw event with `--dump`).
  *
- * A failure or skipped line is the event as received (a JSON object) plus
- * `__infos__`; text that is not a JSON object is kept verbatim in `__raw__`.
+ * A failure or skipped line is `__infos__` (the bookkeeping) and the event whole
+ * under `__event__` (a JSON object) or `__raw__` (any other text): see
+ * `record_format.ts`. An event already recorded in today's file (read again after a
+ * stop) is not written a second time.
  *
  * @module
  */
 
 import { join } from "node:path";
 import { DailyJsonlWriter } from "./jsonl_writer.ts";
+import { eventBody, RECORD_FORMAT, recordId } from "./record_format.ts";
+import { RecordedIds } from "./recorded_ids.ts";
 import type { KeyedEvent, Provenance } from "../events/mod.ts";
 
 /** Metadata attached to a failure or skipped line. */
@@ -36,12 +40,37 @@ export interface RecordInfos {
   source: Provenance;
 }
 
-/** Builds a failure or skipped line: the event object plus `__infos__`. */
-export function recordLine(event: KeyedEvent, infos: RecordInfos): Record<string, unknown> {
-  const parsed = parseObject(event.value);
-  const body: Record<string, unknown> = parsed ?? { __raw__: event.value };
-  delete body.__infos__;
-  return { ...body, __infos__: infos };
+/** A failure or skipped line: `__infos__` (id and format first), then the event whole. */
+export interface RecordLine {
+  /** The bookkeeping. */
+  __infos__: RecordInfos & { id: string; format: number };
+  /** The event, when it is a JSON object. */
+  __event__?: unknown;
+  /** The event's text, when it is not. */
+  __raw__?: string;
+}
+
+/** Builds a failure or skipped line. */
+export function recordLine(event: KeyedEvent, infos: RecordInfos): RecordLine {
+  const id = recordId(event.source, event.key, event.value);
+  return { __infos__: { id, format: RECORD_FORMAT, ...infos }, ...eventBody(event.value) };
+}
+
+/** Appends a line unless today's file already records its event. */
+async function appendOnce(
+  writer: DailyJsonlWriter,
+  ids: RecordedIds,
+  line: RecordLine,
+  now: Date,
+): Promise<void> {
+  const path = writer.pathFor(now);
+  if (!await ids.claim(path, line.__infos__.id)) return;
+  try {
+    await writer.append(line);
+  } catch (error) {
+    await ids.release(path, line.__infos__.id);
+    throw error;
+  }
 }
 
 /** Turns an event's value into one dump line: compact JSON if it parses, else the text on one line. */
@@ -50,15 +79,6 @@ export function dumpLine(value: string): string {
     return JSON.stringify(JSON.parse(value));
   } catch {
     return value.replace(/\r?\n/g, "\\n");
-  }
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
   }
 }
 
@@ -77,6 +97,7 @@ export class FailureRecorder {
   readonly #root: string;
   readonly #now: () => Date;
   readonly #writers = new Map<number, DailyJsonlWriter>();
+  readonly #ids = new RecordedIds();
 
   /** A recorder below `<outputDir>/failures`. */
   constructor(outputDir: string, options: RecorderOptions = {}) {
@@ -110,15 +131,16 @@ export class FailureRecorder {
     reason: string,
     options: { project?: string } = {},
   ): Promise<void> {
+    const now = this.#now();
     const infos: RecordInfos = {
-      failure_timestamp: this.#now().toISOString(),
+      failure_timestamp: now.toISOString(),
       retries: event.retries,
       reason,
       ...projectField(options.project),
       key: event.key,
       source: event.source,
     };
-    await this.#writer(event.retries).append(recordLine(event, infos));
+    await appendOnce(this.#writer(event.retries), this.#ids, recordLine(event, infos), now);
   }
 
   /** Closes every file. */
@@ -131,6 +153,7 @@ export class FailureRecorder {
 export class SkipRecorder {
   readonly #writer: DailyJsonlWriter;
   readonly #now: () => Date;
+  readonly #ids = new RecordedIds();
 
   /** A recorder below `<outputDir>/skipped`. */
   constructor(outputDir: string, options: RecorderOptions = {}) {
@@ -151,8 +174,9 @@ export class SkipRecorder {
     event: KeyedEvent,
     options: { reason: string; attempts: number; project?: string },
   ): Promise<void> {
+    const now = this.#now();
     const infos: RecordInfos = {
-      skip_timestamp: this.#now().toISOString(),
+      skip_timestamp: now.toISOString(),
       retries: event.retries,
       reason: options.reason,
       attempts: options.attempts,
@@ -160,7 +184,7 @@ export class SkipRecorder {
       key: event.key,
       source: event.source,
     };
-    await this.#writer.append(recordLine(event, infos));
+    await appendOnce(this.#writer, this.#ids, recordLine(event, infos), now);
   }
 
   /** Closes the file. */

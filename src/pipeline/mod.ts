@@ -19,6 +19,7 @@ import {
   ConfigurationError,
   describeError,
   PermanentError,
+  permissionRefusal,
   TransientError,
 } from "../errors/mod.ts";
 import { type KeyedEvent, type Outcome, provenanceText } from "../events/mod.ts";
@@ -241,12 +242,13 @@ export class Pipeline {
     const count = { project };
     const where = provenanceText(event.source);
     try {
-      if (error instanceof ConfigurationError) {
+      const configuration = error instanceof ConfigurationError ? error : permissionRefusal(error);
+      if (configuration) {
         this.#log.error("{where}: {reason}; stopping, the event stays uncommitted", {
           where,
-          reason: error.message,
+          reason: configuration.message,
         });
-        this.#halt("configuration", error.message);
+        this.#halt("configuration", configuration.message);
         return;
       }
       if (error instanceof TransientError) {
@@ -288,6 +290,12 @@ export class Pipeline {
       }
     } catch (recordError) {
       // The outcome could not be written (disk full, permissions): keep the event for the next run.
+      const refused = permissionRefusal(recordError, "cannot record the outcome");
+      if (refused) {
+        this.#log.error("{where}: {reason}", { where, reason: refused.message });
+        this.#halt("configuration", refused.message);
+        return;
+      }
       this.#log.error("{where}: cannot record the outcome: {reason}", {
         where,
         reason: describeError(recordError),

@@ -1,23 +1,20 @@
 /**
- * The Handle REST client (`[handle].backend = "rest"`): `PUT …?overwrite=true` with
- * HTTP Basic (percent-encoded indexed-handle user), connection reuse, an adaptive bound
- * on requests in flight (see `adaptive_limit.ts`: it grows while latency holds and
- * shrinks on 429, 5xx, timeouts and growing latency), per-request timeout and bounded
- * retries for 429, 5xx, timeouts and refused connections. See
- * `../shared/spec/handle-api.md`.
+ * The Handle REST client (`[handle].backend = "rest"`): `PUT …?overwrite=true` in one
+ * session per client (authenticated once with HTTP Basic, percent-encoded indexed-handle
+ * user; plain Basic on servers without sessions), connection reuse, an adaptive bound on
+ * requests in flight (see `adaptive_limit.ts`: it grows while latency holds and shrinks on
+ * 429, 5xx, timeouts and growing latency), per-request timeout and bounded retries for
+ * 429, 5xx, timeouts and refused connections. See `../shared/spec/handle-api.md`.
  *
  * @module
  */
 
 import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
 import { type HandleRecord, type HandleValue, toHandleValues } from "../records/mod.ts";
-import {
-  isCertificateError,
-  networkReason,
-  type TransientPolicy,
-  withRetries,
-} from "../transient/mod.ts";
+import { type TransientPolicy, withRetries } from "../transient/mod.ts";
 import { AdaptiveLimit } from "./adaptive_limit.ts";
+import { fetchFailure } from "./fetch_failure.ts";
+import { HandleSession } from "./session.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
 
 /** Options of {@linkcode HandleRestClient}. */
@@ -46,6 +43,10 @@ export interface HandleRestOptions {
   onRetry?: (error: TransientError) => void;
   /** Stops retrying when aborted. */
   signal?: AbortSignal;
+  /** Called after every request with its status (undefined: no response) and duration. */
+  onResponse?: (response: { method: string; status?: number; seconds: number }) => void;
+  /** Whether to use a session (`POST /api/sessions`); true by default. */
+  sessions?: boolean;
 }
 
 /** The `Authorization` header value for an indexed-handle user. */
@@ -63,19 +64,24 @@ export function handlePath(handle: string): string {
   return `/api/handles/${encodeURIComponent(prefix)}/${encodeURIComponent(suffix)}`;
 }
 
+/** A successful answer: its status and parsed body. */
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
 /** A client of one Handle server. */
 export class HandleRestClient {
   readonly #options: HandleRestOptions;
   readonly #base: string;
-  readonly #auth: string;
   readonly #limit: AdaptiveLimit;
+  readonly #session: HandleSession;
   #client?: Deno.HttpClient;
 
   /** Creates a client; reads `caFile` synchronously when given. */
   constructor(options: HandleRestOptions) {
     this.#options = options;
     this.#base = options.serverUrl.replace(/\/+$/, "");
-    this.#auth = basicAuth(options.username, options.password);
     const max = Math.max(options.concurrency, options.maxConcurrency ?? 256);
     this.#limit = new AdaptiveLimit({
       initial: options.concurrency,
@@ -87,6 +93,14 @@ export class HandleRestClient {
     if (options.caFile) {
       this.#client = Deno.createHttpClient({ caCerts: [Deno.readTextFileSync(options.caFile)] });
     }
+    this.#session = new HandleSession({
+      base: this.#base,
+      basic: basicAuth(options.username, options.password),
+      username: options.username,
+      timeout: options.timeout,
+      client: this.#client,
+      enabled: options.sessions,
+    });
   }
 
   /** The current bound on requests in flight. */
@@ -94,26 +108,35 @@ export class HandleRestClient {
     return this.#limit.limit;
   }
 
-  /** Creates or replaces a whole record (`PUT ?overwrite=true`), with retries. */
-  async put(record: HandleRecord): Promise<void> {
+  /** How many sessions this client opened (0 against a server without sessions). */
+  get sessionsOpened(): number {
+    return this.#session.opened;
+  }
+
+  /**
+   * Creates or replaces a whole record (`PUT ?overwrite=true`), with retries; resolves
+   * to whether the server created it (201) or replaced it.
+   */
+  async put(record: HandleRecord): Promise<"created" | "replaced"> {
     const body = JSON.stringify({
       values: toHandleValues(record, { prefix: this.#options.prefix }),
     });
-    await this.#request("PUT", record.handle, { body, query: "?overwrite=true" });
+    const answer = await this.#request("PUT", record.handle, { body, query: "?overwrite=true" });
+    return answer?.status === 201 ? "created" : "replaced";
   }
 
   /** Resolves a handle; `undefined` when it does not exist. */
   async get(handle: string): Promise<HandleValue[] | undefined> {
-    const response = await this.#request("GET", handle, { allow404: true });
-    if (response === undefined) return undefined;
-    return (response as { values: HandleValue[] }).values;
+    const answer = await this.#request("GET", handle, { allow404: true });
+    if (answer === undefined) return undefined;
+    return (answer.body as { values: HandleValue[] }).values;
   }
 
   #request(
     method: string,
     handle: string,
     options: { body?: string; query?: string; allow404?: boolean },
-  ): Promise<unknown> {
+  ): Promise<Answer | undefined> {
     const policy = this.#options.policy;
     return withRetries(
       () => this.#limit.run(() => this.#once(method, handle, options)),
@@ -128,13 +151,17 @@ export class HandleRestClient {
   async #once(
     method: string,
     handle: string,
-    options: { body?: string; query?: string; allow404?: boolean },
-  ): Promise<unknown> {
+    options: { body?: string; query?: string; allow404?: boolean; renewed?: boolean },
+  ): Promise<Answer | undefined> {
     const url = `${this.#base}${handlePath(handle)}${options.query ?? ""}`;
     const headers: Record<string, string> = { Accept: "application/json" };
-    if (method !== "GET") headers.Authorization = this.#auth;
+    const auth = method === "GET" ? undefined : await this.#session.header();
+    if (auth !== undefined) headers.Authorization = auth;
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
     let response: Response;
+    const started = performance.now();
+    const report = (status?: number): void =>
+      this.#options.onResponse?.({ method, status, seconds: (performance.now() - started) / 1000 });
     try {
       response = await fetch(url, {
         method,
@@ -144,19 +171,15 @@ export class HandleRestClient {
         client: this.#client,
       });
     } catch (error) {
-      const reason = networkReason(error, this.#options.timeout);
-      if (error instanceof DOMException && error.name === "TimeoutError") {
-        throw new OverloadError(`Handle service ${this.#base}: ${reason}`);
-      }
-      if (isCertificateError(error)) {
-        throw new ConfigurationError(
-          `Handle service ${this.#base}: TLS: ${reason}; trust its CA with [handle].ca_file`,
-        );
-      }
-      throw new TransientError(`Handle service ${this.#base}: ${reason}`);
+      report();
+      const failure = fetchFailure(error, { base: this.#base, timeout: this.#options.timeout });
+      // No answer in time: a sign of overload for the adaptive limit.
+      const timeout = error instanceof DOMException && error.name === "TimeoutError";
+      throw timeout ? new OverloadError(failure.message) : failure;
     }
     const text = await response.text();
-    if (response.ok) return text ? safeJson(text) : undefined;
+    report(response.status);
+    if (response.ok) return { status: response.status, body: text ? safeJson(text) : undefined };
     const detail = describeBody(text);
     const status = response.status;
     if (status === 404 && options.allow404) return undefined;
@@ -164,6 +187,12 @@ export class HandleRestClient {
       throw new OverloadError(
         `Handle service ${this.#base}: HTTP ${status} for ${handle}${detail}`,
       );
+    }
+    if (status === 401 && auth !== undefined && !options.renewed) {
+      // the session expired or was closed: a new one, and the request once more
+      if (await this.#session.renew(auth)) {
+        return this.#once(method, handle, { ...options, renewed: true });
+      }
     }
     if (status === 401 || status === 403) {
       throw new ConfigurationError(
@@ -173,8 +202,9 @@ export class HandleRestClient {
     throw new PermanentError(`Handle service rejected ${handle}: HTTP ${status}${detail}`);
   }
 
-  /** Releases the TLS client, if any. */
-  close(): void {
+  /** Closes the session on the server, then releases the TLS client, if any. */
+  async close(): Promise<void> {
+    await this.#session.close();
     this.#client?.close();
     this.#client = undefined;
   }
@@ -209,8 +239,7 @@ export class RestRegistrar implements Registrar {
 
   /** Closes the client. */
   close(): Promise<void> {
-    this.#client.close();
-    return Promise.resolve();
+    return this.#client.close();
   }
 }
 

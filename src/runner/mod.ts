@@ -8,7 +8,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { Config } from "../config/mod.ts";
-import { describeError, TransientError } from "../errors/mod.ts";
+import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
 import { Pipeline, routerOf, type RunResult } from "../pipeline/mod.ts";
@@ -17,12 +17,13 @@ import type { Registrar } from "../register/mod.ts";
 import { StacClient } from "../stac/mod.ts";
 import type { Stats } from "../stats/mod.ts";
 import type { TransientPolicy } from "../transient/mod.ts";
-import { buildRoutes, type ProjectSwitches } from "./routes.ts";
+import { buildRoutes, type ProjectSwitches, type RunObservers } from "./routes.ts";
 
 export {
   buildRoutes,
   isDryRun,
   type ProjectSwitches,
+  type RunObservers,
   runSelection,
   type SelectedProject,
   selectedProjects,
@@ -73,11 +74,12 @@ export function wirePipeline(
   options: RunSwitches & {
     stats: Stats;
     signal?: AbortSignal;
+    observers?: RunObservers;
     /** Called whenever the adaptive request limit of a Handle client changes. */
     onLimit?: (limit: number) => void;
   },
 ): Wiring {
-  const { stats, signal } = options;
+  const { stats, signal, observers } = options;
   const outputDir = config.consumer.output_dir;
   const policy = transientPolicy(config);
   const onRetry = (): void => stats.add("retries");
@@ -90,16 +92,16 @@ export function wirePipeline(
       signal,
     })
     : undefined;
-  const { routes, registrars } = buildRoutes(config, {
+  const { routes, registrars, requestLimit } = buildRoutes(config, {
     outputDir,
     policy,
     onRetry,
     signal,
     stac,
     switches: options,
+    observers,
     onLimit: options.onLimit,
   });
-  const requestLimit = (): number | undefined => requestLimitOf(registrars);
   const inFlight = (): number => eventsInFlight(config, requestLimit());
   const failures = new FailureRecorder(outputDir);
   const skipped = new SkipRecorder(outputDir);
@@ -152,15 +154,6 @@ function eventsInFlight(config: Config, requestLimit: number | undefined): numbe
   return Math.max(AUTO_EVENTS_IN_FLIGHT, requestLimit ?? 0);
 }
 
-/** The request limits of the registrars that have one, added up; undefined when none has. */
-function requestLimitOf(registrars: Registrar[]): number | undefined {
-  let total: number | undefined;
-  for (const registrar of registrars) {
-    if (registrar.requestLimit !== undefined) total = (total ?? 0) + registrar.requestLimit;
-  }
-  return total;
-}
-
 /**
  * Probes the STAC API when `preflight_stac` is set. Returns a one-line reason when
  * the run must not start (down and no `--force`), else undefined.
@@ -172,6 +165,7 @@ export async function preflight(config: Config, wiring: Wiring): Promise<string 
     await wiring.stac.probe();
     return undefined;
   } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
     const reason = `preflight: ${describeError(error)}`;
     if (error instanceof TransientError && wiring.force) {
       log.warn("{reason}; going on (--force)", { reason });

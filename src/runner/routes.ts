@@ -83,6 +83,17 @@ export function isDryRun(config: Config, switches: ProjectSwitches): boolean {
   return selectedProjects(config, switches).every((s) => s.profile.backend === "jsonl");
 }
 
+/** Observers of a run (the monitor's metrics and health); the pipeline never sees them. */
+export interface RunObservers {
+  /** Every Handle REST request of a profile: method, status (undefined: no answer), duration. */
+  request?: (
+    profile: string,
+    response: { method: string; status?: number; seconds: number },
+  ) => void;
+  /** Wraps the registrar of a profile (e.g. to count handles by result). */
+  registrar?: (profile: string, registrar: Registrar) => Registrar;
+}
+
 /** What the routes are built with. */
 export interface RouteOptions {
   /** Output root of the dry-run files. */
@@ -95,6 +106,8 @@ export interface RouteOptions {
   signal?: AbortSignal;
   /** The STAC client, for the stac lookup. */
   stac?: StacClient;
+  /** Observers of the Handle requests and registrars. */
+  observers?: RunObservers;
   /** Called whenever the adaptive request limit of a Handle client changes. */
   onLimit?: (limit: number) => void;
 }
@@ -105,6 +118,8 @@ export interface Routes {
   routes: ProjectRoute[];
   /** Every registrar (one per profile in use, one for JSONL). */
   registrars: Registrar[];
+  /** The adaptive request limits of the Handle clients added up; undefined without one. */
+  requestLimit(): number | undefined;
 }
 
 /** Builds the route of every selected project; profiles shared by projects share a client. */
@@ -112,31 +127,36 @@ export function buildRoutes(
   config: Config,
   options: RouteOptions & { switches: ProjectSwitches },
 ): Routes {
-  const { switches } = options;
+  const { switches, observers } = options;
   const registrars = new Map<string, Registrar>();
+  const clients: HandleRestClient[] = [];
   let jsonl: JsonlRegistrar | undefined;
+  let observedJsonl: Registrar | undefined;
   const registrarOf = (profile: HandleProfile): Registrar => {
     if (switches.dryRun || profile.backend === "jsonl") {
-      return jsonl ??= new JsonlRegistrar(options.outputDir);
+      jsonl ??= new JsonlRegistrar(options.outputDir);
+      return observedJsonl ??= observers?.registrar?.("jsonl", jsonl) ?? jsonl;
     }
     let registrar = registrars.get(profile.name);
     if (registrar === undefined) {
-      registrar = new RestRegistrar(
-        new HandleRestClient({
-          serverUrl: profile.server_url,
-          prefix: profile.prefix,
-          username: profile.username,
-          password: profile.password,
-          timeout: profile.timeout,
-          concurrency: profile.concurrency,
-          maxConcurrency: profile.max_concurrency,
-          onLimit: options.onLimit,
-          caFile: profile.ca_file || undefined,
-          policy: options.policy,
-          onRetry: options.onRetry,
-          signal: options.signal,
-        }),
-      );
+      const client = new HandleRestClient({
+        serverUrl: profile.server_url,
+        prefix: profile.prefix,
+        username: profile.username,
+        password: profile.password,
+        timeout: profile.timeout,
+        concurrency: profile.concurrency,
+        maxConcurrency: profile.max_concurrency,
+        onLimit: options.onLimit,
+        caFile: profile.ca_file || undefined,
+        policy: options.policy,
+        onRetry: options.onRetry,
+        signal: options.signal,
+        onResponse: observers?.request && ((r) => observers.request!(profile.name, r)),
+      });
+      clients.push(client);
+      registrar = new RestRegistrar(client);
+      registrar = observers?.registrar?.(profile.name, registrar) ?? registrar;
       registrars.set(profile.name, registrar);
     }
     return registrar;
@@ -161,6 +181,8 @@ export function buildRoutes(
   return {
     routes,
     registrars: [...registrars.values(), ...(jsonl ? [jsonl] : [])],
+    requestLimit: (): number | undefined =>
+      clients.length === 0 ? undefined : clients.reduce((sum, c) => sum + c.limit, 0),
   };
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { PermanentError, TransientError } from "../errors/mod.ts";
+import { PermanentError, permissionRefusal, TransientError } from "../errors/mod.ts";
 import type { StacItem } from "../plugins/types.ts";
 import { networkReason, type TransientPolicy, withRetries } from "../transient/mod.ts";
 
@@ -40,8 +40,21 @@ export class StacClient {
     return this.#base;
   }
 
-  /** `GET /collections/{collection}/items/{item}`, with retries. */
+  /**
+   * `GET /collections/{collection}/items/{item}`, with retries. Both ids are
+   * percent-encoded; an id that is empty, `.` or `..`, or holds a slash, a backslash or
+   * a control character would name another resource and is a permanent failure.
+   */
   fetchItem(collectionId: string, itemId: string): Promise<StacItem> {
+    for (const [name, id] of [["item_id", itemId], ["collection_id", collectionId]]) {
+      const problem = pathSegmentProblem(id);
+      if (problem) {
+        const shown = id.length > 80 ? `${id.slice(0, 80)}…` : id;
+        return Promise.reject(
+          new PermanentError(`PATCH ${name} ${JSON.stringify(shown)}: ${problem}`),
+        );
+      }
+    }
     const path = `/collections/${encodeURIComponent(collectionId)}/items/${
       encodeURIComponent(itemId)
     }`;
@@ -70,6 +83,8 @@ export class StacClient {
         signal: AbortSignal.timeout(this.#options.timeout * 1000),
       });
     } catch (error) {
+      const refused = permissionRefusal(error, `STAC API ${this.#base}`);
+      if (refused) throw refused;
       const reason = networkReason(error, this.#options.timeout);
       throw new TransientError(`STAC API ${this.#base}: ${reason} (${what})`);
     }
@@ -86,4 +101,14 @@ export class StacClient {
       throw new TransientError(`STAC API ${this.#base}: answer for ${what} is not JSON`);
     }
   }
+}
+
+/** Why a text cannot be one segment of a URL path (undefined when it can). */
+export function pathSegmentProblem(id: string): string | undefined {
+  if (id === "") return "is empty";
+  if (id === "." || id === "..") return "is a relative path segment";
+  if (/[/\\]/.test(id)) return "holds a slash";
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(id)) return "holds a control character";
+  return undefined;
 }

@@ -54,7 +54,7 @@ export class Stats {
   readonly #startedAt: number;
   readonly #now: () => number;
   #lastErrorAt?: number;
-  #listeners: Array<(name: CounterName, total: number) => void> = [];
+  #listeners: Array<(name: CounterName, total: number, project?: string) => void> = [];
 
   /** Starts the counters at zero. */
   constructor(options: { now?: () => number } = {}) {
@@ -73,7 +73,7 @@ export class Stats {
       counts[name] += n;
     }
     if (name === "errors" || name === "external_failures") this.#lastErrorAt = this.#now();
-    for (const listener of this.#listeners) listener(name, this.#counts[name]);
+    for (const listener of this.#listeners) listener(name, this.#counts[name], options.project);
   }
 
   /** The current value of a counter. */
@@ -86,8 +86,8 @@ export class Stats {
     return this.#projects.get(project)?.[name] ?? 0;
   }
 
-  /** Calls `listener` after every change. */
-  onChange(listener: (name: CounterName, total: number) => void): void {
+  /** Calls `listener` after every change, with the run's total and the project counted for. */
+  onChange(listener: (name: CounterName, total: number, project?: string) => void): void {
     this.#listeners.push(listener);
   }
 

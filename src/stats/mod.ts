@@ -19,4 +19,5 @@ export {
   type RecordOptions,
   StatsHistory,
 } from "./history.ts";
+export { RateWindow, type RecentRates } from "./window.ts";
 export { type Reporter, type ReporterOptions, startReporter } from "./reporter.ts";

@@ -11,7 +11,7 @@ import { getLogger } from "@logtape/logtape";
 import type { Stats, StatsSnapshot } from "./counters.ts";
 import { StatsHistory } from "./history.ts";
 import { formatProjectSummaries, formatSummary } from "./summary.ts";
-import { StatusLine } from "../status/status_line.ts";
+import { type StatusExtras, StatusLine } from "../status/status_line.ts";
 
 const logger = getLogger(["piddiplatsch", "stats"]);
 const encoder = new TextEncoder();
@@ -32,8 +32,8 @@ export interface ReporterOptions {
   write?: (text: string) => void;
   /** The clock of the snapshots (default: the clock of `stats`). */
   now?: () => number;
-  /** The current Handle request limit, shown by the status line when defined. */
-  requestLimit?: () => number | undefined;
+  /** In flight and lag for the status line. */
+  extras?: () => StatusExtras;
 }
 
 /** A running reporter. */
@@ -90,7 +90,7 @@ export function startReporter(stats: Stats, options: ReporterOptions): Reporter 
   }
 
   const statusLine = options.verbose
-    ? new StatusLine(stats, { terminal, write, now: options.now, limit: options.requestLimit })
+    ? new StatusLine(stats, { terminal, write, now: options.now, extras: options.extras })
     : undefined;
   statusLine?.start();
 

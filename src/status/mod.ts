@@ -9,6 +9,7 @@ export {
   formatStatusLine,
   type FormatStatusLineOptions,
   REDRAW,
+  type StatusExtras,
   StatusLine,
   type StatusLineOptions,
 } from "./status_line.ts";

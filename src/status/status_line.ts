@@ -1,12 +1,13 @@
 /**
  * The live status line of `--verbose`: redrawn in place on a terminal, written
- * as periodic plain lines otherwise.
+ * as periodic plain lines otherwise. Its rates are over the last minute.
  *
  * @module
  */
 
 import type { Stats, StatsSnapshot } from "../stats/counters.ts";
 import { formatRate, rates } from "../stats/summary.ts";
+import { RateWindow, type RecentRates } from "../stats/window.ts";
 
 /** Carriage return plus the ANSI "erase whole line" sequence: a redraw in place. */
 export const REDRAW = "\r\x1b[2K";
@@ -15,7 +16,19 @@ export const REDRAW = "\r\x1b[2K";
 export interface FormatStatusLineOptions {
   /** The current time (ms since the epoch); default the snapshot's `takenAt`. */
   now?: number;
-  /** The current bound on Handle requests in flight (`limit N`), if there is one. */
+  /** Rates over a recent window; default the run's averages. */
+  rates?: RecentRates;
+  /** Events in flight and Kafka lag, shown when known. */
+  extras?: StatusExtras;
+}
+
+/** Figures of the input shown after the rates. */
+export interface StatusExtras {
+  /** Events delivered and not yet acknowledged. */
+  inFlight?: number;
+  /** Sum over the partitions of high watermark minus committed offset. */
+  lag?: number;
+  /** The adaptive bound on Handle requests in flight (all profiles), when there is one. */
   limit?: number;
 }
 
@@ -38,10 +51,8 @@ function formatAgo(seconds: number): string {
 /**
  * The status line of a snapshot, e.g.
  * `msgs 120 (40.0/s) | handles 960 (320.0/s) | err 1 | warn 0 | retracted 1 |
- * replicas 4 | skipped 0 | patched 3 | last error 12s ago | limit 64 | elapsed 0:00:03 |
- * cmip6 80/640/1 | cmip7 40/320/0`: `limit` is the adaptive bound on Handle requests in
- * flight (only when there is one); per project, messages/handles/errors (and how many were
- * filtered).
+ * replicas 4 | skipped 0 | patched 3 | last error 12s ago | elapsed 0:00:03 | cmip6 80/640/1 |
+ * cmip7 40/320/0`: per project, messages/handles/errors (and how many were filtered).
  */
 export function formatStatusLine(
   snapshot: StatsSnapshot,
@@ -49,13 +60,17 @@ export function formatStatusLine(
 ): string {
   const now = options.now ?? snapshot.takenAt;
   const c = snapshot.counts;
-  const r = rates({ ...snapshot, takenAt: now });
+  const r = { ...rates({ ...snapshot, takenAt: now }), ...options.rates };
+  const extras = options.extras ?? {};
   const lastError = snapshot.lastErrorAt === undefined
     ? "never"
     : formatAgo((now - snapshot.lastErrorAt) / 1000);
   return [
     `msgs ${c.messages} (${formatRate(r.messageRate)})`,
     `handles ${c.handles} (${formatRate(r.handleRate)})`,
+    ...(extras.inFlight !== undefined ? [`in flight ${extras.inFlight}`] : []),
+    ...(extras.lag !== undefined ? [`lag ${extras.lag}`] : []),
+    ...(extras.limit !== undefined ? [`limit ${extras.limit}`] : []),
     `err ${c.errors}`,
     `warn ${c.warnings}`,
     `retracted ${c.retracted}`,
@@ -63,7 +78,6 @@ export function formatStatusLine(
     `skipped ${c.skipped}`,
     `patched ${c.patched}`,
     `last error ${lastError}`,
-    ...(options.limit === undefined ? [] : [`limit ${options.limit}`]),
     `elapsed ${formatClock(r.elapsedSeconds)}`,
     ...Object.entries(snapshot.projects ?? {}).map(([project, counts]) =>
       `${project} ${counts.messages}/${counts.handles}/${counts.errors}${
@@ -87,8 +101,10 @@ export interface StatusLineOptions {
   now?: () => number;
   /** Terminal width, to cut the line so a redraw never wraps (default: the console's). */
   columns?: () => number | undefined;
-  /** The current Handle request limit, shown as `limit N` when defined. */
-  limit?: () => number | undefined;
+  /** In flight and lag, asked at every draw. */
+  extras?: () => StatusExtras;
+  /** The window of the rates, ms (default 60 000). */
+  rateWindowMs?: number;
 }
 
 function consoleColumns(): number | undefined {
@@ -107,7 +123,8 @@ export class StatusLine {
   readonly #periodMs: number;
   readonly #now?: () => number;
   readonly #columns: () => number | undefined;
-  readonly #limit?: () => number | undefined;
+  readonly #extras?: () => StatusExtras;
+  readonly #window: RateWindow;
   #timer?: ReturnType<typeof setInterval>;
   #running = false;
 
@@ -121,7 +138,8 @@ export class StatusLine {
       : options.plainIntervalMs ?? 10_000;
     this.#now = options.now;
     this.#columns = options.columns ?? consoleColumns;
-    this.#limit = options.limit;
+    this.#extras = options.extras;
+    this.#window = new RateWindow({ windowMs: options.rateWindowMs });
   }
 
   /** Draws the line now and then every period; a second call does nothing. */
@@ -145,9 +163,12 @@ export class StatusLine {
   }
 
   #draw(): void {
-    let line = formatStatusLine(this.#stats.snapshot(), {
-      now: this.#now?.(),
-      limit: this.#limit?.(),
+    const now = this.#now?.();
+    const snapshot = this.#stats.snapshot();
+    let line = formatStatusLine(snapshot, {
+      now,
+      rates: this.#window.sample({ ...snapshot, takenAt: now ?? snapshot.takenAt }),
+      extras: this.#extras?.(),
     });
     if (this.#terminal) {
       const columns = this.#columns();

@@ -14,6 +14,8 @@ Deno.test("--help lists every command and the global options; --version prints t
       "retry",
       "send",
       "handle-server",
+      "verify",
+      "publish",
       "config",
       "--config",
       "--verbose",

@@ -205,7 +205,8 @@ Deno.test(
       assert.match(byOffset.get("3")!.reason, /cmip6:pid.*5\.4/);
       assert.match(byOffset.get("4")!.reason, /data0001.*file:size/);
       assert.deepEqual(
-        (byOffset.get("3")!.record.data as { payload: { item: { id: string } } }).payload.item.id,
+        (byOffset.get("3")!.record.__event__ as { data: { payload: { item: { id: string } } } })
+          .data.payload.item.id,
         "CMIP6.CMIP.X.Y.piControl.r7i1p1f1.Amon.tas.gn.v20240101",
         "the event is kept as received",
       );

@@ -41,9 +41,9 @@ function failureLine(event: Event | string, line: number): string {
   });
 }
 
-function withoutInfos(line: Record<string, unknown>): Record<string, unknown> {
-  const { __infos__: _, ...event } = line;
-  return event;
+/** The event a failure or skipped line holds. */
+function eventOf(line: Record<string, unknown>): unknown {
+  return line.__event__;
 }
 
 Deno.test("retry: a failure retried twice lands in failures/r2/ with retries 2", async () => {
@@ -84,7 +84,7 @@ Deno.test("retry: a failure retried twice lands in failures/r2/ with retries 2",
       assert.equal(infos.key, itemIdOf(bad));
       assert.match(String(infos.reason), /cmip6:pid.*5\.4/);
       assert.deepEqual(infos.source, { file: join(from, fromFile), line: 1 });
-      assert.deepEqual(withoutInfos(lines[0]), bad, "the event is carried unchanged");
+      assert.deepEqual(eventOf(lines[0]), bad, "the event is carried unchanged");
     }
     assert.deepEqual(await listFiles(failures), ["r0", "r1", "r2"]);
     assert.equal(handles.size(), 2, "only the valid event is registered");
@@ -186,7 +186,7 @@ Deno.test("retry: events skipped in a STAC outage are registered once it is back
     assert.deepEqual(infos.source, { file: "patch.json", line: 1 });
     assert.match(String(infos.reason), /TRANSIENT.*503/);
     assert.ok(Date.parse(String(infos.skip_timestamp)));
-    assert.deepEqual(withoutInfos(skipped[0]), patch);
+    assert.deepEqual(eventOf(skipped[0]), patch);
     assert.equal(handles.size(), 0);
 
     const relative = join("outputs", "skipped", skippedFile);
@@ -214,6 +214,109 @@ Deno.test("retry: events skipped in a STAC outage are registered once it is back
   } finally {
     await stac.stop();
     await handles.close();
+    await ws.remove();
+  }
+});
+
+Deno.test("retry replays exactly what failed: an event's own __raw__ is not taken for bookkeeping; --delete-after keeps its file", async () => {
+  const handles = await startTestHandleServer();
+  const ws = await makeWorkspace({ handleUrl: handles.url });
+  try {
+    const embedded = eventFor("spoofed", 1);
+    const bad = eventFor("spoofed", 2);
+    (bad.data as { payload: { item: { properties: Record<string, unknown> } } }).payload.item
+      .properties["cmip6:pid"] = 5.4;
+    const hostile = { ...bad, __raw__: JSON.stringify(embedded) };
+    await Deno.writeTextFile(join(ws.dir, "events.jsonl"), JSON.stringify(hostile) + "\n");
+    const mapped = await runCli(["-c", ws.config, "map", "events.jsonl"], { cwd: ws.dir });
+    assert.equal(mapped.code, 0, mapped.stderr);
+    const r0 = join("outputs", "failures", "r0");
+    const [file] = await listFiles(join(ws.dir, r0));
+    const retried = await runCli(["-c", ws.config, "retry", "--delete-after", r0], {
+      cwd: ws.dir,
+    });
+    assert.equal(retried.code, 1, retried.stderr);
+    assert.match(retried.stdout, /1 event\(s\), 0 succeeded, 1 failed, 0 skipped\n/);
+    assert.equal(await exists(join(ws.dir, r0, file)), true, "the failure file was deleted");
+    assert.equal(handles.size(), 0, "the embedded event was registered");
+    const [again] = await readJsonLines(join(ws.dir, "outputs", "failures", "r1"));
+    assert.deepEqual(eventOf(again), hostile, "the event is carried whole");
+  } finally {
+    await handles.close();
+    await ws.remove();
+  }
+});
+
+Deno.test("retry: an event recorded twice (read again after a stop) is replayed and counted once", async () => {
+  const handles = await startTestHandleServer();
+  const ws = await makeWorkspace({ handleUrl: handles.url });
+  try {
+    const events = [1, 2].map((m) => eventFor("twice", m));
+    await Deno.mkdir(join(ws.dir, "in"));
+    // the first event's line is in both files and twice in the first (two layouts)
+    const first = join("in", "failed_items_a.jsonl");
+    const second = join("in", "failed_items_b.jsonl");
+    const newLayout = JSON.stringify({
+      __infos__: {
+        format: 2,
+        retries: 0,
+        reason: "x",
+        key: itemIdOf(events[0]),
+        source: { file: "earlier.jsonl", line: 1 },
+      },
+      __event__: events[0],
+    });
+    await Deno.writeTextFile(
+      join(ws.dir, first),
+      [failureLine(events[0], 1), newLayout, failureLine(events[1], 2)].join("\n") + "\n",
+    );
+    await Deno.writeTextFile(join(ws.dir, second), failureLine(events[0], 1) + "\n");
+    const run = await runCli(["-c", ws.config, "retry", "--delete-after", "in"], { cwd: ws.dir });
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.split("\n").filter((l) => l.startsWith("retry: "));
+    assert.deepEqual(lines, [
+      `retry: ${first}: 2 event(s), 2 succeeded, 0 failed, 0 skipped, 1 duplicate line(s) left out, deleted`,
+      `retry: ${second}: 0 event(s), 0 succeeded, 0 failed, 0 skipped, 1 duplicate line(s) left out, deleted`,
+      "retry: total 2 event(s), 2 succeeded, 0 failed, 0 skipped (100.0% success)",
+    ]);
+    assert.equal(handles.size(), 2 * 2);
+  } finally {
+    await handles.close();
+    await ws.remove();
+  }
+});
+
+Deno.test("an event that failed is not recorded again when a transient stop makes the next run read it again", async () => {
+  const item = makeCmip6Item({ files: 1, itemId: testItemId("again", 1) });
+  const stac = startStacServer([item], { unavailable: true });
+  const ws = await makeWorkspace({ stacUrl: stac.url });
+  try {
+    const bad = eventFor("again", 2);
+    (bad.data as { payload: { item: { properties: Record<string, unknown> } } }).payload.item
+      .properties["cmip6:pid"] = 5.4;
+    const patch = makePatchEvent(String(item.id), [
+      { op: "add", path: "/properties/retracted", value: true },
+    ]);
+    await Deno.writeTextFile(
+      join(ws.dir, "events.jsonl"),
+      `${JSON.stringify(bad)}\n${JSON.stringify(patch)}\n`,
+    );
+    for (const run of [1, 2]) {
+      const stopped = await runCli(["-c", ws.config, "map", "--dry-run", "events.jsonl"], {
+        cwd: ws.dir,
+      });
+      assert.equal(stopped.code, 3, `run ${run}: ${stopped.stderr}`);
+      assert.match(
+        stopped.stderr,
+        /failed: .*cmip6:pid/,
+        `run ${run} did not fail the event again`,
+      );
+    }
+    const failures = await readJsonLines(join(ws.dir, "outputs", "failures", "r0"));
+    assert.equal(failures.length, 1, "the failure was recorded twice");
+    assert.deepEqual(eventOf(failures[0]), bad);
+  } finally {
+    await stac.stop();
     await ws.remove();
   }
 });

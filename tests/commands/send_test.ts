@@ -74,3 +74,54 @@ Deno.test("send: .json is one event, each .jsonl line is one (sent as is), keyed
     await kafka.stop();
   }
 });
+
+Deno.test(
+  "send: an event over the topic's max.message.bytes is named by file:line; the others are sent; exit 1",
+  {
+    sanitizeOps: false,
+    sanitizeResources: false,
+  },
+  async () => {
+    const kafka = await kafkaForTests();
+    const ws = await makeWorkspace({ bootstrap: kafka.bootstrap });
+    try {
+      const topic = uniqueName("send-limit");
+      const client = new Kafka({ brokers: [kafka.bootstrap], logLevel: logLevel.NOTHING });
+      const admin = client.admin();
+      await admin.connect();
+      await admin.createTopics({
+        topics: [{
+          topic,
+          numPartitions: 1,
+          configEntries: [{ name: "max.message.bytes", value: "4000" }],
+        }],
+        waitForLeaders: true,
+      });
+      await admin.disconnect();
+      const small = (n: number): string =>
+        JSON.stringify(makeCmip6Event({ files: 1, itemId: `CMIP6.x.y.small${n}.v1` })).slice(
+          0,
+          1000,
+        );
+      const big = JSON.stringify({
+        data: { payload: { method: "POST", item: { id: "big.v1", pad: "x".repeat(20_000) } } },
+      });
+      await Deno.writeTextFile(
+        join(ws.dir, "mixed.jsonl"),
+        [small(1), big, small(2), small(3)].join("\n") + "\n",
+      );
+      const run = await runCli(["-c", ws.config, "send", "--topic", topic, "mixed.jsonl"], {
+        cwd: ws.dir,
+      });
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stdout, /sent 3 event\(s\) from 1 file\(s\) to .*; 1 not sent/);
+      const named = run.stderr.split("\n").filter((l) => l.startsWith("send: "));
+      assert.equal(named.length, 1, run.stderr);
+      assert.match(named[0], /^send: mixed\.jsonl:2: not sent: .*larger than the max message size/);
+      assert.match(named[0], /\(\d+ bytes; the topic's max\.message\.bytes is lower\)$/);
+    } finally {
+      await ws.remove();
+      await kafka.stop();
+    }
+  },
+);

@@ -32,7 +32,12 @@ Deno.test("the packaged defaults are valid and carry the Python tool's sections"
   assert.equal(config.kafka["bootstrap.servers"], "127.0.0.1:9092");
   assert.equal(config.handle.backend, "rest");
   assert.equal(config.lookup.enabled, false);
-  assert.ok(warnings.some((w) => w.key === "handle.password"), "demo credentials are flagged");
+  assert.ok(!warnings.some((w) => w.audit), "a run does not repeat remarks on the setup");
+  const layers = await loadLayers(noSystem);
+  const { problems } = validateConfig(layers.tree, { defaults: layers.defaults });
+  const audit = problems.filter((p) => p.audit).map((p) => p.key);
+  assert.ok(audit.includes("handle.password"), "config validate flags demo credentials");
+  assert.ok(audit.includes("plugins.cmip6.handle"), "config validate flags a test prefix");
 });
 
 Deno.test("layers: --config over the system file over the defaults; secrets from the environment", async () => {
@@ -110,10 +115,10 @@ Deno.test("cross checks: jsonl needs no credentials; SASL needs them; lookup es 
   assert.deepEqual(lookupKeys, ["elasticsearch.index"]);
 });
 
-Deno.test("config validate: a bad bootstrap.servers is one line and exit 1", async () => {
+Deno.test("config validate: a bad bootstrap.servers is one line and exit 2", async () => {
   await withConfig('[kafka]\n"bootstrap.servers" = "localhost"\n', async (path) => {
     const run = await runCli(["-c", path, "config", "validate"]);
-    assert.equal(run.code, 1);
+    assert.equal(run.code, 2);
     const line = run.stdout.split("\n").find((l) => l.includes("kafka.bootstrap.servers"));
     assert.match(
       line ?? "",
@@ -127,7 +132,7 @@ Deno.test("config validate: a typo'd key gets a did-you-mean; a wrong type names
     '[consumer]\ntopik = "CMIP6"\nmax_errors = "ten"\n[handel]\nprefix = "x"\n',
     async (path) => {
       const run = await runCli(["-c", path, "config", "validate"]);
-      assert.equal(run.code, 1);
+      assert.equal(run.code, 2);
       assert.match(
         run.stdout,
         /^error: consumer\.topik: unknown key \(did you mean consumer\.topic\?\)$/m,
@@ -140,7 +145,7 @@ Deno.test("config validate: a typo'd key gets a did-you-mean; a wrong type names
 
 Deno.test("config validate: a missing --config file is an error, not a silent default", async () => {
   const run = await runCli(["-c", "/nonexistent/custom.toml", "config", "validate"]);
-  assert.equal(run.code, 1);
+  assert.equal(run.code, 2);
   assert.match(run.stdout, /--config \/nonexistent\/custom\.toml: no such file/);
   const consume = await runCli(["-c", "/nonexistent/custom.toml", "consume"]);
   assert.equal(consume.code, 2);

@@ -161,7 +161,7 @@ Deno.test("config show redacts every profile's password; config validate passes 
     const valid = await runCli(["-c", path, "config", "validate"], { env });
     assert.equal(valid.code, 0, valid.stdout + valid.stderr);
     const invalid = await runCli(["-c", path, "config", "validate"]);
-    assert.equal(invalid.code, 1, "without the cmip7 password the file is invalid");
+    assert.equal(invalid.code, 2, "without the cmip7 password the file is invalid");
     assert.match(invalid.stdout, /handles\.profiles\.cmip7\.password/);
   });
 });

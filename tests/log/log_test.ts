@@ -6,7 +6,7 @@ import { setupLogging } from "../../src/log/mod.ts";
 
 Deno.test("console shows warnings by default, info with --verbose; clearLine prefixes each record", async () => {
   const quiet: string[] = [];
-  let handle = await setupLogging({ console: (line) => quiet.push(line) });
+  let handle = await setupLogging({ console: (line) => quiet.push(line), logFile: false });
   const log = getLogger(["piddiplatsch", "test"]);
   log.info("hidden {x}", { x: "value" });
   log.warn("shown {x}", { x: "value" });
@@ -18,6 +18,7 @@ Deno.test("console shows warnings by default, info with --verbose; clearLine pre
   handle = await setupLogging({
     verbose: true,
     clearLine: true,
+    logFile: false,
     console: (line) => verbose.push(line),
   });
   log.info("now {x}", { x: "visible" });

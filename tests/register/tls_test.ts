@@ -111,7 +111,7 @@ Deno.test("TLS is verified: an unknown CA stops the run; ca_file trusts the site
     let retried = 0;
     const untrusted = new HandleRestClient({ ...options, onRetry: () => retried++ });
     const error = await untrusted.put(record).then(() => undefined, (e) => e);
-    untrusted.close();
+    await untrusted.close();
     assert.ok(error instanceof ConfigurationError, String(error));
     assert.match(error.message, /TLS: .*UnknownIssuer.*ca_file/);
     assert.equal(retried, 0, "a certificate problem is not retried");
@@ -119,7 +119,7 @@ Deno.test("TLS is verified: an unknown CA stops the run; ca_file trusts the site
     const trusted = new HandleRestClient({ ...options, caFile: join(dir, "ca.pem") });
     await trusted.put(record);
     const values = await trusted.get(record.handle);
-    trusted.close();
+    await trusted.close();
     assert.equal(values?.find((v) => v.type === "A")?.data.value, "b");
   } finally {
     await server.shutdown();

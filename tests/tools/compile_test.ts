@@ -1,6 +1,6 @@
 /**
- * The compiled binary and its permissions. The permission flags are read from the
- * `compile` task in `deno.json`; every command is run with exactly those flags through
+ * The compiled binary and its permissions. The permission flags are those
+ * `tools/compile.ts` (the `compile` task) compiles with; every command is run with exactly those flags through
  * `deno run` (stdin closed, so a missing permission is a denial, not a prompt). The
  * compile itself needs the `denort` runtime and runs only where `DENORT_BIN` names one.
  */
@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../tools/kafka/broker.ts";
+import { COMPILE_ARGS } from "../../tools/compile.ts";
 import { makeCmip6Event, testItemId } from "../fixtures/events.ts";
 import { MAIN, produce, readJsonLines, startKafkaServices } from "../helpers.ts";
 
@@ -38,8 +39,8 @@ function permissionFlags(words: string[]): string[] {
   return words.filter((w) => /^--(allow|deny)-/.test(w) || w === "-A");
 }
 
-async function compileFlags(): Promise<string[]> {
-  return permissionFlags(await taskWords("compile"));
+function compileFlags(): string[] {
+  return permissionFlags([...COMPILE_ARGS]);
 }
 
 /** `deno run <flags> main.ts <args>` in `cwd`, stdin closed. */
@@ -110,7 +111,7 @@ async function readUntil(
 }
 
 Deno.test("the compile and piddiplatsch tasks grant the same explicit permissions", async () => {
-  const compile = await taskWords("compile");
+  const compile = [...COMPILE_ARGS];
   const flags = permissionFlags(compile);
   assert.ok(flags.length > 0, "the compile task grants no permission");
   assert.ok(
@@ -131,7 +132,7 @@ Deno.test(
   "every command runs with the compile task's permissions, without a denial",
   kafkaTest,
   async (t) => {
-    const flags = await compileFlags();
+    const flags = compileFlags();
     const dir = await Deno.makeTempDir({ prefix: "piddi-perm-" });
     try {
       await t.step("--help", async () => {
@@ -234,7 +235,7 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "piddi-compile-" });
     try {
       // The task's words, but the binary goes to a temporary folder, not dist/.
-      const words = await taskWords("compile");
+      const words = [...COMPILE_ARGS];
       const output = words.indexOf("--output");
       assert.ok(output >= 0, "the compile task names no --output");
       const binary = join(dir, "piddiplatsch");

@@ -1,8 +1,11 @@
 /**
  * A real single-node Apache Kafka broker (KRaft, broker and controller in one JVM) for the
  * demo, the tests and CI. The broker's jars come from `tools/kafka/pom.xml` through Maven
- * and are cached; the broker runs with the machine's Java on 127.0.0.1 only, with a fresh
- * log directory in a temporary folder that is removed when it stops.
+ * and are cached; the broker runs with the machine's Java on 127.0.0.1 only. Its data lives
+ * in a given folder (`dataDir`, kept and reused across restarts: the KRaft storage is
+ * formatted only when it is not yet), or else in a fresh temporary folder that is removed
+ * when the broker is stopped cleanly (and kept when it died on its own or failed to start,
+ * for a look at its log).
  *
  * @module
  */
@@ -42,6 +45,12 @@ export interface KafkaBrokerOptions extends KafkaJarsOptions {
   logDir?: string;
   /** How long to wait until the broker answers Kafka requests; default 60000 ms. */
   startTimeoutMs?: number;
+  /**
+   * The broker's folder (configuration, log, data), created if missing, never removed;
+   * a broker started again on it has the topics, messages and offsets of the last one.
+   * Default: a new temporary folder.
+   */
+  dataDir?: string;
 }
 
 /** A running local Kafka broker. */
@@ -52,7 +61,14 @@ export interface KafkaBroker {
   logFile: string;
   /** Resolves when the java process has exited, for whatever reason. */
   exited: Promise<Deno.CommandStatus>;
-  /** Stops the broker (SIGTERM, then SIGKILL after 15 s) and removes its temporary folder. */
+  /** The java process id. */
+  pid: number;
+  /** The broker's folder: `dataDir`, or the temporary folder made for it. */
+  dir: string;
+  /**
+   * Stops the broker (SIGTERM, then SIGKILL after 15 s). A temporary folder made for it is
+   * removed when this stop ended it; when the broker had died on its own, it is kept.
+   */
   stop(): Promise<void>;
 }
 
@@ -131,31 +147,39 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   const classPath = join(jarDir, "*");
   const logConfig = `-Dlog4j2.configurationFile=${LOG4J_FILE}`;
 
-  const tempDir = await Deno.makeTempDir({ prefix: "piddiplatsch-kafka-" });
+  const owned = options.dataDir === undefined;
+  const tempDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "piddiplatsch-kafka-" });
+  if (!owned) await Deno.mkdir(tempDir, { recursive: true });
   const logFile = join(options.logDir ?? tempDir, `kafka-${port}.log`);
   let logHandle: Deno.FsFile | undefined;
   try {
     if (options.logDir) await Deno.mkdir(options.logDir, { recursive: true });
     const propertiesFile = join(tempDir, "server.properties");
-    await Deno.writeTextFile(
-      propertiesFile,
-      serverProperties(port, controllerPort, join(tempDir, "data")),
-    );
+    const dataDir = join(tempDir, "data");
+    await Deno.writeTextFile(propertiesFile, serverProperties(port, controllerPort, dataDir));
 
-    const format = await runTool("java", [
-      logConfig,
-      "-cp",
-      classPath,
-      "kafka.tools.StorageTool",
-      "format",
-      "-t",
-      clusterId(),
-      "-c",
-      propertiesFile,
-    ], { cwd: tempDir, missing: "Java was not found on PATH; install Java 17 or newer" });
-    await Deno.writeTextFile(logFile, format.output);
-    if (!format.success) {
-      throw new Error(`Kafka storage format failed (exit ${format.code}): ${tail(format.output)}`);
+    if (await isFormatted(dataDir)) {
+      await Deno.writeTextFile(logFile, `kafka: reusing the storage in ${dataDir}\n`, {
+        append: true,
+      });
+    } else {
+      const format = await runTool("java", [
+        logConfig,
+        "-cp",
+        classPath,
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        clusterId(),
+        "-c",
+        propertiesFile,
+      ], { cwd: tempDir, missing: "Java was not found on PATH; install Java 17 or newer" });
+      await Deno.writeTextFile(logFile, format.output, { append: true });
+      if (!format.success) {
+        throw new Error(
+          `Kafka storage format failed (exit ${format.code}): ${tail(format.output)}`,
+        );
+      }
     }
 
     logHandle = await Deno.open(logFile, { append: true });
@@ -174,24 +198,40 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
       bootstrap: `${HOST}:${port}`,
       logFile,
       tempDir,
+      owned,
       timeoutMs: options.startTimeoutMs ?? 60_000,
     });
   } catch (error) {
     logHandle?.close();
-    await Deno.remove(tempDir, { recursive: true }).catch(() => {});
+    // Kept for a look at the log (the message quotes its end); a temporary folder is
+    // removed only on a clean stop.
+    if (error instanceof Error && !error.message.includes(tempDir)) {
+      error.message += ` (broker folder kept: ${tempDir})`;
+    }
     throw error;
+  }
+}
+
+/** Whether a KRaft log folder has been formatted (holds `meta.properties`). */
+async function isFormatted(dataDir: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(join(dataDir, "meta.properties"))).isFile;
+  } catch {
+    return false;
   }
 }
 
 /**
  * A Kafka broker for a test: the address in `KAFKA_BOOTSTRAP` when it is set (then `stop()`
- * does nothing), else a fresh local broker on a free port. Never skips: when no broker can
+ * does nothing), else a local broker on a free port (on the folder `KAFKA_DATA_DIR`, reused
+ * across runs, when it is set; else a fresh temporary one). Never skips: when no broker can
  * be started, it throws, so that tests that need Kafka fail.
  */
 export async function kafkaBootstrapForTests(): Promise<KafkaForTests> {
   const external = Deno.env.get("KAFKA_BOOTSTRAP")?.trim();
   if (external) return { bootstrap: external, stop: (): Promise<void> => Promise.resolve() };
-  const broker = await startKafkaBroker({ port: 0 });
+  const dataDir = Deno.env.get("KAFKA_DATA_DIR")?.trim() || undefined;
+  const broker = await startKafkaBroker({ port: 0, dataDir });
   return { bootstrap: broker.bootstrap, stop: (): Promise<void> => broker.stop() };
 }
 
@@ -264,6 +304,8 @@ interface BrokerPlace {
   bootstrap: string;
   logFile: string;
   tempDir: string;
+  /** Whether `tempDir` was made for this broker (then a clean stop removes it). */
+  owned: boolean;
   timeoutMs: number;
 }
 
@@ -290,6 +332,7 @@ async function awaitReady(
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async (): Promise<void> => {
+      const diedAlone = exitStatus !== undefined;
       if (!exitStatus) {
         tryKill(child, "SIGTERM");
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -303,12 +346,22 @@ async function awaitReady(
       await exited;
       await drained.catch(() => {});
       globalThis.removeEventListener("unload", killOnUnload);
-      await Deno.remove(place.tempDir, { recursive: true }).catch(() => {});
+      if (place.owned && !diedAlone && !failedStart) {
+        await Deno.remove(place.tempDir, { recursive: true }).catch(() => {});
+      }
     })();
     return stopping;
   };
 
-  const broker: KafkaBroker = { bootstrap: place.bootstrap, logFile: place.logFile, exited, stop };
+  let failedStart = false;
+  const broker: KafkaBroker = {
+    bootstrap: place.bootstrap,
+    logFile: place.logFile,
+    exited,
+    pid: child.pid,
+    dir: place.tempDir,
+    stop,
+  };
   const deadline = Date.now() + place.timeoutMs;
   let lastError = "no answer yet";
   try {
@@ -338,6 +391,7 @@ async function awaitReady(
     }
   } catch (error) {
     const keepLog = place.logFile.startsWith(place.tempDir) ? "" : ` (log: ${place.logFile})`;
+    failedStart = true;
     await stop();
     if (error instanceof Error && keepLog) error.message += keepLog;
     throw error;

@@ -1,10 +1,14 @@
 /**
- * `deno task kafka`: runs a local single-node Kafka broker on 127.0.0.1:$KAFKA_PORT
- * (default 9092) until Ctrl-C or SIGTERM, then stops it and removes its data.
+ * `deno task kafka [--data-dir DIR]`: runs a local single-node Kafka broker on
+ * 127.0.0.1:$KAFKA_PORT (default 9092) until Ctrl-C or SIGTERM, then stops it. With
+ * `--data-dir` its data stays in DIR and the next start goes on from it (topics,
+ * messages, committed offsets); without, it lives in a temporary folder that is removed
+ * on a clean stop and kept when the broker died on its own.
  *
  * @module
  */
 
+import { parseArgs } from "node:util";
 import { type KafkaBroker, startKafkaBroker } from "./broker.ts";
 import { describeError } from "../../src/errors/mod.ts";
 
@@ -34,8 +38,11 @@ async function logTail(path: string, lines: number): Promise<string> {
 /** Starts the broker, prints its address, and returns the process exit code when it ends. */
 async function main(): Promise<number> {
   let running: KafkaBroker;
+  let dataDir: string | undefined;
   try {
-    running = await startKafkaBroker({ port: portFromEnv() });
+    const { values } = parseArgs({ args: Deno.args, options: { "data-dir": { type: "string" } } });
+    dataDir = values["data-dir"];
+    running = await startKafkaBroker({ port: portFromEnv(), dataDir });
   } catch (error) {
     console.error(`kafka: ${describeError(error)}`);
     return 1;
@@ -46,7 +53,11 @@ async function main(): Promise<number> {
   for (const signal of signals) {
     Deno.addSignalListener(signal, () => signalled.resolve(signal));
   }
-  console.log(`kafka: listening on ${running.bootstrap} (log: ${running.logFile})`);
+  console.log(
+    `kafka: listening on ${running.bootstrap} (log: ${running.logFile}${
+      dataDir ? `, data: ${running.dir}` : ""
+    })`,
+  );
 
   const outcome = await Promise.race([signalled.promise, running.exited]);
   if (typeof outcome === "string") {
@@ -58,6 +69,7 @@ async function main(): Promise<number> {
   console.error(`kafka: the broker exited unexpectedly (exit ${outcome.code})`);
   console.error(await logTail(running.logFile, 20));
   await running.stop();
+  console.error(`kafka: its folder is kept: ${running.dir}`);
   return 1;
 }
 

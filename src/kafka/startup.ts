@@ -1,0 +1,181 @@
+/**
+ * Kafka start-up, before the consumer joins its group: reach a broker (retried with
+ * backoff for `[kafka].connect_timeout` seconds), tell a TLS or SASL handshake
+ * failure (a configuration error) from an unreachable broker (an outage), and wait
+ * for a topic that does not exist yet. Kept apart from the input's hot path.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import { type Admin, Kafka, type KafkaConfig, logLevel } from "kafkajs";
+import { ConfigurationError, oneLine, TransientError } from "../errors/mod.ts";
+
+/** Default of `[kafka].connect_timeout`, seconds. */
+export const DEFAULT_CONNECT_TIMEOUT = 60;
+
+/** Options of {@linkcode awaitKafka}. */
+export interface AwaitKafkaOptions {
+  /** The kafkajs client options (brokers, TLS, SASL). */
+  client: KafkaConfig;
+  /** The topic to wait for. */
+  topic: string;
+  /** Give up reaching a broker after this many milliseconds. */
+  connectTimeoutMs: number;
+  /** Wait for a missing topic (true) or fail at once (false). */
+  waitForTopic: boolean;
+  /** Period of the "still waiting for the topic" line, ms (default 30 000). */
+  reportEveryMs?: number;
+  /** Period of the topic check, ms (default 1000). */
+  pollMs?: number;
+  /** Stops waiting when aborted (the promise then rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+/** How a failed connection attempt is to be treated. */
+export type ConnectFailure =
+  | { kind: "sasl"; reason: string }
+  | { kind: "tls"; reason: string }
+  | { kind: "unreachable"; reason: string };
+
+const SASL_TYPES = new Set([
+  "ILLEGAL_SASL_STATE",
+  "UNSUPPORTED_SASL_MECHANISM",
+  "SASL_AUTHENTICATION_FAILED",
+]);
+
+/** Sorts a kafkajs connection error into SASL, TLS or "broker not reachable". */
+export function classifyConnectError(error: unknown): ConnectFailure {
+  const e = error as { name?: string; type?: string; message?: string; cause?: unknown };
+  const inner = (e?.cause ?? e) as { message?: string };
+  const reason = oneLine(String(inner?.message ?? e?.message ?? error))
+    .replace(/^Connection error: /, "");
+  if (e?.name === "KafkaJSSASLAuthenticationError" || SASL_TYPES.has(e?.type ?? "")) {
+    return { kind: "sasl", reason: oneLine(String(e.message)) };
+  }
+  if (/\b(TLS|SSL)\b|certificate|wrong version number|self[- ]signed/i.test(reason)) {
+    return { kind: "tls", reason };
+  }
+  return { kind: "unreachable", reason };
+}
+
+/** The one-line configuration error of a handshake failure, naming the settings to check. */
+export function handshakeError(failure: ConnectFailure, bootstrap: string): ConfigurationError {
+  if (failure.kind === "sasl") {
+    return new ConfigurationError(
+      `Kafka at bootstrap.servers = "${bootstrap}": SASL handshake failed: ${failure.reason}; ` +
+        `check [kafka] "security.protocol" (does the listener speak SASL?), "sasl.mechanisms", ` +
+        `"sasl.username" and "sasl.password"`,
+    );
+  }
+  return new ConfigurationError(
+    `Kafka at bootstrap.servers = "${bootstrap}": TLS handshake failed: ${failure.reason}; ` +
+      `check [kafka] "security.protocol" (does the listener speak TLS?) and "ssl.ca.location"`,
+  );
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      signal?.removeEventListener("abort", aborted);
+      resolve();
+    }
+    function aborted(): void {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    }
+    signal?.addEventListener("abort", aborted, { once: true });
+  });
+}
+
+/** Connects an admin client, retrying an unreachable broker with backoff until the deadline. */
+async function connectAdmin(options: AwaitKafkaOptions, bootstrap: string): Promise<Admin> {
+  const log = getLogger(["piddiplatsch", "kafka"]);
+  const started = Date.now();
+  let delay = 500;
+  let reported = "";
+  while (true) {
+    // A client of its own, silent: this loop reports its failures itself, once.
+    const kafka = new Kafka({
+      ...options.client,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: Math.min(options.connectTimeoutMs || 1, 10_000),
+      retry: { retries: 0 },
+    });
+    const admin = kafka.admin({ retry: { retries: 0 } });
+    try {
+      await admin.connect();
+      await admin.listTopics(); // the handshake happens with the first request
+      if (reported) {
+        log.info("Kafka at bootstrap.servers = {bootstrap} is reachable", { bootstrap });
+      }
+      return admin;
+    } catch (error) {
+      await admin.disconnect().catch(() => {});
+      const failure = classifyConnectError(error);
+      if (failure.kind !== "unreachable") throw handshakeError(failure, bootstrap);
+      const elapsed = Date.now() - started;
+      const seconds = Math.round(options.connectTimeoutMs / 1000);
+      if (elapsed >= options.connectTimeoutMs) {
+        throw new TransientError(
+          `Kafka at bootstrap.servers = "${bootstrap}" cannot be reached: ${failure.reason} ` +
+            `(gave up after ${seconds} s, [kafka].connect_timeout)`,
+        );
+      }
+      if (failure.reason !== reported) {
+        reported = failure.reason;
+        log.warn(
+          "Kafka at bootstrap.servers = {bootstrap} cannot be reached: {reason}; " +
+            "retrying for up to {seconds} s ([kafka].connect_timeout)",
+          { bootstrap, reason: failure.reason, seconds },
+        );
+      }
+      await sleep(Math.min(delay, options.connectTimeoutMs - elapsed), options.signal);
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+}
+
+/**
+ * Waits until a broker answers and `topic` exists. Throws `ConfigurationError` for a
+ * TLS or SASL handshake failure, `TransientError` when no broker answered within the
+ * connect timeout or (with `waitForTopic` off) when the topic is missing.
+ */
+export async function awaitKafka(options: AwaitKafkaOptions): Promise<void> {
+  const log = getLogger(["piddiplatsch", "kafka"]);
+  const bootstrap = (options.client.brokers as string[]).join(",");
+  const admin = await connectAdmin(options, bootstrap);
+  try {
+    const every = options.reportEveryMs ?? 30_000;
+    let lastReport: number | undefined;
+    const started = Date.now();
+    while (true) {
+      const topics = await admin.listTopics();
+      if (topics.includes(options.topic)) {
+        if (lastReport !== undefined) {
+          log.info("topic {topic} exists now, consuming", { topic: options.topic });
+        }
+        return;
+      }
+      if (!options.waitForTopic) {
+        throw new TransientError(
+          `topic "${options.topic}" does not exist at bootstrap.servers = "${bootstrap}" ` +
+            `(consumer.wait_for_topic = false)`,
+        );
+      }
+      if (lastReport === undefined || Date.now() - lastReport >= every) {
+        lastReport = Date.now();
+        log.warn(
+          "topic {topic} does not exist yet at {bootstrap}; waiting for it " +
+            "(waited {seconds} s; it is not created automatically)",
+          { topic: options.topic, bootstrap, seconds: Math.round((lastReport - started) / 1000) },
+        );
+      }
+      await sleep(options.pollMs ?? 1000, options.signal);
+    }
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}

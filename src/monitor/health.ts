@@ -1,0 +1,150 @@
+/**
+ * Liveness and readiness of a run. Ready means: running, the consumer group joined
+ * (for a Kafka input) and every Handle service answered its last request or probe.
+ * A service that stops answering is probed again until it answers.
+ *
+ * @module
+ */
+
+/** The phases of a run. */
+export type Phase = "starting" | "running" | "stopping" | "stopped";
+
+/** What `/health/ready` answers. */
+export interface Readiness {
+  /** Whether the run takes and registers events. */
+  ready: boolean;
+  /** The phase of the run. */
+  phase: Phase;
+  /** Why it is not ready (empty when ready). */
+  reasons: string[];
+}
+
+/** Options of {@linkcode Health}. */
+export interface HealthOptions {
+  /** The run waits for a consumer group (Kafka input). */
+  group: boolean;
+  /** Names of the Handle services (profiles) that must answer. */
+  services: string[];
+}
+
+/** The health of one run, updated by observers. */
+export class Health {
+  #phase: Phase = "starting";
+  #phaseReason?: string;
+  readonly #group: boolean;
+  #joined = false;
+  readonly #services = new Map<string, string | undefined>();
+
+  /** Starts in phase "starting", group not joined, no service answered yet. */
+  constructor(options: HealthOptions) {
+    this.#group = options.group;
+    for (const name of options.services) this.#services.set(name, "not answered yet");
+  }
+
+  /** Moves to `phase`; `reason` says why (e.g. what stopped the run). */
+  setPhase(phase: Phase, reason?: string): void {
+    this.#phase = phase;
+    this.#phaseReason = reason;
+  }
+
+  /** The consumer group was joined (true) or left, or the broker was lost (false). */
+  setJoined(joined: boolean): void {
+    this.#joined = joined;
+  }
+
+  /** A Handle service answered (any HTTP answer but a 5xx). */
+  serviceAnswered(name: string): void {
+    if (this.#services.has(name)) this.#services.set(name, undefined);
+  }
+
+  /** A Handle service did not answer, or answered 5xx. */
+  serviceFailed(name: string, reason: string): void {
+    if (this.#services.has(name)) this.#services.set(name, reason);
+  }
+
+  /** The services whose last request or probe failed (or that never answered). */
+  servicesDown(): string[] {
+    return [...this.#services].filter(([, reason]) => reason !== undefined).map(([name]) => name);
+  }
+
+  /** The readiness now. */
+  readiness(): Readiness {
+    const reasons: string[] = [];
+    if (this.#phase !== "running") {
+      reasons.push(this.#phaseReason ? `${this.#phase}: ${this.#phaseReason}` : this.#phase);
+    }
+    if (this.#group && !this.#joined) reasons.push("consumer group not joined");
+    for (const [name, reason] of this.#services) {
+      if (reason !== undefined) reasons.push(`Handle service ${name}: ${reason}`);
+    }
+    return { ready: reasons.length === 0, phase: this.#phase, reasons };
+  }
+}
+
+/** A Handle service to probe. */
+export interface ProbeTarget {
+  /** Profile name. */
+  name: string;
+  /** Base URL. */
+  serverUrl: string;
+  /** Prefix (the probe resolves a handle under it; any answer but 5xx counts). */
+  prefix: string;
+  /** Seconds per probe. */
+  timeout: number;
+  /** PEM CA file to trust, if any. */
+  caFile?: string;
+}
+
+/** Probes every service that is down every `intervalMs` (default 5000) until stopped. */
+export function startHandleProbe(
+  health: Health,
+  targets: ProbeTarget[],
+  options: { intervalMs?: number } = {},
+): { stop(): void } {
+  const clients = new Map<string, Deno.HttpClient>();
+  for (const t of targets) {
+    if (t.caFile) {
+      clients.set(t.name, Deno.createHttpClient({ caCerts: [Deno.readTextFileSync(t.caFile)] }));
+    }
+  }
+  let stopped = false;
+  let busy = false;
+  const probe = async (): Promise<void> => {
+    if (busy || stopped) return;
+    busy = true;
+    try {
+      const down = new Set(health.servicesDown());
+      await Promise.all(
+        targets.filter((t) => down.has(t.name)).map(async (t) => {
+          const url = `${t.serverUrl.replace(/\/+$/, "")}/api/handles/${
+            encodeURIComponent(t.prefix)
+          }/piddiplatsch-readiness-probe`;
+          try {
+            const response = await fetch(url, {
+              signal: AbortSignal.timeout(t.timeout * 1000),
+              client: clients.get(t.name),
+            });
+            await response.body?.cancel();
+            if (stopped) return;
+            if (response.status < 500) health.serviceAnswered(t.name);
+            else health.serviceFailed(t.name, `HTTP ${response.status}`);
+          } catch (error) {
+            if (!stopped) health.serviceFailed(t.name, `no answer: ${(error as Error).message}`);
+          }
+        }),
+      );
+    } finally {
+      busy = false;
+    }
+  };
+  probe();
+  const timer = setInterval(probe, options.intervalMs ?? 5000);
+  Deno.unrefTimer(timer);
+  return {
+    stop(): void {
+      stopped = true;
+      clearInterval(timer);
+      for (const client of clients.values()) client.close();
+    },
+  };
+}

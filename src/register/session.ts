@@ -1,0 +1,167 @@
+/**
+ * The Handle REST session of one client: opened once (`POST /api/sessions`), authenticated
+ * once with the Basic credentials (`GET /api/sessions/this` carrying both the session and
+ * the credentials), then named on every write as `Authorization: Handle sessionId="..."`,
+ * so that the server checks the password once per run instead of once per request. An
+ * expired session (401) is replaced by a new one; a server without sessions (404, 405 or
+ * 501 on `POST /api/sessions`, or an answer without a session id) gets plain Basic credentials on every request.
+ *
+ * @module
+ */
+
+import { ConfigurationError, TransientError } from "../errors/mod.ts";
+import { fetchFailure } from "./fetch_failure.ts";
+
+/** Options of {@linkcode HandleSession}. */
+export interface HandleSessionOptions {
+  /** Base URL of the server, without a trailing slash. */
+  base: string;
+  /** The Basic `Authorization` value. */
+  basic: string;
+  /** The user, for messages. */
+  username: string;
+  /** Per-request timeout, seconds. */
+  timeout: number;
+  /** The TLS client, if any. */
+  client?: Deno.HttpClient;
+  /** Whether to try sessions at all; true by default. */
+  enabled?: boolean;
+}
+
+/** How a client authenticates its writes, decided on first use. */
+export class HandleSession {
+  readonly #options: HandleSessionOptions;
+  #mode: "unknown" | "session" | "basic";
+  #id: string | undefined;
+  #pending: Promise<void> | undefined;
+  #opened = 0;
+
+  /** A session that opens on the first write. */
+  constructor(options: HandleSessionOptions) {
+    this.#options = options;
+    this.#mode = options.enabled === false ? "basic" : "unknown";
+  }
+
+  /** How many sessions were opened (and authenticated) so far. */
+  get opened(): number {
+    return this.#opened;
+  }
+
+  /** Whether writes go with a session (false before the first write and without sessions). */
+  get active(): boolean {
+    return this.#mode === "session";
+  }
+
+  /**
+   * The `Authorization` value for a write; opens and authenticates the session first
+   * when there is none.
+   *
+   * @throws {ConfigurationError} when the credentials are refused.
+   * @throws {TransientError} when the server cannot be reached or fails.
+   */
+  async header(): Promise<string> {
+    while (this.#mode === "unknown") await this.#open();
+    return this.#mode === "session" ? sessionHeader(this.#id!) : this.#options.basic;
+  }
+
+  /**
+   * After a 401 to a write sent with `header`: replaces the session when `header` named
+   * the current one. Resolves to whether the write is worth sending again.
+   */
+  async renew(header: string): Promise<boolean> {
+    if (!header.startsWith("Handle ")) return false;
+    if (this.#pending === undefined && header === sessionHeader(this.#id ?? "")) {
+      this.#mode = "unknown";
+      this.#id = undefined;
+    }
+    await this.header();
+    return true;
+  }
+
+  /** Closes the session on the server (best effort). */
+  async close(): Promise<void> {
+    await this.#pending?.catch(() => {});
+    if (this.#mode !== "session") return;
+    const id = this.#id!;
+    this.#mode = "unknown";
+    this.#id = undefined;
+    try {
+      const response = await this.#fetch("DELETE", "/api/sessions/this", sessionHeader(id));
+      await response.body?.cancel();
+    } catch {
+      // the session expires on its own
+    }
+  }
+
+  #open(): Promise<void> {
+    this.#pending ??= this.#openSession().finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  async #openSession(): Promise<void> {
+    const opened = await this.#fetch("POST", "/api/sessions");
+    const text = await opened.text();
+    if ([404, 405, 501].includes(opened.status)) {
+      this.#mode = "basic";
+      return;
+    }
+    this.#check(opened.status, "opening a session");
+    const id = (safeJson(text) as { sessionId?: unknown } | undefined)?.sessionId;
+    if (typeof id !== "string" || id === "") {
+      this.#mode = "basic"; // an answer that names no session: a server without sessions
+      return;
+    }
+    const both = `${sessionHeader(id)}, ${this.#options.basic}`;
+    const checked = await this.#fetch("GET", "/api/sessions/this", both);
+    const state = safeJson(await checked.text()) as { authenticated?: unknown } | undefined;
+    this.#check(checked.status, "authenticating the session");
+    if (state?.authenticated !== true) {
+      throw new ConfigurationError(
+        `Handle service ${this.#options.base} did not authenticate user ${this.#options.username}`,
+      );
+    }
+    this.#id = id;
+    this.#mode = "session";
+    this.#opened++;
+  }
+
+  #check(status: number, what: string): void {
+    if (status >= 200 && status < 300) return;
+    const where = `Handle service ${this.#options.base}`;
+    if (status === 401 || status === 403) {
+      throw new ConfigurationError(
+        `${where} refused user ${this.#options.username}: HTTP ${status} ${what}`,
+      );
+    }
+    throw new TransientError(`${where}: HTTP ${status} ${what}`);
+  }
+
+  async #fetch(method: string, path: string, authorization?: string): Promise<Response> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (authorization !== undefined) headers.Authorization = authorization;
+    try {
+      return await fetch(`${this.#options.base}${path}`, {
+        method,
+        headers,
+        signal: AbortSignal.timeout(this.#options.timeout * 1000),
+        client: this.#options.client,
+      });
+    } catch (error) {
+      throw fetchFailure(error, this.#options);
+    }
+  }
+}
+
+function sessionHeader(id: string): string {
+  return `Handle sessionId="${id}"`;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * What `verify` expects on the Handle servers: the records each input must have produced,
+ * and the profile each must be on. Event texts go through the steps `consume` takes before
+ * registering (decode, route to the project, PATCH through the STAC API, previous-version
+ * lookup, map); dry-run handle lines are records already. A later record of the same
+ * handle replaces an earlier one.
+ *
+ * @module
+ */
+
+import { decodeEvent } from "../decode/mod.ts";
+import { describeError } from "../errors/mod.ts";
+import type { ItemSource, Router } from "../pipeline/mod.ts";
+import type { StacItem } from "../plugins/types.ts";
+import { type HandleRecord, registrationOrder } from "../records/mod.ts";
+import { applyItemPatch } from "../stac/mod.ts";
+
+/** One input line: an event (raw or restored from a failure or skipped line) or a record. */
+export interface InputText {
+  /** The text. */
+  text: string;
+  /** Where it came from, `file:line` or `topic/partition@offset`. */
+  where: string;
+}
+
+/** The steps that turn an event into records, and where they are registered. */
+export interface ExpectOptions {
+  /** Routes a project to its plugin, prefix, profile and lookup. */
+  router: Router;
+  /** Items for PATCH events. */
+  items?: ItemSource;
+  /**
+   * The Handle profile of a dry-run line: the one it names, else the one serving its
+   * prefix; undefined when none does.
+   */
+  profileOf(prefix: string, named?: string): string | undefined;
+}
+
+/** A record `verify` expects, and the Handle profile it must be on. */
+export interface ExpectedRecord {
+  /** The record. */
+  record: HandleRecord;
+  /** The profile's name. */
+  profile: string;
+}
+
+/** The expected records by handle, and the inputs that cannot have produced any. */
+export interface Expectation {
+  /** Handle → the record it must hold. */
+  records: Map<string, ExpectedRecord>;
+  /** Inputs that map to no records, with the reason (`where: reason`). */
+  unverifiable: string[];
+  /** Events read. */
+  events: number;
+}
+
+/** Creates an empty expectation. */
+export function newExpectation(): Expectation {
+  return { records: new Map(), unverifiable: [], events: 0 };
+}
+
+/** Adds what one input line must have produced. */
+export async function expect(
+  expectation: Expectation,
+  input: InputText,
+  options: ExpectOptions,
+): Promise<void> {
+  expectation.events++;
+  let value: unknown;
+  try {
+    value = JSON.parse(input.text);
+  } catch {
+    value = undefined;
+  }
+  const line = asRecord(value);
+  if (line !== undefined) {
+    const { record } = line;
+    const prefix = record.handle.slice(0, record.handle.indexOf("/"));
+    const profile = options.profileOf(prefix, line.profile);
+    if (profile === undefined) {
+      expectation.unverifiable.push(`${input.where}: no Handle profile serves prefix ${prefix}`);
+    } else {
+      expectation.records.set(record.handle, { record, profile });
+    }
+    return;
+  }
+  try {
+    const decoded = decodeEvent(restored(value) ?? input.text);
+    const { name, route } = options.router.route(decoded.project);
+    if (route === undefined) {
+      expectation.unverifiable.push(`${input.where}: filtered (project ${name} not selected)`);
+      return;
+    }
+    let item: StacItem;
+    if (decoded.method === "POST") {
+      item = decoded.item;
+    } else {
+      if (!options.items) throw new Error("PATCH event but no STAC API is configured");
+      item = applyItemPatch(
+        await options.items.fetchItem(decoded.collectionId!, decoded.itemId),
+        decoded.operations,
+      );
+    }
+    const previousVersion = route.lookup
+      ? await route.lookup.previousVersion(decoded.itemId)
+      : undefined;
+    const mapped = route.plugin.map(item, {
+      prefix: route.prefix,
+      eventTime: decoded.time,
+      collectionId: decoded.collectionId,
+      now: new Date(),
+      previousVersion,
+    });
+    const profile = route.profile ?? "default";
+    for (const record of registrationOrder(mapped)) {
+      expectation.records.set(record.handle, { record, profile });
+    }
+  } catch (error) {
+    expectation.unverifiable.push(`${input.where}: ${describeError(error)}`);
+  }
+}
+
+/** A dry-run handle line as a record and the profile it names, or undefined. */
+function asRecord(value: unknown): { record: HandleRecord; profile?: string } | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const { handle, URL, data, profile } = value as Record<string, unknown>;
+  if (typeof handle !== "string" || !handle.includes("/") || typeof URL !== "string") {
+    return undefined;
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
+  return {
+    record: { handle, URL, data: data as Record<string, unknown> },
+    profile: typeof profile === "string" ? profile : undefined,
+  };
+}
+
+/** The event of a failure or skipped line (`__infos__` taken off, `__raw__` restored). */
+function restored(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const { __infos__: infos, __raw__: raw, ...event } = value as Record<string, unknown>;
+  if (infos === undefined && raw === undefined) return value;
+  return typeof raw === "string" ? raw : event;
+}
