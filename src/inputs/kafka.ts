@@ -49,11 +49,6 @@ export interface KafkaInputOptions {
   onGroup?: (joined: boolean) => void;
 }
 
-/** How often waiting loops look again (idle clock, periodic commits, heartbeats), ms. */
-const TICK_MS = 100;
-/** Heartbeats are sent at most this often while a batch is worked on, ms. */
-const HEARTBEAT_EVERY_MS = 1000;
-
 /** Where one partition stands, for monitoring. */
 export interface KafkaPartitionState {
   /** Topic. */
@@ -74,7 +69,6 @@ class PartitionTracker {
   readonly topic: string;
   readonly partition: number;
   #pending: bigint[] = [];
-  #head = 0;
   #done = new Set<bigint>();
   #committable?: bigint;
   #committed?: bigint;
@@ -94,28 +88,20 @@ class PartitionTracker {
 
   ack(offset: bigint): void {
     this.#done.add(offset);
-    while (this.#head < this.#pending.length && this.#done.has(this.#pending[this.#head])) {
-      const head = this.#pending[this.#head++];
+    while (this.#pending.length > 0 && this.#done.has(this.#pending[0])) {
+      const head = this.#pending.shift()!;
       this.#done.delete(head);
       this.#committable = head + 1n;
-    }
-    if (this.#head === this.#pending.length) {
-      this.#pending = [];
-      this.#head = 0;
-    } else if (this.#head > 1024) {
-      this.#pending = this.#pending.slice(this.#head);
-      this.#head = 0;
     }
   }
 
   get drained(): boolean {
-    return this.#head === this.#pending.length;
+    return this.#pending.length === 0;
   }
 
   /** Forgets what was delivered but not acknowledged (the partition is being given up). */
   abandon(): void {
     this.#pending = [];
-    this.#head = 0;
     this.#done.clear();
   }
 
@@ -151,8 +137,6 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   #lastMessageAt?: number;
   #commitChain: Promise<void> = Promise.resolve();
   #lastCommitAt = 0;
-  /** One timer for the whole input: wakes the waiting loops every `TICK_MS`. */
-  #ticker?: ReturnType<typeof setInterval>;
   #joined = false;
   #lastFetchAt = 0;
   #assigned?: Set<string>;
@@ -239,15 +223,18 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       const event = this.#queue.shift();
       if (event) return { done: false, value: event };
       const idle = this.#options.idleTimeoutMs;
+      let wait = 1000;
       // Idle means: joined, nothing delivered that is still being worked on, and no new
       // event for `idleTimeoutMs` (a slow batch holds back the next fetch; that is not idle).
       // The clock does not run while the group is not joined or no fetch succeeds.
       const connected = this.#joined && Date.now() - this.#lastFetchAt <= FETCH_GAP_MS;
       if (!connected && this.#lastMessageAt !== undefined) this.#lastMessageAt = Date.now();
       if (idle !== undefined && this.#lastMessageAt !== undefined && this.#outstanding === 0) {
-        if (this.#lastMessageAt + idle - Date.now() <= 0) return { done: true, value: undefined };
+        const left = this.#lastMessageAt + idle - Date.now();
+        if (left <= 0) return { done: true, value: undefined };
+        wait = Math.min(wait, left);
       }
-      await this.#wait();
+      await this.#sleep(wait);
     }
   }
 
@@ -279,8 +266,6 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     this.#closing = true;
     this.#group(false);
     this.#wake();
-    clearInterval(this.#ticker);
-    this.#ticker = undefined;
     await this.#commit();
     await this.#consumer.disconnect().catch((error) => {
       this.#log.warn("disconnect: {error}", { error: String(error) });
@@ -307,22 +292,18 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     const limit = this.#options.maxOutstanding ?? 64;
     const max = typeof limit === "number" ? (): number => limit : limit;
     let rebalancing = false;
-    let lastBeat = Date.now();
-    // A heartbeat when one is due (a rebalance shows as its error), not one per message.
-    const due = (): boolean => Date.now() - lastBeat >= HEARTBEAT_EVERY_MS;
-    const beat = async (): Promise<void> => {
-      lastBeat = Date.now();
-      await heartbeat().catch((error) => {
+    // kafkajs sends a heartbeat only when its interval has passed; a rebalance shows as an error.
+    const beat = (): Promise<void> =>
+      heartbeat().catch((error) => {
         if (/rebalanc/i.test(`${error?.type} ${error?.message}`)) rebalancing = true;
       });
-    };
     for (const message of batch.messages) {
       while (this.#outstanding >= max() && !this.#closing && !rebalancing) {
-        await this.#wait();
+        await this.#sleep(this.#options.commitIntervalMs ?? 500);
         await this.#commitDue();
-        if (due()) await beat();
+        await beat();
       }
-      if (due()) await beat();
+      await beat();
       // On a rebalance, deliver no more of this batch: drain what was delivered, commit, and
       // let the group move on; the rest is fetched again by the partition's next owner.
       if (this.#closing || rebalancing || !isRunning() || isStale()) break;
@@ -350,9 +331,9 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       this.#wake();
     }
     while (!tracker.drained && !this.#closing) {
-      await this.#wait();
+      await this.#sleep(this.#options.commitIntervalMs ?? 500);
       await this.#commitDue();
-      if (due()) await beat();
+      await beat();
     }
     if (!tracker.drained) tracker.abandon(); // closing: the rest stays uncommitted
     await this.#commit();
@@ -407,16 +388,19 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     return next;
   }
 
-  /** Waits for the next wake-up: an event, an acknowledgement, closing, or the next tick. */
-  #wait(): Promise<void> {
-    if (this.#ticker === undefined && !this.#closing) {
-      this.#ticker = setInterval(() => this.#wake(), TICK_MS);
-    }
-    return new Promise((resolve) => this.#waiters.push(resolve));
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const waiters = this.#waiters;
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      waiters.push(done);
+    });
   }
 
   #wake(): void {
-    if (this.#waiters.length === 0) return;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();
