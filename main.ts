@@ -178,6 +178,12 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .option("--password <password>", "admin password; visible to ps: prefer --password-file")
     .option("--latency-ms <ms>", "added to every write, to model a production server", nonNegative)
+    .option(
+      "--latency-per-inflight-ms <ms>",
+      "added to every write per write in flight: a server that slows down under load",
+      nonNegative,
+    )
+    .option("--max-inflight <n>", "answer 429 to writes beyond this many in flight", nonNegative)
     .option("--data-file <file>", "keep records in this file across restarts")
     .option(
       "--session-ttl <seconds>",

@@ -143,16 +143,18 @@ export async function createTopicReady(
   topic: string,
   partitions: number,
 ): Promise<void> {
-  await admin.createTopics({
+  const created = await admin.createTopics({
     topics: [{ topic, numPartitions: partitions }],
     waitForLeaders: false,
   });
+  // A topic that already existed keeps its own number of partitions.
+  const expected = (count: number): boolean => created ? count === partitions : count > 0;
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
       const ready = topics[0]?.partitions ?? [];
-      if (ready.length === partitions && ready.every((p) => p.leader >= 0)) return;
+      if (expected(ready.length) && ready.every((p) => p.leader >= 0)) return;
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }

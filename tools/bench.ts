@@ -1,10 +1,10 @@
 /**
- * `deno task bench`: the in-process benchmarks (`deno bench -A bench/`: mapping, handle
- * server) and then the end-to-end Kafka benchmark (`bench/e2e_kafka.ts`), which uses the
- * broker in `KAFKA_BOOTSTRAP` or starts one.
- *
- * `deno task bench inprocess` runs only the first part, `deno task bench e2e` only the
- * second; arguments after `--` go to `bench/e2e_kafka.ts` (e.g. `-- --events 100`).
+ * `deno task bench`: the throughput benchmark of issue 11 (`bench/throughput.ts`: mapping,
+ * growth series, Kafka ingest against Java `ConsumerPerformance`, registration with the
+ * adaptive limit, peak memory; one table with targets). `deno task bench micro` runs the
+ * in-process micro benchmarks (`deno bench -A bench/`), `deno task bench e2e` the
+ * end-to-end Kafka registration benchmark (`bench/e2e_kafka.ts`). Arguments after `--`
+ * go to `bench/throughput.ts` (e.g. `-- --kafka-events 100000`).
  *
  * @module
  */
@@ -32,21 +32,18 @@ async function step(name: string, args: string[]): Promise<void> {
 
 const split = Deno.args.indexOf("--");
 const parts = split < 0 ? Deno.args : Deno.args.slice(0, split);
-const e2eArgs = split < 0 ? [] : Deno.args.slice(split + 1);
-const unknown = parts.filter((p) => p !== "inprocess" && p !== "e2e");
+const extraArgs = split < 0 ? [] : Deno.args.slice(split + 1);
+const unknown = parts.filter((p) => p !== "micro" && p !== "e2e");
 if (unknown.length > 0) {
-  console.error(`unknown argument(s) ${unknown.join(" ")}; expected inprocess, e2e or -- ...`);
+  console.error(`unknown argument(s) ${unknown.join(" ")}; expected micro, e2e or -- ...`);
   Deno.exit(2);
 }
-const all = parts.length === 0;
-if (all || parts.includes("inprocess")) {
-  await step("in-process benchmarks", ["bench", "--allow-all", "bench/"]);
+if (parts.length === 0) {
+  await step("throughput", ["run", "--allow-all", "bench/throughput.ts", ...extraArgs]);
 }
-if (all || parts.includes("e2e")) {
-  await step("end-to-end Kafka benchmark", [
-    "run",
-    "--allow-all",
-    "bench/e2e_kafka.ts",
-    ...e2eArgs,
-  ]);
+if (parts.includes("micro")) {
+  await step("in-process micro benchmarks", ["bench", "--allow-all", "bench/"]);
+}
+if (parts.includes("e2e")) {
+  await step("end-to-end Kafka benchmark", ["run", "--allow-all", "bench/e2e_kafka.ts"]);
 }

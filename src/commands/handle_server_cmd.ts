@@ -31,6 +31,10 @@ export interface HandleServerCommandOptions {
   passwordFile?: string;
   /** Added to every write, ms. */
   latencyMs?: number;
+  /** Added to every write per write in flight, ms. */
+  latencyPerInflightMs?: number;
+  /** Writes in flight at most; more get 429. */
+  maxInflight?: number;
   /** Records survive a restart in this file. */
   dataFile?: string;
   /** Idle seconds before a session expires. */
@@ -56,6 +60,8 @@ export async function handleServerCommand(
     username: options.username ?? config.handle.username,
     password,
     latencyMs: options.latencyMs,
+    latencyPerInflightMs: options.latencyPerInflightMs,
+    maxInflight: options.maxInflight,
     dataFile: options.dataFile,
     sessions: options.sessions,
     sessionTtlSeconds: options.sessionTtl,

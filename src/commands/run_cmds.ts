@@ -42,6 +42,8 @@ interface OpenHooks {
   signal: AbortSignal;
   /** The consumer group was joined or left. */
   onGroup(joined: boolean): void;
+  /** Events the pipeline takes in flight now (it follows the Handle request limit). */
+  eventsInFlight(): number;
 }
 
 /** An input, optionally reporting where its partitions stand. */
@@ -78,7 +80,11 @@ async function runWith(
   let inFlight = 0;
   let partitions: (() => PartitionState[]) | undefined;
   const reporter = startReporter(stats, {
-    extras: () => ({ inFlight, lag: partitions ? totalLag(partitions()) : undefined }),
+    extras: () => ({
+      inFlight,
+      lag: partitions ? totalLag(partitions()) : undefined,
+      limit: wiring?.requestLimit(),
+    }),
     intervalSeconds: config.stats.interval_seconds,
     summaryInterval: config.stats.summary_interval,
     dbPath: config.stats.enable_db ? config.stats.db_path : undefined,
@@ -103,6 +109,7 @@ async function runWith(
       events = await open({
         signal: stop.signal,
         onGroup: (joined) => monitor?.health.setJoined(joined),
+        eventsInFlight: () => wiring.eventsInFlight(),
       });
     } catch (error) {
       await wiring.close();
@@ -170,12 +177,13 @@ export async function consumeCommand(
     const { code } = await runWith(
       context,
       options,
-      async ({ signal, onGroup }) =>
+      async ({ signal, onGroup, eventsInFlight }) =>
         await KafkaInput.open({
           kafka: config.kafka,
           topic: config.consumer.topic,
           idleTimeoutMs: options.idleTimeout !== undefined ? options.idleTimeout * 1000 : undefined,
-          maxOutstanding: Math.max(16, config.consumer.concurrency * 4),
+          // Delivered ahead of the pipeline: four times the events it takes in flight now.
+          maxOutstanding: () => Math.max(16, eventsInFlight() * 4),
           commit: !dryRun,
           connectTimeout: config.kafka.connect_timeout,
           waitForTopic: config.consumer.wait_for_topic,

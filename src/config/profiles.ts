@@ -30,8 +30,10 @@ export interface HandleProfile {
   ca_file: string;
   /** Seconds per request. */
   timeout: number;
-  /** Requests in flight at once. */
+  /** Requests in flight at the start (the limit adapts from there). */
   concurrency: number;
+  /** Bound of the adaptive request limit. */
+  max_concurrency: number;
 }
 
 /** The name of the profile `[handle]` defines. */
@@ -48,6 +50,7 @@ const FALLBACK = {
   ca_file: "",
   timeout: 10,
   concurrency: 8,
+  max_concurrency: 256,
 } as const;
 
 /** Every profile by name: `[handle]` as `default` (unless a named profile takes that name). */

@@ -25,7 +25,7 @@ export const consumerSchema = z.object({
   topic: z.string().min(1),
   output_dir: z.string().min(1),
   max_errors: intMinusOne,
-  concurrency: z.number().int().min(1).max(1024),
+  concurrency: z.number().int().min(0).max(1024),
   max_event_bytes: z.number().int().min(1024).max(256 * 1024 * 1024),
   wait_for_topic: z.boolean(),
   transient: transientSchema,
@@ -58,6 +58,7 @@ export const handleSchema = z.object({
   ca_file: z.string(),
   timeout: z.number().positive(),
   concurrency: z.number().int().min(1).max(256),
+  max_concurrency: z.number().int().min(1).max(4096),
 }).strict();
 
 /** Schema of `[handles]`: named Handle profiles; `[handle]` is the profile named `default`. */

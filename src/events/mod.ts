@@ -19,6 +19,12 @@ export interface KeyedEvent {
   key: string | null;
   /** The value as received: UTF-8 text, JSON or not. */
   value: string;
+  /**
+   * The value already parsed, when the input had to parse it anyway (a JSON object,
+   * never anything else): the pipeline then decodes this instead of parsing `value`
+   * again. Never modified.
+   */
+  json?: Record<string, unknown>;
   /** Where it came from. */
   source: Provenance;
   /**

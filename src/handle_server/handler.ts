@@ -44,6 +44,13 @@ export interface HandleHandlerOptions extends Credentials {
   sessions?: boolean;
   /** Seconds a session lives without use; 1800 by default. */
   sessionTtlSeconds?: number;
+  /**
+   * Milliseconds added per write in flight (this one included), on top of `latencyMs`: a
+   * server that becomes slower with load. 0 by default.
+   */
+  latencyPerInflightMs?: number;
+  /** Writes in flight at most; more are answered 429 at once. Unlimited by default. */
+  maxInflight?: number;
 }
 
 /** A function that answers one HTTP request; `passwordChecks` counts credential checks. */
@@ -72,6 +79,8 @@ export function createHandleHandler(
       : options.sessionTtlSeconds * 1000,
   });
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
+  const perInflightMs = Math.max(0, options.latencyPerInflightMs ?? 0);
+  let writesInFlight = 0;
   const ownHandle = userHandle(options.username);
   const ownRecord = samePrefix(userPrefix(options.username), options.prefix)
     ? userRecord(options, new Date())
@@ -311,6 +320,24 @@ export function createHandleHandler(
   }
 
   async function handleRequest(request: Request): Promise<Response> {
+    const write = request.method === "PUT" || request.method === "DELETE";
+    if (!write) return await answer(request);
+    writesInFlight++;
+    try {
+      if (options.maxInflight !== undefined && writesInFlight > options.maxInflight) {
+        if (request.body !== null) await request.body.cancel();
+        return json(429, { responseCode: ResponseCode.ERROR, message: "too many requests" });
+      }
+      const delay = latencyMs + perInflightMs * writesInFlight;
+      const response = await answer(request);
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      return response;
+    } finally {
+      writesInFlight--;
+    }
+  }
+
+  async function answer(request: Request): Promise<Response> {
     let response: Response;
     try {
       response = await route(request);
@@ -318,9 +345,6 @@ export function createHandleHandler(
       response = errorResponse(error);
     }
     if (request.bodyUsed === false && request.body !== null) await request.body.cancel();
-    if (latencyMs > 0 && (request.method === "PUT" || request.method === "DELETE")) {
-      await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    }
     return response;
   }
   return Object.assign(handleRequest, { passwordChecks: () => auth.passwordChecks });

@@ -67,6 +67,10 @@ export interface HandleServerOptions {
   sessions?: boolean;
   /** Seconds a session lives without use; 1800 by default. */
   sessionTtlSeconds?: number;
+  /** Milliseconds added per write in flight: latency that climbs with load. */
+  latencyPerInflightMs?: number;
+  /** Writes in flight at most; more are answered 429. */
+  maxInflight?: number;
   /** A file that keeps the records across restarts (append log, compacted at start/close). */
   dataFile?: string;
   /** Aborting it closes the server (as {@link HandleServer.close}). */
@@ -103,6 +107,8 @@ export async function startHandleServer(options: HandleServerOptions): Promise<H
     latencyMs: options.latencyMs,
     sessions: options.sessions,
     sessionTtlSeconds: options.sessionTtlSeconds,
+    latencyPerInflightMs: options.latencyPerInflightMs,
+    maxInflight: options.maxInflight,
   });
   const hostname = options.host ?? "127.0.0.1";
   let server: Deno.HttpServer<Deno.NetAddr>;

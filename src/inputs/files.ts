@@ -6,7 +6,7 @@
  */
 
 import { byteLines, type CutLine, readBounded } from "./byte_lines.ts";
-import { decodeUtf8 } from "../decode/utf8.ts";
+import { decodeUtf8, DEFAULT_EVENT_LIMITS, parseJson } from "../decode/mod.ts";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
 
 /** One event read from a file, before it gets an acknowledgement. */
@@ -19,6 +19,8 @@ export interface FileEvent {
   fault?: string;
   /** Set when `value` is only the start of an event over the size limit. */
   cut?: { bytes: number; sha256: string };
+  /** The text parsed (within the event limits), when it is a JSON object: parsed once. */
+  json?: Record<string, unknown>;
   /** The file. */
   file: string;
   /** 1-based line (1 for a `.json` file). */
@@ -41,6 +43,21 @@ export function keyOfText(text: string): string | null {
     return keyOf(JSON.parse(text));
   } catch {
     return null;
+  }
+}
+
+/**
+ * The text parsed when it is a JSON object within the size and nesting limits, else
+ * undefined (the pipeline then decodes the text and names what is wrong with it).
+ */
+function parseObject(text: string, maxEventBytes: number): Record<string, unknown> | undefined {
+  try {
+    const value = parseJson(text, { ...DEFAULT_EVENT_LIMITS, maxEventBytes });
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? value as Record<string, unknown>
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -83,7 +100,9 @@ function fileEvent(
     const fault = decoded.invalidAt === undefined
       ? undefined
       : `not UTF-8 at byte ${decoded.invalidAt}`;
-    return { key: keyOfText(decoded.text), value: decoded.text, fault, file, line };
+    if (fault !== undefined) return { key: null, value: decoded.text, fault, file, line };
+    const json = parseObject(decoded.text, where.max);
+    return { key: keyOf(json), value: decoded.text, json, file, line };
   }
   return {
     key: null,
@@ -113,6 +132,7 @@ export async function* fileEvents(
         value: event.value,
         fault: event.fault,
         cut: event.cut,
+        json: event.json,
         source: { file: event.file, line: event.line },
         retries: 0,
         ack: (outcome) => options.onAck?.(event, outcome),

@@ -31,8 +31,8 @@ export interface KafkaInputOptions {
   topic: string;
   /** End the input after this many milliseconds without a new event. */
   idleTimeoutMs?: number;
-  /** Events delivered but not yet acknowledged, at most (default 64). */
-  maxOutstanding?: number;
+  /** Events delivered but not yet acknowledged, at most (default 64); a function is asked again. */
+  maxOutstanding?: number | (() => number);
   /** How often acknowledged offsets are committed while a batch drains, ms (default 500). */
   commitIntervalMs?: number;
   /**
@@ -290,7 +290,8 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   ): Promise<void> {
     const tracker = this.#tracker(batch.topic, batch.partition);
     tracker.highWatermark = BigInt(batch.highWatermark);
-    const max = this.#options.maxOutstanding ?? 64;
+    const limit = this.#options.maxOutstanding ?? 64;
+    const max = typeof limit === "number" ? (): number => limit : limit;
     let rebalancing = false;
     // kafkajs sends a heartbeat only when its interval has passed; a rebalance shows as an error.
     const beat = (): Promise<void> =>
@@ -298,7 +299,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
         if (/rebalanc/i.test(`${error?.type} ${error?.message}`)) rebalancing = true;
       });
     for (const message of batch.messages) {
-      while (this.#outstanding >= max && !this.#closing && !rebalancing) {
+      while (this.#outstanding >= max() && !this.#closing && !rebalancing) {
         await this.#sleep(this.#options.commitIntervalMs ?? 500);
         await this.#commitDue();
         await beat();

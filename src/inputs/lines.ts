@@ -1,6 +1,7 @@
 /**
  * Splits a text stream into lines (`\n` or `\r\n`), keeping a last line without a
- * line break.
+ * line break. Linear in the length of the text: each chunk is scanned once, and the
+ * pieces of a line that spans many chunks are joined once, when its end arrives.
  *
  * @module
  */
@@ -9,21 +10,25 @@
 export class TextLineStream extends TransformStream<string, string> {
   /** Creates the stream. */
   constructor() {
-    let rest = "";
+    let parts: string[] = [];
+    const take = (last: string): string => {
+      let line = parts.length === 0 ? last : parts.join("") + last;
+      parts = [];
+      if (line.endsWith("\r")) line = line.slice(0, -1);
+      return line;
+    };
     super({
       transform(chunk, controller): void {
-        const text = rest + chunk;
         let start = 0;
         let index: number;
-        while ((index = text.indexOf("\n", start)) >= 0) {
-          const end = index > start && text[index - 1] === "\r" ? index - 1 : index;
-          controller.enqueue(text.slice(start, end));
+        while ((index = chunk.indexOf("\n", start)) >= 0) {
+          controller.enqueue(take(chunk.slice(start, index)));
           start = index + 1;
         }
-        rest = text.slice(start);
+        if (start < chunk.length) parts.push(start === 0 ? chunk : chunk.slice(start));
       },
       flush(controller): void {
-        if (rest !== "") controller.enqueue(rest);
+        if (parts.length > 0) controller.enqueue(take(""));
       },
     });
   }

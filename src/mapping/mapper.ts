@@ -67,16 +67,17 @@ export function mapStacItem(
 
   const files: HandleRecord[] = [];
   const owners = new Map<string, string>([[datasetSuffix, "the dataset"]]);
+  const fileOptions = {
+    pidFields: options.filePidFields,
+    itemId: parts.itemId,
+    prefix: context.prefix,
+    landingPageUrl: options.landingPageUrl,
+    datasetSuffix,
+    esgfMarker: options.esgfMarker,
+    strict: options.strict,
+  };
   for (const key of fileAssetKeys(assets, options.excludedAssetKeys)) {
-    const mapped = mapFile(key, assets[key], {
-      pidFields: options.filePidFields,
-      itemId: parts.itemId,
-      prefix: context.prefix,
-      landingPageUrl: options.landingPageUrl,
-      datasetSuffix,
-      esgfMarker: options.esgfMarker,
-      strict: options.strict,
-    });
+    const mapped = mapFile(key, assets[key], fileOptions);
     if (!mapped.ok) {
       const problems = mapped.problems.join("; ");
       if (options.strict) throw new PermanentError(`asset ${key}: ${problems}`);

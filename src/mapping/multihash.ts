@@ -62,12 +62,52 @@ export function readUnsignedVarint(bytes: Uint8Array, offset: number): Varint | 
 
 /** Parses hex text into bytes; `undefined` if it has odd length or non-hex characters. */
 export function hexToBytes(hex: string): Uint8Array | undefined {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+  if (!isEvenHex(hex)) return undefined;
   const bytes = new Uint8Array(hex.length / 2);
   for (let i = 0; i < bytes.length; i++) {
-    bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    bytes[i] = (hexDigit(hex.charCodeAt(2 * i)) << 4) | hexDigit(hex.charCodeAt(2 * i + 1));
   }
   return bytes;
+}
+
+/** Whether a text has an even number of characters, all hex digits. */
+function isEvenHex(hex: string): boolean {
+  if (hex.length % 2 !== 0) return false;
+  for (let i = 0; i < hex.length; i++) {
+    if (hexDigit(hex.charCodeAt(i)) < 0) return false;
+  }
+  return true;
+}
+
+/** The value of a hex digit's character code, or -1 for any other character. */
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30; // 0-9
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1; // a-f, A-F
+}
+
+/** The byte at `index` of hex text already checked by {@linkcode isEvenHex}. */
+function hexByte(hex: string, index: number): number {
+  return (hexDigit(hex.charCodeAt(2 * index)) << 4) | hexDigit(hex.charCodeAt(2 * index + 1));
+}
+
+/** {@linkcode readUnsignedVarint} over checked hex text, without making bytes of it. */
+function readHexVarint(hex: string, offset: number): Varint | undefined {
+  let value = 0;
+  let factor = 1;
+  const length = hex.length / 2;
+  for (let i = 0; i < MAX_VARINT_BYTES; i++) {
+    const position = offset + i;
+    if (position >= length) return undefined;
+    const byte = hexByte(hex, position);
+    value += (byte & 0x7f) * factor;
+    factor *= 128;
+    if ((byte & 0x80) === 0) {
+      if (byte === 0 && i > 0) return undefined;
+      return { value, length: i + 1 };
+    }
+  }
+  return undefined;
 }
 
 /** Formats bytes as lower-case hex. */
@@ -84,18 +124,15 @@ export function bytesToHex(bytes: Uint8Array): string {
 export function decodeMultihash(text: string): MultihashResult {
   const hex = text.trim();
   if (hex === "") return { ok: false, reason: "empty multihash" };
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    return { ok: false, reason: "not an even-length hex string" };
-  }
-  // Two varints fit in the first 20 bytes; the digest is never converted to bytes and back.
-  const head = hexToBytes(hex.slice(0, 40))!;
-  const code = readUnsignedVarint(head, 0);
+  if (!isEvenHex(hex)) return { ok: false, reason: "not an even-length hex string" };
+  // The varints are read from the text; the digest is never converted to bytes and back.
+  const code = readHexVarint(hex, 0);
   if (code === undefined) return { ok: false, reason: "truncated or invalid hash code varint" };
   const method = ALLOWED_HASH_CODES.get(code.value);
   if (method === undefined) {
     return { ok: false, reason: unknownCodeReason(hex, code.value) };
   }
-  const length = readUnsignedVarint(head, code.length);
+  const length = readHexVarint(hex, code.length);
   if (length === undefined) {
     return { ok: false, reason: "truncated or invalid digest length varint" };
   }

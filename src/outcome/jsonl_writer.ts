@@ -1,6 +1,7 @@
 /**
  * Append-only JSONL files with daily rotation (`<dir>/<stem>_<UTC date>.jsonl`).
- * Each record is written with one write of one whole line; a torn last line left
+ * Records appended while a write is under way go out together in the next write (one
+ * write call, and for durable files one `fdatasync`, per batch); a torn last line left
  * by a crash is closed off before anything new is appended.
  *
  * @module
@@ -24,7 +25,7 @@ export interface DailyJsonlWriterOptions {
   durable?: boolean;
 }
 
-/** Appends JSON lines to a file per UTC day. Writes are serialised; none is lost on close. */
+/** Appends JSON lines to a file per UTC day. Writes are serialised and batched; none is lost on close. */
 export class DailyJsonlWriter {
   readonly #dir: string;
   readonly #stem: string;
@@ -32,7 +33,9 @@ export class DailyJsonlWriter {
   readonly #durable: boolean;
   #file?: Deno.FsFile;
   #path?: string;
-  #tail: Promise<void> = Promise.resolve();
+  #batch: Array<{ text: string; resolve: () => void; reject: (error: unknown) => void }> = [];
+  #writing?: Promise<void>;
+  #writes = 0;
   #encoder = new TextEncoder();
 
   /** A writer of `<dir>/<stem>_<date>.jsonl`. */
@@ -41,6 +44,11 @@ export class DailyJsonlWriter {
     this.#stem = stem;
     this.#now = options.now ?? (() => new Date());
     this.#durable = options.durable === true;
+  }
+
+  /** How many batches were written so far (one write call, and one sync if durable, each). */
+  get writes(): number {
+    return this.#writes;
   }
 
   /** The path today's records go to. */
@@ -54,11 +62,34 @@ export class DailyJsonlWriter {
     return this.appendText(text);
   }
 
-  /** Appends text that is already one or more whole lines ending in `\n`. */
+  /**
+   * Appends text that is already one or more whole lines ending in `\n`. Texts appended
+   * while a write is under way are written together by the next write: one write call
+   * (and, when durable, one `fdatasync`) for the whole batch; each promise resolves once
+   * its text is in the file (on the disk, when durable).
+   */
   appendText(text: string): Promise<void> {
-    const next = this.#tail.then(() => this.#write(text));
-    this.#tail = next.catch(() => {});
-    return next;
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    this.#batch.push({ text, resolve, reject });
+    if (!this.#writing) this.#writing = this.#drain();
+    return promise;
+  }
+
+  async #drain(): Promise<void> {
+    // Lets every append of the current turn join the first batch.
+    await Promise.resolve();
+    while (this.#batch.length > 0) {
+      const batch = this.#batch;
+      this.#batch = [];
+      try {
+        await this.#write(batch.length === 1 ? batch[0].text : batch.map((b) => b.text).join(""));
+        this.#writes++;
+        for (const entry of batch) entry.resolve();
+      } catch (error) {
+        for (const entry of batch) entry.reject(error);
+      }
+    }
+    this.#writing = undefined;
   }
 
   async #write(text: string): Promise<void> {
@@ -92,7 +123,7 @@ export class DailyJsonlWriter {
 
   /** Waits for pending writes, flushes to disk and closes the file. */
   async close(): Promise<void> {
-    await this.#tail;
+    while (this.#writing) await this.#writing;
     if (this.#file) {
       await this.#file.syncData().catch(() => {});
       this.#file.close();

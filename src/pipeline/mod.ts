@@ -79,8 +79,8 @@ export interface PipelineOptions {
   force: boolean;
   /** Stop after this many permanent failures (-1 = unlimited). */
   maxErrors: number;
-  /** Events in flight at once. */
-  concurrency: number;
+  /** Events in flight at once; a function is asked again before each event. */
+  concurrency: number | (() => number);
   /** Counters. */
   stats: Stats;
   /** Size and nesting limits of an event; default {@linkcode DEFAULT_EVENT_LIMITS}. */
@@ -132,10 +132,13 @@ export class Pipeline {
     const inFlight = new Set<Promise<void>>();
     const chains = new Map<string, Promise<void>>();
     let sequence = 0;
+    // Resolved when an event in flight ends (one waiter, no race over every event in flight).
+    let slotFreed: (() => void) | undefined;
     try {
       while (!halt()) {
-        while (inFlight.size >= this.#o.concurrency && !halt()) {
-          await untilHalt(Promise.race(inFlight));
+        while (inFlight.size >= this.#concurrency() && !halt()) {
+          await untilHalt(new Promise<void>((resolve) => slotFreed = resolve));
+          slotFreed = undefined;
         }
         if (halt()) break;
         const next = await untilHalt(iterator.next());
@@ -152,6 +155,7 @@ export class Pipeline {
         task.finally(() => {
           inFlight.delete(task);
           if (chains.get(orderKey) === task) chains.delete(orderKey);
+          slotFreed?.();
         });
       }
       await Promise.all(inFlight);
@@ -161,6 +165,11 @@ export class Pipeline {
       await iterator.return?.();
     }
     return { stop: this.#stop };
+  }
+
+  #concurrency(): number {
+    const c = this.#o.concurrency;
+    return typeof c === "number" ? c : c();
   }
 
   #halt(kind: StopKind, reason: string): void {
@@ -324,7 +333,8 @@ function prepare(event: KeyedEvent, limits: EventLimits): Prepared {
     return { error: new PermanentError(event.fault), orderKey: event.key ?? undefined };
   }
   try {
-    const decoded = decodeEvent(event.value, limits);
+    // A file event comes parsed (its limits checked by the input); a Kafka event as text.
+    const decoded = decodeEvent(event.json ?? event.value, limits);
     return { decoded, orderKey: decoded.itemId };
   } catch (error) {
     return { error, orderKey: event.key ?? undefined };

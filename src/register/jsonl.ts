@@ -1,7 +1,8 @@
 /**
  * The dry-run registrar (`--dry-run` or `[handle].backend = "jsonl"`): one line per
  * record in `outputs/handles/handles_<UTC date>.jsonl`, with provenance. The
- * records of one event are written together, in one write.
+ * records of one event are written together (with those of other events ready at the
+ * same time, see `DailyJsonlWriter`).
  *
  * @module
  */
@@ -50,10 +51,23 @@ export class JsonlRegistrar implements Registrar {
     return this.#writer.pathFor(this.#now());
   }
 
-  /** Appends one line per record. */
+  /**
+   * Appends one line per record, as {@linkcode jsonlLine} gives them; the fields shared by
+   * every record of the event are turned into JSON once.
+   */
   async register(records: HandleRecord[], context: RegisterContext): Promise<void> {
     const timestamp = this.#now().toISOString();
-    await this.#writer.append(...records.map((r) => jsonlLine(r, { context, timestamp })));
+    // The fields after handle, URL and data, as jsonlLine orders them, as JSON once.
+    const { handle: _h, URL: _u, data: _d, ...rest } = jsonlLine(
+      { handle: "", URL: "", data: {} },
+      { context, timestamp },
+    );
+    const tail = `,${JSON.stringify(rest).slice(1)}\n`;
+    let text = "";
+    for (const r of records) {
+      text += JSON.stringify({ handle: r.handle, URL: r.URL, data: r.data }).slice(0, -1) + tail;
+    }
+    await this.#writer.appendText(text);
   }
 
   /** Closes the file. */

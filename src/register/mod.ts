@@ -14,4 +14,4 @@ export {
   RestRegistrar,
 } from "./rest.ts";
 export { jsonlLine, JsonlRegistrar, type JsonlRegistrarOptions } from "./jsonl.ts";
-export { Semaphore } from "./semaphore.ts";
+export { AdaptiveLimit, type AdaptiveLimitOptions } from "./adaptive_limit.ts";

@@ -1,9 +1,10 @@
 /**
  * The Handle REST client (`[handle].backend = "rest"`): `PUT …?overwrite=true` in one
  * session per client (authenticated once with HTTP Basic, percent-encoded indexed-handle
- * user; plain Basic on servers without sessions), connection reuse, bounded
- * concurrency, per-request timeout and bounded retries for 5xx, timeouts and
- * refused connections. See `../shared/spec/handle-api.md`.
+ * user; plain Basic on servers without sessions), connection reuse, an adaptive bound on
+ * requests in flight (see `adaptive_limit.ts`: it grows while latency holds and shrinks on
+ * 429, 5xx, timeouts and growing latency), per-request timeout and bounded retries for
+ * 429, 5xx, timeouts and refused connections. See `../shared/spec/handle-api.md`.
  *
  * @module
  */
@@ -11,7 +12,7 @@
 import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
 import { type HandleRecord, type HandleValue, toHandleValues } from "../records/mod.ts";
 import { type TransientPolicy, withRetries } from "../transient/mod.ts";
-import { Semaphore } from "./semaphore.ts";
+import { AdaptiveLimit } from "./adaptive_limit.ts";
 import { fetchFailure } from "./fetch_failure.ts";
 import { HandleSession } from "./session.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
@@ -28,8 +29,12 @@ export interface HandleRestOptions {
   password: string;
   /** Per-request timeout, seconds. */
   timeout: number;
-  /** Requests in flight at once. */
+  /** Requests in flight at the start (the limit adapts from there). */
   concurrency: number;
+  /** Upper bound of the adaptive limit (default 256); equal to `concurrency`: a fixed limit. */
+  maxConcurrency?: number;
+  /** Called whenever the adaptive limit changes (a trace). */
+  onLimit?: (limit: number) => void;
   /** PEM file of a site CA to trust in addition to the system's. */
   caFile?: string;
   /** Retry policy for transient failures. */
@@ -69,7 +74,7 @@ interface Answer {
 export class HandleRestClient {
   readonly #options: HandleRestOptions;
   readonly #base: string;
-  readonly #limit: Semaphore;
+  readonly #limit: AdaptiveLimit;
   readonly #session: HandleSession;
   #client?: Deno.HttpClient;
 
@@ -77,7 +82,14 @@ export class HandleRestClient {
   constructor(options: HandleRestOptions) {
     this.#options = options;
     this.#base = options.serverUrl.replace(/\/+$/, "");
-    this.#limit = new Semaphore(options.concurrency);
+    const max = Math.max(options.concurrency, options.maxConcurrency ?? 256);
+    this.#limit = new AdaptiveLimit({
+      initial: options.concurrency,
+      max,
+      fixed: max === options.concurrency,
+      isOverload: (error) => error instanceof OverloadError,
+      onChange: options.onLimit,
+    });
     if (options.caFile) {
       this.#client = Deno.createHttpClient({ caCerts: [Deno.readTextFileSync(options.caFile)] });
     }
@@ -89,6 +101,11 @@ export class HandleRestClient {
       client: this.#client,
       enabled: options.sessions,
     });
+  }
+
+  /** The current bound on requests in flight. */
+  get limit(): number {
+    return this.#limit.limit;
   }
 
   /** How many sessions this client opened (0 against a server without sessions). */
@@ -155,7 +172,10 @@ export class HandleRestClient {
       });
     } catch (error) {
       report();
-      throw fetchFailure(error, { base: this.#base, timeout: this.#options.timeout });
+      const failure = fetchFailure(error, { base: this.#base, timeout: this.#options.timeout });
+      // No answer in time: a sign of overload for the adaptive limit.
+      const timeout = error instanceof DOMException && error.name === "TimeoutError";
+      throw timeout ? new OverloadError(failure.message) : failure;
     }
     const text = await response.text();
     report(response.status);
@@ -163,8 +183,8 @@ export class HandleRestClient {
     const detail = describeBody(text);
     const status = response.status;
     if (status === 404 && options.allow404) return undefined;
-    if (status >= 500) {
-      throw new TransientError(
+    if (status >= 500 || status === 429) {
+      throw new OverloadError(
         `Handle service ${this.#base}: HTTP ${status} for ${handle}${detail}`,
       );
     }
@@ -190,6 +210,9 @@ export class HandleRestClient {
   }
 }
 
+/** A transient failure that tells of an overloaded server: 429, 5xx or no answer in time. */
+class OverloadError extends TransientError {}
+
 /** Registers records through a {@linkcode HandleRestClient}: files in parallel, then the dataset. */
 export class RestRegistrar implements Registrar {
   readonly #client: HandleRestClient;
@@ -197,6 +220,11 @@ export class RestRegistrar implements Registrar {
   /** A registrar on top of a client. */
   constructor(client: HandleRestClient) {
     this.#client = client;
+  }
+
+  /** The client's current bound on requests in flight. */
+  get requestLimit(): number {
+    return this.#client.limit;
   }
 
   /** Registers all but the last record in parallel, then the last one. */

@@ -25,6 +25,8 @@ export interface Registrar {
    * (after the client's own retries), `PermanentError` or `ConfigurationError`.
    */
   register(records: HandleRecord[], context: RegisterContext): Promise<void>;
+  /** The current bound on requests in flight, for a registrar that has one (REST). */
+  readonly requestLimit?: number;
   /** Releases connections and files. */
   close(): Promise<void>;
 }

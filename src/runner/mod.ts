@@ -52,6 +52,13 @@ export interface Wiring {
   stac?: StacClient;
   /** Whether transient failures are skipped (`--force` or `stop_on_skip = false`). */
   force: boolean;
+  /**
+   * Events in flight now: `consumer.concurrency`, or (0) the Handle request limits of the
+   * registrars added up, at least 32.
+   */
+  eventsInFlight(): number;
+  /** The Handle request limits added up (undefined without a Handle client), for the status line. */
+  requestLimit(): number | undefined;
   /** Closes registrar and recorders. */
   close(): Promise<void>;
 }
@@ -65,7 +72,13 @@ export function transientPolicy(config: Config): TransientPolicy {
 /** Builds the pipeline for a configuration and the run's switches. */
 export function wirePipeline(
   config: Config,
-  options: RunSwitches & { stats: Stats; signal?: AbortSignal; observers?: RunObservers },
+  options: RunSwitches & {
+    stats: Stats;
+    signal?: AbortSignal;
+    observers?: RunObservers;
+    /** Called whenever the adaptive request limit of a Handle client changes. */
+    onLimit?: (limit: number) => void;
+  },
 ): Wiring {
   const { stats, signal, observers } = options;
   const outputDir = config.consumer.output_dir;
@@ -80,7 +93,7 @@ export function wirePipeline(
       signal,
     })
     : undefined;
-  const { routes, registrars } = buildRoutes(config, {
+  const { routes, registrars, requestLimit } = buildRoutes(config, {
     outputDir,
     policy,
     onRetry,
@@ -88,10 +101,12 @@ export function wirePipeline(
     stac,
     switches: options,
     observers,
+    onLimit: options.onLimit,
   });
   const maxEventBytes = config.consumer.max_event_bytes;
   const failures = new FailureRecorder(outputDir, { maxEventBytes });
   const skipped = new SkipRecorder(outputDir, { maxEventBytes });
+  const inFlight = (): number => eventsInFlight(config, requestLimit());
   const dump = options.dump ? new DumpRecorder(outputDir) : undefined;
   const force = options.force === true || !config.consumer.transient.stop_on_skip;
   const pipeline = new Pipeline({
@@ -102,7 +117,8 @@ export function wirePipeline(
     items: stac,
     force,
     maxErrors: config.consumer.max_errors,
-    concurrency: config.consumer.concurrency,
+    // Events in flight follow what the Handle side takes: at least one per request.
+    concurrency: inFlight,
     stats,
     limits: { ...DEFAULT_EVENT_LIMITS, maxEventBytes },
   });
@@ -113,6 +129,8 @@ export function wirePipeline(
     skipped,
     stac,
     force,
+    eventsInFlight: inFlight,
+    requestLimit,
     async close(): Promise<void> {
       await Promise.all([
         ...registrars.map((r) => r.close()),
@@ -122,6 +140,21 @@ export function wirePipeline(
       ]);
     },
   };
+}
+
+/**
+ * Events in flight when `consumer.concurrency = 0` and no Handle request limit is higher
+ * (a dry run: more events in flight, larger JSONL batches).
+ */
+const AUTO_EVENTS_IN_FLIGHT = 32;
+
+/**
+ * Events in flight: `consumer.concurrency`, or with 0 (the default) the Handle side's
+ * current request limit (at least 32): one event in flight per request it takes.
+ */
+function eventsInFlight(config: Config, requestLimit: number | undefined): number {
+  if (config.consumer.concurrency > 0) return config.consumer.concurrency;
+  return Math.max(AUTO_EVENTS_IN_FLIGHT, requestLimit ?? 0);
 }
 
 /**

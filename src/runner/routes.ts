@@ -108,6 +108,8 @@ export interface RouteOptions {
   stac?: StacClient;
   /** Observers of the Handle requests and registrars. */
   observers?: RunObservers;
+  /** Called whenever the adaptive request limit of a Handle client changes. */
+  onLimit?: (limit: number) => void;
 }
 
 /** The routes of a run and the registrars they hold open. */
@@ -116,6 +118,8 @@ export interface Routes {
   routes: ProjectRoute[];
   /** Every registrar (one per profile in use, one for JSONL). */
   registrars: Registrar[];
+  /** The adaptive request limits of the Handle clients added up; undefined without one. */
+  requestLimit(): number | undefined;
 }
 
 /** Builds the route of every selected project; profiles shared by projects share a client. */
@@ -125,6 +129,7 @@ export function buildRoutes(
 ): Routes {
   const { switches, observers } = options;
   const registrars = new Map<string, Registrar>();
+  const clients: HandleRestClient[] = [];
   let jsonl: JsonlRegistrar | undefined;
   let observedJsonl: Registrar | undefined;
   const registrarOf = (profile: HandleProfile): Registrar => {
@@ -134,21 +139,23 @@ export function buildRoutes(
     }
     let registrar = registrars.get(profile.name);
     if (registrar === undefined) {
-      registrar = new RestRegistrar(
-        new HandleRestClient({
-          serverUrl: profile.server_url,
-          prefix: profile.prefix,
-          username: profile.username,
-          password: profile.password,
-          timeout: profile.timeout,
-          concurrency: profile.concurrency,
-          caFile: profile.ca_file || undefined,
-          policy: options.policy,
-          onRetry: options.onRetry,
-          signal: options.signal,
-          onResponse: observers?.request && ((r) => observers.request!(profile.name, r)),
-        }),
-      );
+      const client = new HandleRestClient({
+        serverUrl: profile.server_url,
+        prefix: profile.prefix,
+        username: profile.username,
+        password: profile.password,
+        timeout: profile.timeout,
+        concurrency: profile.concurrency,
+        maxConcurrency: profile.max_concurrency,
+        onLimit: options.onLimit,
+        caFile: profile.ca_file || undefined,
+        policy: options.policy,
+        onRetry: options.onRetry,
+        signal: options.signal,
+        onResponse: observers?.request && ((r) => observers.request!(profile.name, r)),
+      });
+      clients.push(client);
+      registrar = new RestRegistrar(client);
       registrar = observers?.registrar?.(profile.name, registrar) ?? registrar;
       registrars.set(profile.name, registrar);
     }
@@ -174,6 +181,8 @@ export function buildRoutes(
   return {
     routes,
     registrars: [...registrars.values(), ...(jsonl ? [jsonl] : [])],
+    requestLimit: (): number | undefined =>
+      clients.length === 0 ? undefined : clients.reduce((sum, c) => sum + c.limit, 0),
   };
 }
 

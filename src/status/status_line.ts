@@ -28,6 +28,8 @@ export interface StatusExtras {
   inFlight?: number;
   /** Sum over the partitions of high watermark minus committed offset. */
   lag?: number;
+  /** The adaptive bound on Handle requests in flight (all profiles), when there is one. */
+  limit?: number;
 }
 
 /** `h:mm:ss` of a number of seconds. */
@@ -68,6 +70,7 @@ export function formatStatusLine(
     `handles ${c.handles} (${formatRate(r.handleRate)})`,
     ...(extras.inFlight !== undefined ? [`in flight ${extras.inFlight}`] : []),
     ...(extras.lag !== undefined ? [`lag ${extras.lag}`] : []),
+    ...(extras.limit !== undefined ? [`limit ${extras.limit}`] : []),
     `err ${c.errors}`,
     `warn ${c.warnings}`,
     `retracted ${c.retracted}`,

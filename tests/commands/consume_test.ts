@@ -273,7 +273,11 @@ Deno.test(
   "consume: SIGTERM finishes the events in flight, commits and exits 0",
   kafkaTest,
   async () => {
-    const { kafka, handles, ws, stop } = await startKafkaServices({ handle: { latencyMs: 10 } });
+    // A few events in flight, so that SIGTERM finds some not yet started.
+    const { kafka, handles, ws, stop } = await startKafkaServices({
+      handle: { latencyMs: 10 },
+      workspace: { sections: { consumer: ["concurrency = 4"] } },
+    });
     try {
       const events = makeCmip6Events(40, "amip", { files: 2 });
       await produce(

@@ -11,6 +11,34 @@ Deno.test("TextLineStream splits across chunks, handles CRLF and a last line wit
   assert.deepEqual(await Array.fromAsync(stream), ["a", "bb", "", "cc", "last"]);
 });
 
+Deno.test("TextLineStream joins a line spread over many chunks, a CR at a chunk's end included", async () => {
+  const long = "x".repeat(10_000);
+  const chunks = [...Array.from({ length: 100 }, () => long), "\r", "\nnext\r", "\n", "tail"];
+  const stream = ReadableStream.from(chunks).pipeThrough(new TextLineStream());
+  const lines = await Array.fromAsync(stream);
+  assert.equal(lines.length, 3);
+  assert.equal(lines[0], long.repeat(100));
+  assert.deepEqual(lines.slice(1), ["next", "tail"]);
+});
+
+Deno.test("readEventFile parses each line once and hands the parsed object along", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const many = join(dir, "many.jsonl");
+    await Deno.writeTextFile(many, `{"data":{"payload":{"item":{"id":"A"}}}}\n[1]\n"text"\n`);
+    const events = await Array.fromAsync(readEventFile(many));
+    assert.deepEqual(events[0].json, { data: { payload: { item: { id: "A" } } } });
+    assert.equal(events[0].key, "A");
+    // Only a JSON object is handed along; the pipeline reports anything else from the text.
+    assert.equal(events[1].json, undefined);
+    assert.equal(events[2].json, undefined);
+    const keyed = await Array.fromAsync(fileEvents([many]));
+    assert.deepEqual(keyed[0].json, events[0].json);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("readEventFile and fileEvents: keys, lines and provenance", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -51,6 +51,31 @@ Deno.test("DailyJsonlWriter appends whole lines, rotates by UTC date, and closes
   }
 });
 
+Deno.test("DailyJsonlWriter batches appends made while a write is under way, in order", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const writer = new DailyJsonlWriter(dir, "x", { now: fixedNow, durable: true });
+    const appends = Array.from({ length: 50 }, (_, i) => writer.append({ i }));
+    await Promise.all(appends);
+    // 50 durable appends from one turn: far fewer batches (each one write and one fdatasync).
+    assert.ok(writer.writes < 10, `${writer.writes} batches`);
+    await writer.append({ i: 50 });
+    await writer.close();
+    const lines = (await Deno.readTextFile(join(dir, "x_2026-01-16.jsonl"))).trim().split("\n");
+    assert.deepEqual(lines.map((l) => JSON.parse(l).i), Array.from({ length: 51 }, (_, i) => i));
+
+    // A batch that cannot be written rejects every append in it.
+    const blocked = join(dir, "file");
+    await Deno.writeTextFile(blocked, "");
+    const broken = new DailyJsonlWriter(join(blocked, "sub"), "x", { now: fixedNow });
+    const results = await Promise.allSettled([broken.append({ a: 1 }), broken.append({ a: 2 })]);
+    assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected"]);
+    await broken.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("FailureRecorder writes __infos__ and the event whole under failures/r<retries>/", async () => {
   const dir = await Deno.makeTempDir();
   try {
