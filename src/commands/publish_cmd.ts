@@ -15,8 +15,7 @@ import {
   type PublishTarget,
   readPublishGroups,
 } from "../publish/mod.ts";
-import { HandleRestClient } from "../register/mod.ts";
-import { EXIT, transientPolicy } from "../runner/mod.ts";
+import { EXIT, profileClient, transientPolicy } from "../runner/mod.ts";
 import { type GlobalOptions, openContext, printError, signalController } from "./context.ts";
 
 /** Options of `publish`. */
@@ -40,17 +39,7 @@ export async function publishCommand(
     if (profile.backend === "jsonl" || profile.server_url === "") continue;
     targets.set(profile.name, {
       server: profile.server_url,
-      client: new HandleRestClient({
-        serverUrl: profile.server_url,
-        prefix: profile.prefix,
-        username: profile.username,
-        password: profile.password,
-        timeout: profile.timeout,
-        concurrency: profile.concurrency,
-        caFile: profile.ca_file || undefined,
-        policy,
-        signal: stop.signal,
-      }),
+      client: profileClient(profile, { policy, signal: stop.signal }),
     });
   }
   const order = [defaultProfileName(config), ...profiles.keys()];

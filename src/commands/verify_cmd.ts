@@ -7,13 +7,18 @@
  * @module
  */
 
-import { defaultProfileName, type HandleProfile, handleProfiles } from "../config/profiles.ts";
+import { defaultProfileName, handleProfiles } from "../config/profiles.ts";
 import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
 import { expandPaths } from "../inputs/mod.ts";
 import { routerOf } from "../pipeline/mod.ts";
 import { findProject } from "../projects/mod.ts";
-import { HandleRestClient } from "../register/mod.ts";
-import { buildRoutes, EXIT, type ProjectSwitches, transientPolicy } from "../runner/mod.ts";
+import {
+  buildRoutes,
+  EXIT,
+  profileClient,
+  type ProjectSwitches,
+  transientPolicy,
+} from "../runner/mod.ts";
 import { StacClient } from "../stac/mod.ts";
 import {
   type HandleReport,
@@ -49,7 +54,10 @@ export async function verifyCommand(
   const clients = new Map<string, ProfileClient>();
   for (const profile of profiles.values()) {
     if (profile.backend === "jsonl" || profile.server_url === "") continue;
-    clients.set(profile.name, { client: readClient(profile, policy), prefix: profile.prefix });
+    clients.set(profile.name, {
+      client: profileClient(profile, { policy }),
+      prefix: profile.prefix,
+    });
   }
   try {
     if (format !== "text" && format !== "json") {
@@ -149,23 +157,6 @@ export async function verifyCommand(
     await Promise.all([...clients.values()].map(({ client }) => client.close()));
     await logging.close();
   }
-}
-
-/** A client for reads on a profile's server. */
-function readClient(
-  profile: HandleProfile,
-  policy: ReturnType<typeof transientPolicy>,
-): HandleRestClient {
-  return new HandleRestClient({
-    serverUrl: profile.server_url,
-    prefix: profile.prefix,
-    username: profile.username,
-    password: profile.password,
-    timeout: profile.timeout,
-    concurrency: profile.concurrency,
-    caFile: profile.ca_file || undefined,
-    policy,
-  });
 }
 
 function describe(report: HandleReport): string[] {

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { suggest } from "../suggest/mod.ts";
 import { ConfigurationError } from "../errors/mod.ts";
 import { findProject, PROJECT_NAMES, type ProjectDescription } from "./descriptions.ts";
 
@@ -41,24 +42,5 @@ function closestName(name: string): string | undefined {
   const key = name.trim().toLowerCase();
   const head = PROJECT_NAMES.find((candidate) => key.length >= 3 && candidate.startsWith(key));
   if (head !== undefined) return head;
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of PROJECT_NAMES) {
-    const d = editDistance(key, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length];
+  return suggest(key, PROJECT_NAMES);
 }

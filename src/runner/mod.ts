@@ -23,6 +23,7 @@ import { buildRoutes, type ProjectSwitches, type RunObservers } from "./routes.t
 export {
   buildRoutes,
   isDryRun,
+  profileClient,
   type ProjectSwitches,
   type RunObservers,
   runSelection,

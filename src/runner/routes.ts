@@ -18,6 +18,7 @@ import {
 } from "../projects/mod.ts";
 import {
   HandleRestClient,
+  type HandleRestOptions,
   JsonlRegistrar,
   type Registrar,
   RestRegistrar,
@@ -94,6 +95,30 @@ export interface RunObservers {
   registrar?: (profile: string, registrar: Registrar) => Registrar;
 }
 
+/** What a profile's REST client takes besides the profile's own settings. */
+export type ProfileClientOptions = Omit<
+  HandleRestOptions,
+  "serverUrl" | "prefix" | "username" | "password" | "timeout" | "concurrency" | "caFile"
+>;
+
+/** The REST client of a Handle profile: its server, credentials, timeout and concurrency. */
+export function profileClient(
+  profile: HandleProfile,
+  options: ProfileClientOptions,
+): HandleRestClient {
+  return new HandleRestClient({
+    serverUrl: profile.server_url,
+    prefix: profile.prefix,
+    username: profile.username,
+    password: profile.password,
+    timeout: profile.timeout,
+    concurrency: profile.concurrency,
+    maxConcurrency: profile.max_concurrency,
+    caFile: profile.ca_file || undefined,
+    ...options,
+  });
+}
+
 /** What the routes are built with. */
 export interface RouteOptions {
   /** Output root of the dry-run files. */
@@ -139,17 +164,9 @@ export function buildRoutes(
     }
     let registrar = registrars.get(profile.name);
     if (registrar === undefined) {
-      const client = new HandleRestClient({
-        serverUrl: profile.server_url,
-        prefix: profile.prefix,
-        username: profile.username,
-        password: profile.password,
-        timeout: profile.timeout,
-        concurrency: profile.concurrency,
-        maxConcurrency: profile.max_concurrency,
-        onLimit: options.onLimit,
-        caFile: profile.ca_file || undefined,
+      const client = profileClient(profile, {
         policy: options.policy,
+        onLimit: options.onLimit,
         onRetry: options.onRetry,
         signal: options.signal,
         onResponse: observers?.request && ((r) => observers.request!(profile.name, r)),
