@@ -326,6 +326,10 @@ function configText(
     `"group.id" = ${text(`piddiplatsch-demo-${runId()}`)}`,
     `"session.timeout.ms" = 6000`,
     "",
+    "# The demo's events carry whole items: no STAC API is needed (and none outside this host is asked).",
+    "[stac]",
+    'base_url = ""',
+    "",
     "[handles]",
     `default = ${text(PROFILES[0].name)}`,
   ];
