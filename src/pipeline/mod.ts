@@ -30,13 +30,13 @@ import {
 } from "../errors/mod.ts";
 import { type KeyedEvent, type Outcome, provenanceText } from "../events/mod.ts";
 import type { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
-import type { StacItem } from "../plugins/types.ts";
 import { registrationOrder } from "../records/mod.ts";
 import type { Router } from "./routes.ts";
-import { applyItemPatch, DEFAULT_PATCH_LIMITS } from "../stac/mod.ts";
+import { type ItemSource, mapEvent } from "./map_event.ts";
 import type { Stats } from "../stats/mod.ts";
 import { TransientExhaustedError } from "../transient/mod.ts";
 
+export { type ItemSource, mapEvent, type MapEventOptions } from "./map_event.ts";
 export {
   OTHER_PROJECT,
   type ProjectRoute,
@@ -45,12 +45,6 @@ export {
   type RouterOptions,
   type VersionLookup,
 } from "./routes.ts";
-
-/** Fetches the current item of a PATCH event (e.g. from the STAC API). */
-export interface ItemSource {
-  /** The item held by the service; throws `TransientError` when it cannot be had. */
-  fetchItem(collectionId: string, itemId: string): Promise<StacItem>;
-}
 
 /** Why a run stopped early. */
 export type StopKind = "max_errors" | "transient" | "configuration" | "fatal";
@@ -200,16 +194,11 @@ export class Pipeline {
         this.#ack(event, "filtered");
         return;
       }
-      const item = await this.#resolveItem(decoded, project);
-      const previousVersion = route.lookup
-        ? await route.lookup.previousVersion(decoded.itemId)
-        : undefined;
-      const mapped = route.plugin.map(item, {
-        prefix: route.prefix,
-        eventTime: decoded.time,
-        collectionId: decoded.collectionId,
+      const mapped = await mapEvent(decoded, route, {
+        items: o.items,
+        maxItemBytes: o.limits?.maxEventBytes,
         now: o.now?.() ?? new Date(),
-        previousVersion,
+        onPatched: () => o.stats.add("patched", 1, count),
       });
       for (const warning of mapped.warnings) {
         this.#log.warn("{where}: {item}: {warning}", { where, item: mapped.itemId, warning });
@@ -233,20 +222,6 @@ export class Pipeline {
     } catch (error) {
       await this.#settle(event, error, project);
     }
-  }
-
-  async #resolveItem(decoded: DecodedEvent, project: string): Promise<StacItem> {
-    if (decoded.method === "POST") return decoded.item;
-    const items = this.#o.items;
-    if (!items) throw new PermanentError("PATCH event but no STAC API is configured");
-    const current = await items.fetchItem(decoded.collectionId!, decoded.itemId);
-    const maxItemBytes = this.#o.limits?.maxEventBytes ?? DEFAULT_PATCH_LIMITS.maxItemBytes;
-    const patched = applyItemPatch(current, decoded.operations, {
-      ...DEFAULT_PATCH_LIMITS,
-      maxItemBytes,
-    });
-    this.#o.stats.add("patched", 1, { project });
-    return patched;
   }
 
   async #settle(event: KeyedEvent, error: unknown, project?: string): Promise<void> {

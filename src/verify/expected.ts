@@ -10,10 +10,8 @@
 
 import { decodeEvent } from "../decode/mod.ts";
 import { describeError } from "../errors/mod.ts";
-import type { ItemSource, Router } from "../pipeline/mod.ts";
-import type { StacItem } from "../plugins/types.ts";
+import { type ItemSource, mapEvent, type Router } from "../pipeline/mod.ts";
 import { type HandleRecord, registrationOrder } from "../records/mod.ts";
-import { applyItemPatch } from "../stac/mod.ts";
 
 /** One input line: an event (raw or restored from a failure or skipped line) or a record. */
 export interface InputText {
@@ -91,26 +89,7 @@ export async function expect(
       expectation.unverifiable.push(`${input.where}: filtered (project ${name} not selected)`);
       return;
     }
-    let item: StacItem;
-    if (decoded.method === "POST") {
-      item = decoded.item;
-    } else {
-      if (!options.items) throw new Error("PATCH event but no STAC API is configured");
-      item = applyItemPatch(
-        await options.items.fetchItem(decoded.collectionId!, decoded.itemId),
-        decoded.operations,
-      );
-    }
-    const previousVersion = route.lookup
-      ? await route.lookup.previousVersion(decoded.itemId)
-      : undefined;
-    const mapped = route.plugin.map(item, {
-      prefix: route.prefix,
-      eventTime: decoded.time,
-      collectionId: decoded.collectionId,
-      now: new Date(),
-      previousVersion,
-    });
+    const mapped = await mapEvent(decoded, route, { items: options.items, now: new Date() });
     const profile = route.profile ?? "default";
     for (const record of registrationOrder(mapped)) {
       expectation.records.set(record.handle, { record, profile });
