@@ -7,37 +7,17 @@
 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureMavenJars } from "../tools/maven.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const POM = join(ROOT, "tools", "kafka", "tools_pom.xml");
-const MARKER = ".complete";
 
 /** The folder of the `kafka-tools` jars, fetched with Maven when missing. */
-export async function ensureKafkaToolJars(): Promise<string> {
-  const dir = join(ROOT, ".cache", "kafka-tools-libs");
-  try {
-    await Deno.stat(join(dir, MARKER));
-    return dir;
-  } catch {
-    // not there yet
-  }
-  const out = await new Deno.Command("mvn", {
-    args: [
-      "-q",
-      "-B",
-      "-f",
-      POM,
-      "dependency:copy-dependencies",
-      `-DoutputDirectory=${dir}`,
-      "-DincludeScope=runtime",
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    throw new Error(`Maven could not copy kafka-tools: ${new TextDecoder().decode(out.stdout)}`);
-  }
-  await Deno.writeTextFile(join(dir, MARKER), "");
-  return dir;
+export function ensureKafkaToolJars(): Promise<string> {
+  return ensureMavenJars({
+    pom: POM,
+    cacheDir: join(ROOT, ".cache", "kafka-tools-libs"),
+    expectJar: "kafka-tools-",
+    what: "Java ConsumerPerformance (kafka-tools)",
+  });
 }

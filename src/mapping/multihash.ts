@@ -44,12 +44,21 @@ const MAX_VARINT_BYTES = 9;
  * `bytes` at `offset`; returns `undefined` if it is truncated, too long or not minimal.
  */
 export function readUnsignedVarint(bytes: Uint8Array, offset: number): Varint | undefined {
+  return readVarint((position) => bytes[position], bytes.length, offset);
+}
+
+/** A varint read byte by byte from `byteAt`, over a source of `length` bytes. */
+function readVarint(
+  byteAt: (position: number) => number,
+  length: number,
+  offset: number,
+): Varint | undefined {
   let value = 0;
   let factor = 1;
   for (let i = 0; i < MAX_VARINT_BYTES; i++) {
     const position = offset + i;
-    if (position >= bytes.length) return undefined;
-    const byte = bytes[position];
+    if (position >= length) return undefined;
+    const byte = byteAt(position);
     value += (byte & 0x7f) * factor;
     factor *= 128;
     if ((byte & 0x80) === 0) {
@@ -64,9 +73,7 @@ export function readUnsignedVarint(bytes: Uint8Array, offset: number): Varint | 
 export function hexToBytes(hex: string): Uint8Array | undefined {
   if (!isEvenHex(hex)) return undefined;
   const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) {
-    bytes[i] = (hexDigit(hex.charCodeAt(2 * i)) << 4) | hexDigit(hex.charCodeAt(2 * i + 1));
-  }
+  for (let i = 0; i < bytes.length; i++) bytes[i] = hexByte(hex, i);
   return bytes;
 }
 
@@ -93,21 +100,7 @@ function hexByte(hex: string, index: number): number {
 
 /** {@linkcode readUnsignedVarint} over checked hex text, without making bytes of it. */
 function readHexVarint(hex: string, offset: number): Varint | undefined {
-  let value = 0;
-  let factor = 1;
-  const length = hex.length / 2;
-  for (let i = 0; i < MAX_VARINT_BYTES; i++) {
-    const position = offset + i;
-    if (position >= length) return undefined;
-    const byte = hexByte(hex, position);
-    value += (byte & 0x7f) * factor;
-    factor *= 128;
-    if ((byte & 0x80) === 0) {
-      if (byte === 0 && i > 0) return undefined;
-      return { value, length: i + 1 };
-    }
-  }
-  return undefined;
+  return readVarint((position) => hexByte(hex, position), hex.length / 2, offset);
 }
 
 /** Formats bytes as lower-case hex. */

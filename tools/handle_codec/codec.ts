@@ -9,11 +9,11 @@
 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureMavenJars } from "../maven.ts";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const POM_FILE = fileURLToPath(new URL("./pom.xml", import.meta.url));
 const SOURCE_FILE = fileURLToPath(new URL("./HandleCodec.java", import.meta.url));
-const MARKER_FILE = ".complete";
 
 /** What the codec makes of one document. */
 export type CodecResult =
@@ -35,34 +35,12 @@ export interface HandleCodecOptions {
 export async function ensureHandleCodec(options: HandleCodecOptions = {}): Promise<string> {
   const cacheDir = options.cacheDir ?? join(PROJECT_ROOT, ".cache", "handle-codec");
   const libs = join(cacheDir, "libs");
-  if (!(await exists(join(libs, MARKER_FILE)))) {
-    await Deno.mkdir(cacheDir, { recursive: true });
-    const staging = await Deno.makeTempDir({ dir: cacheDir, prefix: ".libs-" });
-    try {
-      await run("mvn", [
-        "-q",
-        "-B",
-        "-f",
-        POM_FILE,
-        "dependency:copy-dependencies",
-        `-DoutputDirectory=${staging}`,
-        "-DincludeScope=runtime",
-      ]);
-      const jars = [...Deno.readDirSync(staging)].map((entry) => entry.name);
-      if (!jars.some((name) => name.startsWith("handle-client-"))) {
-        throw new Error(`Maven copied no handle-client jar into ${staging}`);
-      }
-      await Deno.writeTextFile(join(staging, MARKER_FILE), jars.sort().join("\n") + "\n");
-      if (!(await exists(join(libs, MARKER_FILE)))) {
-        await Deno.remove(libs, { recursive: true }).catch(() => {});
-        await Deno.rename(staging, libs).catch(async (error) => {
-          if (!(await exists(join(libs, MARKER_FILE)))) throw error;
-        });
-      }
-    } finally {
-      await Deno.remove(staging, { recursive: true }).catch(() => {});
-    }
-  }
+  await ensureMavenJars({
+    pom: POM_FILE,
+    cacheDir: libs,
+    expectJar: "handle-client-",
+    what: "the Handle.Net codec",
+  });
   const source = await Deno.readFile(SOURCE_FILE);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", source));
   const tag = Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");

@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
 import { ConfigurationError, describeError } from "../../src/errors/mod.ts";
 import { quietKafkajsWarnings } from "../../src/kafka/mod.ts";
+import { ensureMavenJars } from "../maven.ts";
 
 /** The only host the broker listens on and announces. */
 const HOST = "127.0.0.1";
@@ -25,7 +26,6 @@ const POM_FILE = fileURLToPath(new URL("./pom.xml", import.meta.url));
 /** The broker's logging configuration: warnings to the console. */
 const LOG4J_FILE = fileURLToPath(new URL("./log4j2.properties", import.meta.url));
 /** Written into the jar folder after a complete copy; lists the jar names. */
-const MARKER_FILE = ".complete";
 /** How long `stop()` waits after SIGTERM before it sends SIGKILL. */
 const STOP_GRACE_MS = 15_000;
 /** How many log lines an error about a failed start quotes. */
@@ -86,47 +86,13 @@ export interface KafkaForTests {
  *
  * @throws {ConfigurationError} when Maven is missing or the copy fails.
  */
-export async function ensureKafkaJars(options: KafkaJarsOptions = {}): Promise<string> {
-  const cacheDir = options.cacheDir ?? join(PROJECT_ROOT, ".cache", "kafka-libs");
-  if (await isCompleteJarDir(cacheDir)) return cacheDir;
-
-  const parent = join(cacheDir, "..");
-  await Deno.mkdir(parent, { recursive: true });
-  const staging = await Deno.makeTempDir({ dir: parent, prefix: ".kafka-libs-" });
-  if (Deno.build.os !== "windows") await Deno.chmod(staging, 0o755);
-  try {
-    const result = await runTool("mvn", [
-      "-q",
-      "-B",
-      "-f",
-      POM_FILE,
-      "dependency:copy-dependencies",
-      `-DoutputDirectory=${staging}`,
-      "-DincludeScope=runtime",
-    ], { missing: "Maven (mvn) was not found on PATH; install Maven to fetch the Kafka broker" });
-    if (!result.success) {
-      throw new ConfigurationError(
-        `Maven could not copy the Kafka jars (exit ${result.code}): ${tail(result.output, 5)}`,
-      );
-    }
-    const jars = await listJars(staging);
-    if (!jars.some((name) => name.startsWith("kafka_"))) {
-      throw new ConfigurationError(`Maven copied no Kafka server jar into ${staging}`);
-    }
-    await Deno.writeTextFile(join(staging, MARKER_FILE), jars.join("\n") + "\n");
-    // Another process may have filled the cache meanwhile: then its copy is kept.
-    if (await isCompleteJarDir(cacheDir)) return cacheDir;
-    await Deno.remove(cacheDir, { recursive: true }).catch(() => {});
-    try {
-      await Deno.rename(staging, cacheDir);
-    } catch (error) {
-      if (await isCompleteJarDir(cacheDir)) return cacheDir;
-      throw error;
-    }
-    return cacheDir;
-  } finally {
-    await Deno.remove(staging, { recursive: true }).catch(() => {});
-  }
+export function ensureKafkaJars(options: KafkaJarsOptions = {}): Promise<string> {
+  return ensureMavenJars({
+    pom: POM_FILE,
+    cacheDir: options.cacheDir ?? join(PROJECT_ROOT, ".cache", "kafka-libs"),
+    expectJar: "kafka_",
+    what: "the Kafka broker",
+  });
 }
 
 /**
@@ -466,28 +432,6 @@ async function runTool(
     if (error instanceof Deno.errors.NotFound) throw new ConfigurationError(options.missing);
     throw error;
   }
-}
-
-/** True when the folder holds the marker of a complete copy and every jar it lists. */
-async function isCompleteJarDir(dir: string): Promise<boolean> {
-  let listed: string[];
-  try {
-    listed = (await Deno.readTextFile(join(dir, MARKER_FILE))).split("\n").filter(Boolean);
-  } catch {
-    return false;
-  }
-  if (listed.length === 0) return false;
-  const present = new Set(await listJars(dir));
-  return listed.every((name) => present.has(name));
-}
-
-/** The names of the jar files in a folder, sorted. */
-async function listJars(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    if (entry.isFile && entry.name.endsWith(".jar")) names.push(entry.name);
-  }
-  return names.sort();
 }
 
 /** Copies a stream into an open file until the stream ends. */
