@@ -86,7 +86,7 @@ export interface PipelineOptions {
 }
 
 /** Events prepared ahead of those in flight, at most, when steps run on other threads. */
-export const PREPARE_AHEAD = 1024;
+export const PREPARE_AHEAD = 256;
 
 /** Characters of event text prepared ahead, at most (one event over it still goes). */
 const PREPARE_AHEAD_CHARS = 64 * 1024 * 1024;
@@ -143,6 +143,7 @@ export class Pipeline {
     const ahead: Array<{ event: KeyedEvent; prepared: Prepared | Promise<Prepared> }> = [];
     const window = this.#o.offload ? PREPARE_AHEAD : 1;
     let aheadChars = 0;
+    let aheadHere = 0;
     let inputDone = false;
     let aheadChanged: (() => void) | undefined;
     let spaceFreed: (() => void) | undefined;
@@ -155,7 +156,12 @@ export class Pipeline {
     const take = async (): Promise<void> => {
       try {
         while (!halt()) {
-          while ((ahead.length >= window || aheadChars > PREPARE_AHEAD_CHARS) && !halt()) {
+          // Prepared here, an event waits for its turn: nothing more is taken ahead of it.
+          // Going to another thread, events are taken ahead so that they go there together.
+          while (
+            (ahead.length >= window || aheadHere > 0 || aheadChars > PREPARE_AHEAD_CHARS) &&
+            !halt()
+          ) {
             await untilHalt(new Promise<void>((resolve) => spaceFreed = resolve));
             spaceFreed = undefined;
           }
@@ -164,13 +170,12 @@ export class Pipeline {
           if (next === "halt" || next.done) break;
           const event = next.value;
           aheadChars += event.value.length;
-          ahead.push({
-            event,
-            prepared: prepareEvent(event, {
-              limits: this.#o.limits ?? DEFAULT_EVENT_LIMITS,
-              offload: this.#o.offload,
-            }),
+          const prepared = prepareEvent(event, {
+            limits: this.#o.limits ?? DEFAULT_EVENT_LIMITS,
+            offload: this.#o.offload,
           });
+          if (!(prepared instanceof Promise)) aheadHere++;
+          ahead.push({ event, prepared });
           aheadChanged?.();
         }
       } catch (error) {
@@ -202,6 +207,7 @@ export class Pipeline {
         if (prepared === "halt") break;
         ahead.shift();
         aheadChars -= head.event.value.length;
+        if (!(head.prepared instanceof Promise)) aheadHere--;
         spaceFreed?.();
         const event = head.event;
         if (this.#filtered(event, prepared)) continue;
