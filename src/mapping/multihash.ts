@@ -69,6 +69,8 @@ function readVarint(
   return undefined;
 }
 
+const HEX = /^[0-9A-Fa-f]*$/;
+
 /** Parses hex text into bytes; `undefined` if it has odd length or non-hex characters. */
 export function hexToBytes(hex: string): Uint8Array | undefined {
   if (!isEvenHex(hex)) return undefined;
@@ -79,11 +81,7 @@ export function hexToBytes(hex: string): Uint8Array | undefined {
 
 /** Whether a text has an even number of characters, all hex digits. */
 function isEvenHex(hex: string): boolean {
-  if (hex.length % 2 !== 0) return false;
-  for (let i = 0; i < hex.length; i++) {
-    if (hexDigit(hex.charCodeAt(i)) < 0) return false;
-  }
-  return true;
+  return hex.length % 2 === 0 && HEX.test(hex);
 }
 
 /** The value of a hex digit's character code, or -1 for any other character. */
