@@ -7,9 +7,6 @@
 
 import { PassedChecks } from "./safety.ts";
 
-// Characters the URL parser keeps as they are in a path segment (no `%`: nothing to decode).
-const PLAIN_SEGMENT = /^[A-Za-z0-9._~!$&'()*+,;=:@-]+$/;
-
 /**
  * The last path segment of a URL, percent-decoded where possible; `undefined` if empty.
  * `checks` may remember URLs that already passed the URL check (see {@linkcode PassedChecks}).
@@ -43,8 +40,11 @@ export function parsedFileNameOf(url: string): string | undefined {
 
 /**
  * The file name of a URL that passes the URL check (so the parser takes it, and it holds no
- * space, backslash or control character) of the form `http(s)://authority/.../segment[?#...]`,
- * when the last segment is plain and not a dot segment; else `undefined` (ask the parser).
+ * space, backslash, control character or lone surrogate) of the form
+ * `http(s)://authority/.../segment[?#...]`, when the last segment holds no `%` and is not a dot
+ * segment; else `undefined` (ask the parser). Such a segment is the parser's last segment
+ * (dot segments before it do not change it), and decoding what the parser percent-encodes in
+ * it gives it back as it is.
  */
 function plainFileName(url: string, checks: PassedChecks): string | undefined {
   let start: number;
@@ -61,6 +61,8 @@ function plainFileName(url: string, checks: PassedChecks): string | undefined {
   // no authority, or no path before the query or fragment
   if (pathStart <= start || pathStart >= end) return undefined;
   const segment = url.slice(url.lastIndexOf("/", end - 1) + 1, end);
-  if (segment === "." || segment === ".." || !PLAIN_SEGMENT.test(segment)) return undefined;
+  if (segment === "" || segment === "." || segment === ".." || segment.includes("%")) {
+    return undefined;
+  }
   return segment;
 }

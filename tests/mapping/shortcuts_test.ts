@@ -1,13 +1,16 @@
 /**
  * The shortcuts of the mapping's checks against the slow ways they stand for (oracle tests):
  * the plain-URL shortcut of `urlProblem` against the URL parser's way, the cut file name
- * against the parsed one, the memory of passed checks against checking afresh, and the quick
- * clean-record test against the full walk over every field.
+ * against the parsed one, the memory of passed checks against checking afresh, the quick
+ * clean-record test against the full walk over every field, and the table lookups for hex
+ * digits against the patterns they replace.
  */
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { fileNameOf, parsedFileNameOf } from "../../src/mapping/file_name.ts";
+import { hexToBytes } from "../../src/mapping/multihash.ts";
+import { isUuid } from "../../src/mapping/pid.ts";
 import {
   hostProblem,
   parsedUrlProblem,
@@ -61,7 +64,11 @@ const url = fc.oneof(
     weight: 4,
     arbitrary: fc.tuple(
       fc.constantFrom("https://a.example/d/", "http://b.example:80/", "https://c.example/d/e/"),
-      fc.string({ unit: fc.constantFrom(...visible), minLength: 1, maxLength: 4 }),
+      fc.string({
+        unit: fc.constantFrom(...visible, "\u00e4", "\u00f1", "\u{1f600}", "\u20ac", "\ufffd"),
+        minLength: 1,
+        maxLength: 4,
+      }),
       fc.constantFrom("", "?q=1", "#f", "/"),
     ).map(([head, segment, tail]) => `${head}${segment}${tail}`),
   },
@@ -173,6 +180,27 @@ Deno.test("recordProblems: the quick clean-record test never hides what the full
     fc.property(record, (generated) => {
       const r = generated as unknown as HandleRecord;
       assert.deepEqual(recordProblems(r), recordProblemsInFull(r));
+    }),
+    RUNS,
+  );
+});
+
+Deno.test("isUuid and the hex check of multihashes: table lookups agree with the patterns", () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const EVEN_HEX = /^(?:[0-9a-fA-F]{2})*$/;
+  const hexish = fc.string({
+    unit: fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(..."0123456789abcdefABCDEF-") },
+      fc.constantFrom("g", "G", "/", ":", "@", "`", "\u0000", "\u0130", "\u0660", "\uff10", " "),
+    ),
+    maxLength: 40,
+  });
+  const text = fc.oneof(fc.uuid(), hexish, fc.string());
+  fc.assert(
+    fc.property(text, fc.boolean(), (value, upper) => {
+      const candidate = upper ? value.toUpperCase() : value;
+      assert.equal(isUuid(candidate), UUID.test(candidate), candidate);
+      assert.equal(hexToBytes(candidate) !== undefined, EVEN_HEX.test(candidate), candidate);
     }),
     RUNS,
   );
