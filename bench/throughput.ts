@@ -6,7 +6,8 @@
  * each figure next to its target.
  *
  * Usage: `deno run -A bench/throughput.ts [--kafka-events 100000] [--kafka-rounds 3]
- * [--map-events 1500] [--register-events 300]`. The CLI runs with the V8 flags of the
+ * [--map-events 1500] [--register-events 300] [--only map,process,growth,kafka,register]`
+ * (`--only` runs just those parts). The CLI runs with the V8 flags of the
  * `piddiplatsch` task. Uses the broker in `KAFKA_BOOTSTRAP`, else starts one.
  *
  * @module
@@ -487,19 +488,34 @@ async function main(): Promise<void> {
       "kafka-rounds": { type: "string", default: "3" },
       "map-events": { type: "string", default: "1500" },
       "register-events": { type: "string", default: "300" },
+      only: { type: "string", multiple: true },
     },
   }).values;
-  mapInProcess();
-  await mapProcess(Number(args["map-events"]));
-  await growth();
-  if (!Deno.env.get("KAFKA_BOOTSTRAP")) console.log("\nstarting a local Kafka broker");
-  const kafka = await kafkaBootstrapForTests();
-  try {
-    await kafkaIngest(kafka.bootstrap, Number(args["kafka-events"]), Number(args["kafka-rounds"]));
-  } finally {
-    await kafka.stop();
+  const parts = ["map", "process", "growth", "kafka", "register"];
+  const only = args.only?.flatMap((o) => o.split(","));
+  const unknown = only?.filter((o) => !parts.includes(o)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`--only: unknown part(s) ${unknown.join(", ")}; parts: ${parts.join(", ")}`);
+    Deno.exit(2);
   }
-  await registration(Number(args["register-events"]));
+  const runs = (part: string): boolean => only === undefined || only.includes(part);
+  if (runs("map")) mapInProcess();
+  if (runs("process")) await mapProcess(Number(args["map-events"]));
+  if (runs("growth")) await growth();
+  if (runs("kafka")) {
+    if (!Deno.env.get("KAFKA_BOOTSTRAP")) console.log("\nstarting a local Kafka broker");
+    const kafka = await kafkaBootstrapForTests();
+    try {
+      await kafkaIngest(
+        kafka.bootstrap,
+        Number(args["kafka-events"]),
+        Number(args["kafka-rounds"]),
+      );
+    } finally {
+      await kafka.stop();
+    }
+  }
+  if (runs("register")) await registration(Number(args["register-events"]));
   console.log(`\nmachine: ${await machine()}\n\n${table()}`);
 }
 
