@@ -94,21 +94,31 @@ export function parsedUrlProblem(text: string): string | undefined {
   return hostProblem(host) === undefined ? undefined : "has a host that is not a DNS name";
 }
 
+/** How many of the last URLs that passed {@linkcode PassedChecks} keeps. */
+const RECENT_URLS = 4;
+
 /**
- * The URL and host checks above with a memory of the texts that passed them. Each check is
- * a pure function of its text, so a text that passed once passes again without a second
- * scan; a failure is worked out (with its reason) every time. Meant to live for one event,
- * whose URLs are checked where they are read and again in the record they end up in.
+ * The URL and host checks above with a memory of texts that passed them. Each check is a
+ * pure function of its text, so a text equal to one that passed passes again without a
+ * second scan; a failure is worked out (with its reason) every time. A URL is checked where it
+ * is read and again soon after, in its record: the last few URLs that passed are kept (found
+ * by comparison, no hashing of long texts); hosts are kept for the memory's life. Meant to
+ * live for one event.
  */
 export class PassedChecks {
-  #urls = new Set<string>();
+  #recentUrls: string[] = [];
+  #next = 0;
   #hosts = new Set<string>();
 
   /** {@linkcode urlProblem}, remembered. */
   url(text: string): string | undefined {
-    if (this.#urls.has(text)) return undefined;
+    const recent = this.#recentUrls;
+    for (let i = 0; i < recent.length; i++) if (recent[i] === text) return undefined;
     const problem = urlProblem(text);
-    if (problem === undefined) this.#urls.add(text);
+    if (problem === undefined) {
+      recent[this.#next] = text;
+      this.#next = (this.#next + 1) % RECENT_URLS;
+    }
     return problem;
   }
 
