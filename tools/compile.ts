@@ -19,6 +19,9 @@ export const COMPILE_ARGS: readonly string[] = [
   "--allow-env",
   "--include",
   "config/default.toml",
+  // The preparing threads' module (`consumer.workers`): a worker is loaded by URL at run time.
+  "--include",
+  "src/offload/worker.ts",
   "--output",
   "dist/piddiplatsch",
   "main.ts",

@@ -8,7 +8,7 @@ import { getLogger } from "@logtape/logtape";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
 import { ConfigurationError, describeError, permissionRefusal } from "../errors/mod.ts";
 import { expandPaths, fileEvents, KafkaInput, retryEvents } from "../inputs/mod.ts";
-import type { RunResult } from "../pipeline/mod.ts";
+import { PREPARE_AHEAD, type RunResult } from "../pipeline/mod.ts";
 import { EXIT, exitCodeOf, isDryRun, preflight, runInput, wirePipeline } from "../runner/mod.ts";
 import { startReporter, Stats } from "../stats/mod.ts";
 import { observeEvents, type PartitionState, type RunMonitor } from "../monitor/mod.ts";
@@ -182,8 +182,9 @@ export async function consumeCommand(
           kafka: config.kafka,
           topic: config.consumer.topic,
           idleTimeoutMs: options.idleTimeout !== undefined ? options.idleTimeout * 1000 : undefined,
-          // Delivered ahead of the pipeline: four times the events it takes in flight now.
-          maxOutstanding: () => Math.max(16, eventsInFlight() * 4),
+          // Delivered ahead of the pipeline: four times the events it takes in flight now, and
+          // the events it prepares ahead of them.
+          maxOutstanding: () => Math.max(16, eventsInFlight() * 4) + PREPARE_AHEAD,
           commit: !dryRun,
           connectTimeout: config.kafka.connect_timeout,
           waitForTopic: config.consumer.wait_for_topic,

@@ -27,6 +27,7 @@ export const consumerSchema = z.object({
   max_errors: intMinusOne,
   concurrency: z.number().int().min(0).max(1024),
   max_event_bytes: z.number().int().min(1024).max(256 * 1024 * 1024),
+  workers: z.union([z.literal("auto"), z.number().int().min(0).max(64)]),
   wait_for_topic: z.boolean(),
   transient: transientSchema,
 }).strict();

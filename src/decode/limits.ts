@@ -68,6 +68,9 @@ export interface DepthExcess {
  * valid JSON: the scan only counts brackets.
  */
 export function findDepthExcess(text: string, maxDepth: number): DepthExcess | undefined {
+  // Nesting deeper than `maxDepth` takes more than `maxDepth` opening brackets: counted
+  // natively first, most events are done without the scan.
+  if (!moreThan(text, "{", "[", maxDepth)) return undefined;
   let depth = 0;
   const length = text.length;
   for (let i = 0; i < length; i++) {
@@ -91,6 +94,17 @@ export function findDepthExcess(text: string, maxDepth: number): DepthExcess | u
     }
   }
   return undefined;
+}
+
+/** Whether `text` holds more than `max` of the characters `a` and `b` together. */
+function moreThan(text: string, a: string, b: string, max: number): boolean {
+  let count = 0;
+  for (const c of [a, b]) {
+    for (let i = text.indexOf(c); i >= 0; i = text.indexOf(c, i + 1)) {
+      if (++count > max) return true;
+    }
+  }
+  return false;
 }
 
 /** The one-line reason why a text breaks a limit, or `undefined` when it keeps them. */

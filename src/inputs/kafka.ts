@@ -3,9 +3,11 @@
  *
  * Offsets are committed by this input, never automatically: an offset is committed
  * only when its event and every earlier event of its partition have been
- * acknowledged. A batch is held until its events are acknowledged, so a rebalance
- * waits for the partitions it revokes to drain; what is not acknowledged when the
- * input closes stays uncommitted for the next owner.
+ * acknowledged. A batch is held until the batches before it are acknowledged, so the
+ * next fetch overlaps the work on the last batch; a rebalance seen while a batch is
+ * held waits for everything delivered to drain. A rebalance met between batches leaves
+ * at most one batch per partition unacknowledged, and what is not acknowledged when
+ * the input closes stays uncommitted: the next owner reads those events again.
  *
  * @module
  */
@@ -33,6 +35,11 @@ export interface KafkaInputOptions {
   idleTimeoutMs?: number;
   /** Events delivered but not yet acknowledged, at most (default 64); a function is asked again. */
   maxOutstanding?: number | (() => number);
+  /**
+   * Bytes of events delivered but not yet acknowledged, at most (default 64 MiB); one event
+   * is always let through, however large.
+   */
+  maxOutstandingBytes?: number;
   /** How often acknowledged offsets are committed while a batch drains, ms (default 500). */
   commitIntervalMs?: number;
   /**
@@ -61,6 +68,12 @@ export interface KafkaPartitionState {
   /** The high watermark of the last fetch. */
   highWatermark?: bigint;
 }
+
+/** Default of {@linkcode KafkaInputOptions.maxOutstandingBytes}. */
+const DEFAULT_MAX_OUTSTANDING_BYTES = 64 * 1024 * 1024;
+
+/** The longest wait between two looks at the idle clock, due commits and heartbeats, ms. */
+const TICK_MS = 250;
 
 /** A fetch gap longer than this means the broker is lost: the idle clock starts afresh. */
 const FETCH_GAP_MS = 15_000;
@@ -100,6 +113,11 @@ class PartitionTracker {
     return this.#pending.length === 0;
   }
 
+  /** Whether an event delivered before `offset` is not yet acknowledged. */
+  pendingBefore(offset: bigint): boolean {
+    return this.#pending.length > 0 && this.#pending[0] < offset;
+  }
+
   /** Forgets what was delivered but not acknowledged (the partition is being given up). */
   abandon(): void {
     this.#pending = [];
@@ -131,6 +149,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   readonly #trackers = new Map<string, PartitionTracker>();
   #waiters: Array<() => void> = [];
   #outstanding = 0;
+  #outstandingBytes = 0;
   #closing = false;
   #closed?: Promise<void>;
   #crash?: Error;
@@ -141,6 +160,10 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   #joined = false;
   #lastFetchAt = 0;
   #assigned?: Set<string>;
+  /** The one timer of the input: wakes every waiter each tick (no timer per event or wait). */
+  #ticker?: ReturnType<typeof setInterval>;
+  /** How often kafkajs is asked for a heartbeat while a batch is worked on, ms. */
+  #heartbeatMs = 1500;
 
   private constructor(options: KafkaInputOptions, consumer: Consumer) {
     this.#options = options;
@@ -171,6 +194,10 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       allowAutoTopicCreation: false,
     });
     const input = new KafkaInput(options, consumer);
+    // kafkajs sends a heartbeat only when its own interval has passed; asking at half of it
+    // keeps the group alive without a call for every message.
+    input.#heartbeatMs = (translated.consumer.heartbeatInterval ?? 3000) / 2;
+    input.#startTicker();
     await consumer.connect();
     await consumer.subscribe({ topics: [options.topic], fromBeginning: translated.fromBeginning });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -224,18 +251,15 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       const event = this.#queue.shift();
       if (event) return { done: false, value: event };
       const idle = this.#options.idleTimeoutMs;
-      let wait = 1000;
       // Idle means: joined, nothing delivered that is still being worked on, and no new
       // event for `idleTimeoutMs` (a slow batch holds back the next fetch; that is not idle).
       // The clock does not run while the group is not joined or no fetch succeeds.
       const connected = this.#joined && Date.now() - this.#lastFetchAt <= FETCH_GAP_MS;
       if (!connected && this.#lastMessageAt !== undefined) this.#lastMessageAt = Date.now();
       if (idle !== undefined && this.#lastMessageAt !== undefined && this.#outstanding === 0) {
-        const left = this.#lastMessageAt + idle - Date.now();
-        if (left <= 0) return { done: true, value: undefined };
-        wait = Math.min(wait, left);
+        if (this.#lastMessageAt + idle <= Date.now()) return { done: true, value: undefined };
       }
-      await this.#sleep(wait);
+      await this.#changed();
     }
   }
 
@@ -265,6 +289,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
 
   async #close(): Promise<void> {
     this.#closing = true;
+    if (this.#ticker !== undefined) clearInterval(this.#ticker);
     this.#group(false);
     this.#wake();
     await this.#commit();
@@ -293,18 +318,36 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     const limit = this.#options.maxOutstanding ?? 64;
     const max = typeof limit === "number" ? (): number => limit : limit;
     let rebalancing = false;
-    // kafkajs sends a heartbeat only when its interval has passed; a rebalance shows as an error.
-    const beat = (): Promise<void> =>
-      heartbeat().catch((error) => {
+    let lastBeat = performance.now();
+    // A heartbeat only when one is due; a rebalance shows as its error.
+    const beatIfDue = async (): Promise<void> => {
+      if (performance.now() - lastBeat < this.#heartbeatMs) return;
+      lastBeat = performance.now();
+      await heartbeat().catch((error) => {
         if (/rebalanc/i.test(`${error?.type} ${error?.message}`)) rebalancing = true;
       });
+    };
+    /** Waits for an acknowledgement (or the tick), then commits and beats if due. */
+    const waitForAcks = async (): Promise<void> => {
+      await this.#changed();
+      await this.#commitDue();
+      await beatIfDue();
+    };
+    const topic = batch.topic;
+    const partition = batch.partition;
+    let delivered = 0;
+    const maxBytes = this.#options.maxOutstandingBytes ?? DEFAULT_MAX_OUTSTANDING_BYTES;
+    const full = (): boolean =>
+      this.#outstanding > 0 && (this.#outstanding >= max() || this.#outstandingBytes >= maxBytes);
+    // Once full, wait until a quarter is acknowledged: events then go on in bunches.
+    const refilled = (): boolean =>
+      this.#outstanding <= max() * 0.75 && this.#outstandingBytes <= maxBytes * 0.75;
     for (const message of batch.messages) {
-      while (this.#outstanding >= max() && !this.#closing && !rebalancing) {
-        await this.#sleep(this.#options.commitIntervalMs ?? 500);
-        await this.#commitDue();
-        await beat();
+      if (full()) {
+        while (!refilled() && !this.#closing && !rebalancing) await waitForAcks();
       }
-      await beat();
+      // Every so often, even when the pipeline keeps up (no wait above).
+      if (++delivered % 256 === 0) await beatIfDue();
       // On a rebalance, deliver no more of this batch: drain what was delivered, commit, and
       // let the group move on; the rest is fetched again by the partition's next owner.
       if (this.#closing || rebalancing || !isRunning() || isStale()) break;
@@ -312,34 +355,31 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       tracker.deliver(offset);
       this.#outstanding++;
       this.#lastMessageAt = Date.now();
-      let acked = false;
       const key = message.key ? decodeUtf8(message.key) : undefined;
-      const value = decodeUtf8(message.value ?? new Uint8Array());
+      const bytes = message.value ?? new Uint8Array();
+      const value = decodeUtf8(bytes);
+      this.#outstandingBytes += bytes.length;
       this.#queue.push({
         key: key ? key.text : null,
         value: value.text,
         fault: utf8Fault(value, "value") ?? utf8Fault(key, "key"),
-        source: { topic: batch.topic, partition: batch.partition, offset: message.offset },
+        source: { topic, partition, offset: message.offset },
         retries: 0,
-        ack: () => {
-          if (acked) return;
-          acked = true;
-          this.#outstanding--;
-          this.#lastMessageAt = Date.now();
-          tracker.ack(offset);
-          this.#wake();
-        },
+        ack: this.#acker(tracker, offset, bytes.length),
       });
       // The fetch position moves on; the commit waits for the acknowledgement.
       resolveOffset(message.offset);
       this.#wake();
     }
-    while (!tracker.drained && !this.#closing) {
-      await this.#sleep(this.#options.commitIntervalMs ?? 500);
-      await this.#commitDue();
-      await beat();
+    // The next fetch of this partition may start while this batch is worked on (on another
+    // thread, or waiting for the Handle service); the batches before it must be done. On a
+    // rebalance, everything delivered is drained first.
+    const first = batch.messages.length > 0 ? BigInt(batch.messages[0].offset) : 0n;
+    while (tracker.pendingBefore(first) && !this.#closing) await waitForAcks();
+    if (rebalancing || !isRunning() || isStale()) {
+      while (!tracker.drained && !this.#closing) await waitForAcks();
     }
-    if (!tracker.drained) tracker.abandon(); // closing: the rest stays uncommitted
+    if (this.#closing && !tracker.drained) tracker.abandon(); // the rest stays uncommitted
     await this.#commit();
   }
 
@@ -392,19 +432,39 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     return next;
   }
 
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const waiters = this.#waiters;
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      waiters.push(done);
-    });
+  /** The acknowledgement of one delivered event (only its first call counts). */
+  #acker(tracker: PartitionTracker, offset: bigint, size: number): () => void {
+    let acked = false;
+    return () => {
+      if (acked) return;
+      acked = true;
+      this.#outstanding--;
+      this.#outstandingBytes -= size;
+      this.#lastMessageAt = Date.now();
+      tracker.ack(offset);
+      this.#wake();
+    };
+  }
+
+  /** Starts the tick that wakes waiters (idle checks, heartbeats) and commits what is due. */
+  #startTicker(): void {
+    const every = Math.min(this.#options.commitIntervalMs ?? 500, TICK_MS);
+    const ticker = setInterval(() => {
+      this.#wake();
+      // Acknowledgements that come after their batch was handed back are committed here.
+      if (this.#joined && !this.#closing) this.#commitDue().catch(() => {});
+    }, every);
+    Deno.unrefTimer(ticker);
+    this.#ticker = ticker;
+  }
+
+  /** Resolves at the next change: a delivery, an acknowledgement, a group event, a tick. */
+  #changed(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   #wake(): void {
+    if (this.#waiters.length === 0) return;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();

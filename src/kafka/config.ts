@@ -36,6 +36,10 @@ const KNOWN = new Set([
   "sasl.password",
   "ssl.ca.location",
   "enable.auto.commit",
+  "fetch.min.bytes",
+  "fetch.max.bytes",
+  "fetch.wait.max.ms",
+  "max.partition.fetch.bytes",
   "connect_timeout", // piddiplatsch's own: seconds to keep trying at start
 ]);
 
@@ -73,6 +77,17 @@ export function toKafkajs(
     sessionTimeout,
     heartbeatInterval: Math.max(500, Math.min(3000, Math.floor(sessionTimeout / 3))),
   };
+  const number = (key: string): number | undefined => {
+    const value = Number(config[key]);
+    return config[key] === undefined || !Number.isFinite(value) ? undefined : value;
+  };
+  consumer.minBytes = number("fetch.min.bytes");
+  consumer.maxBytes = number("fetch.max.bytes");
+  consumer.maxWaitTimeInMs = number("fetch.wait.max.ms");
+  consumer.maxBytesPerPartition = number("max.partition.fetch.bytes");
+  for (const key of ["minBytes", "maxBytes", "maxWaitTimeInMs", "maxBytesPerPartition"] as const) {
+    if (consumer[key] === undefined) delete consumer[key];
+  }
   const reset = text("auto.offset.reset").toLowerCase() || "earliest";
   const fromBeginning = ["earliest", "smallest", "beginning"].includes(reset);
   const ignored = Object.keys(config).filter((k) => !KNOWN.has(k));

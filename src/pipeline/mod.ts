@@ -14,12 +14,7 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import {
-  type DecodedEvent,
-  decodeEvent,
-  DEFAULT_EVENT_LIMITS,
-  type EventLimits,
-} from "../decode/mod.ts";
+import { DEFAULT_EVENT_LIMITS, type EventLimits } from "../decode/mod.ts";
 import {
   ConfigurationError,
   describeError,
@@ -30,8 +25,10 @@ import {
 } from "../errors/mod.ts";
 import { type KeyedEvent, type Outcome, provenanceText } from "../events/mod.ts";
 import type { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
-import { registrationOrder } from "../records/mod.ts";
-import type { Router } from "./routes.ts";
+import type { PreparePool } from "../offload/mod.ts";
+import { type MappedEvent, registrationOrder } from "../records/mod.ts";
+import { type Prepared, prepareEvent } from "./prepare.ts";
+import type { ProjectRoute, Router } from "./routes.ts";
 import { type ItemSource, mapEvent } from "./map_event.ts";
 import type { Stats } from "../stats/mod.ts";
 import { TransientExhaustedError } from "../transient/mod.ts";
@@ -81,7 +78,18 @@ export interface PipelineOptions {
   limits?: EventLimits;
   /** The clock (tests). */
   now?: () => Date;
+  /**
+   * Threads that decode, route and map event texts (events an input gives as text only);
+   * without it every step runs here.
+   */
+  offload?: PreparePool;
 }
+
+/** Events prepared ahead of those in flight, at most, when steps run on other threads. */
+export const PREPARE_AHEAD = 1024;
+
+/** Characters of event text prepared ahead, at most (one event over it still goes). */
+const PREPARE_AHEAD_CHARS = 64 * 1024 * 1024;
 
 /** The end of a run (the counts are in the run's `Stats`). */
 export interface RunResult {
@@ -112,33 +120,90 @@ export class Pipeline {
   ): Promise<RunResult> {
     this.#stop = undefined;
     const iterator = events[Symbol.asyncIterator]();
-    const abort = (): void => this.#stopNow?.();
-    options.signal?.addEventListener("abort", abort, { once: true });
-    const halt = (): boolean => this.#stop !== undefined || options.signal?.aborted === true;
+    let inputError: { error: unknown } | undefined;
+    const halt = (): boolean =>
+      this.#stop !== undefined || options.signal?.aborted === true || inputError !== undefined;
+    const haltWaiters = new Set<() => void>();
+    const wakeAll = (): void => {
+      for (const wake of haltWaiters) wake();
+    };
+    this.#stopNow = wakeAll;
+    options.signal?.addEventListener("abort", wakeAll, { once: true });
     /** Waits for `promise`, or less when the run is halted (no reaction outlives the wait). */
     const untilHalt = <T>(promise: Promise<T>): Promise<T | "halt"> => {
       if (halt()) return Promise.resolve("halt");
       return new Promise<T | "halt">((resolve, reject) => {
-        this.#stopNow = () => resolve("halt");
-        promise.then(resolve, reject);
+        const stop = (): void => resolve("halt");
+        haltWaiters.add(stop);
+        promise.then(resolve, reject).finally(() => haltWaiters.delete(stop));
       });
     };
+    // Events taken from the input, being prepared (decoded, routed, perhaps mapped on another
+    // thread) ahead of the events in flight; handed on in the order they came.
+    const ahead: Array<{ event: KeyedEvent; prepared: Prepared | Promise<Prepared> }> = [];
+    const window = this.#o.offload ? PREPARE_AHEAD : 1;
+    let aheadChars = 0;
+    let inputDone = false;
+    let aheadChanged: (() => void) | undefined;
+    let spaceFreed: (() => void) | undefined;
     const inFlight = new Set<Promise<void>>();
     const chains = new Map<string, Promise<void>>();
     let sequence = 0;
     // Resolved when an event in flight ends (one waiter, no race over every event in flight).
     let slotFreed: (() => void) | undefined;
-    try {
+
+    const take = async (): Promise<void> => {
+      try {
+        while (!halt()) {
+          while ((ahead.length >= window || aheadChars > PREPARE_AHEAD_CHARS) && !halt()) {
+            await untilHalt(new Promise<void>((resolve) => spaceFreed = resolve));
+            spaceFreed = undefined;
+          }
+          if (halt()) break;
+          const next = await untilHalt(iterator.next());
+          if (next === "halt" || next.done) break;
+          const event = next.value;
+          aheadChars += event.value.length;
+          ahead.push({
+            event,
+            prepared: prepareEvent(event, {
+              limits: this.#o.limits ?? DEFAULT_EVENT_LIMITS,
+              offload: this.#o.offload,
+            }),
+          });
+          aheadChanged?.();
+        }
+      } catch (error) {
+        inputError = { error };
+        wakeAll();
+      } finally {
+        inputDone = true;
+        aheadChanged?.();
+      }
+    };
+
+    const handOn = async (): Promise<void> => {
       while (!halt()) {
+        if (ahead.length === 0) {
+          if (inputDone) break;
+          await untilHalt(new Promise<void>((resolve) => aheadChanged = resolve));
+          aheadChanged = undefined;
+          continue;
+        }
         while (inFlight.size >= this.#concurrency() && !halt()) {
           await untilHalt(new Promise<void>((resolve) => slotFreed = resolve));
           slotFreed = undefined;
         }
         if (halt()) break;
-        const next = await untilHalt(iterator.next());
-        if (next === "halt" || next.done) break;
-        const event = next.value;
-        const prepared = prepare(event, this.#o.limits ?? DEFAULT_EVENT_LIMITS);
+        const head = ahead[0];
+        const prepared = head.prepared instanceof Promise
+          ? await untilHalt(head.prepared)
+          : head.prepared;
+        if (prepared === "halt") break;
+        ahead.shift();
+        aheadChars -= head.event.value.length;
+        spaceFreed?.();
+        const event = head.event;
         const orderKey = prepared.orderKey ?? `#${sequence++}`;
         const previous = chains.get(orderKey) ?? Promise.resolve();
         const task: Promise<void> = previous.then(() =>
@@ -152,9 +217,14 @@ export class Pipeline {
           slotFreed?.();
         });
       }
+    };
+
+    try {
+      await Promise.all([take(), handOn()]);
+      if (inputError !== undefined) throw inputError.error;
       await Promise.all(inFlight);
     } finally {
-      options.signal?.removeEventListener("abort", abort);
+      options.signal?.removeEventListener("abort", wakeAll);
       this.#stopNow = undefined;
       await iterator.return?.();
     }
@@ -182,8 +252,7 @@ export class Pipeline {
         o.stats.add("messages");
         throw prepared.error;
       }
-      const decoded = prepared.decoded!;
-      const routed = o.router.route(decoded.project);
+      const routed = o.router.route(prepared.decoded?.project ?? prepared.project!);
       project = routed.name;
       const count = { project };
       o.stats.add("messages", 1, count);
@@ -194,12 +263,7 @@ export class Pipeline {
         this.#ack(event, "filtered");
         return;
       }
-      const mapped = await mapEvent(decoded, route, {
-        items: o.items,
-        maxItemBytes: o.limits?.maxEventBytes,
-        now: o.now?.() ?? new Date(),
-        onPatched: () => o.stats.add("patched", 1, count),
-      });
+      const mapped = await this.#mapped(prepared, route, count);
       for (const warning of mapped.warnings) {
         this.#log.warn("{where}: {item}: {warning}", { where, item: mapped.itemId, warning });
       }
@@ -222,6 +286,29 @@ export class Pipeline {
     } catch (error) {
       await this.#settle(event, error, project);
     }
+  }
+
+  /** The records of a prepared event: mapped on another thread, or here. */
+  #mapped(
+    prepared: Prepared,
+    route: ProjectRoute,
+    count: { project: string },
+  ): Promise<MappedEvent> {
+    const o = this.#o;
+    if (prepared.mapError !== undefined) {
+      const { reason, internal } = prepared.mapError;
+      throw internal ? new Error(reason) : new PermanentError(reason);
+    }
+    if (prepared.mapped !== undefined) return Promise.resolve(prepared.mapped);
+    if (prepared.decoded === undefined) {
+      throw new Error(`prepared on another thread without its event (project ${count.project})`);
+    }
+    return mapEvent(prepared.decoded, route, {
+      items: o.items,
+      maxItemBytes: o.limits?.maxEventBytes,
+      now: o.now?.() ?? new Date(),
+      onPatched: () => o.stats.add("patched", 1, count),
+    });
   }
 
   async #settle(event: KeyedEvent, error: unknown, project?: string): Promise<void> {
@@ -293,25 +380,5 @@ export class Pipeline {
 
   #ack(event: KeyedEvent, outcome: Outcome): void {
     event.ack(outcome);
-  }
-}
-
-/** An event decoded ahead of processing, for its ordering key. */
-interface Prepared {
-  decoded?: DecodedEvent;
-  error?: unknown;
-  orderKey?: string;
-}
-
-function prepare(event: KeyedEvent, limits: EventLimits): Prepared {
-  if (event.fault !== undefined) {
-    return { error: new PermanentError(event.fault), orderKey: event.key ?? undefined };
-  }
-  try {
-    // A file event comes parsed (its limits checked by the input); a Kafka event as text.
-    const decoded = decodeEvent(event.json ?? event.value, limits);
-    return { decoded, orderKey: decoded.itemId };
-  } catch (error) {
-    return { error, orderKey: event.key ?? undefined };
   }
 }

@@ -12,6 +12,7 @@ import { DEFAULT_EVENT_LIMITS } from "../decode/mod.ts";
 import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
+import { PreparePool } from "../offload/mod.ts";
 import { Pipeline, routerOf, type RunResult } from "../pipeline/mod.ts";
 import { findProject } from "../projects/mod.ts";
 import type { Registrar } from "../register/mod.ts";
@@ -94,7 +95,7 @@ export function wirePipeline(
       signal,
     })
     : undefined;
-  const { routes, registrars, requestLimit } = buildRoutes(config, {
+  const { routes, registrars, requestLimit, offload: offloadProjects } = buildRoutes(config, {
     outputDir,
     policy,
     onRetry,
@@ -110,6 +111,11 @@ export function wirePipeline(
   const inFlight = (): number => eventsInFlight(config, requestLimit());
   const dump = options.dump ? new DumpRecorder(outputDir) : undefined;
   const force = options.force === true || !config.consumer.transient.stop_on_skip;
+  const limits = { ...DEFAULT_EVENT_LIMITS, maxEventBytes };
+  const workers = workerCount(config.consumer.workers);
+  const offload = workers > 0
+    ? new PreparePool({ limits, projects: offloadProjects }, { workers })
+    : undefined;
   const pipeline = new Pipeline({
     router: routerOf(routes, { knownName: (project) => findProject(project)?.name }),
     failures,
@@ -121,7 +127,8 @@ export function wirePipeline(
     // Events in flight follow what the Handle side takes: at least one per request.
     concurrency: inFlight,
     stats,
-    limits: { ...DEFAULT_EVENT_LIMITS, maxEventBytes },
+    limits,
+    offload,
   });
   return {
     pipeline,
@@ -133,6 +140,7 @@ export function wirePipeline(
     eventsInFlight: inFlight,
     requestLimit,
     async close(): Promise<void> {
+      offload?.close();
       await Promise.all([
         ...registrars.map((r) => r.close()),
         failures.close(),
@@ -141,6 +149,12 @@ export function wirePipeline(
       ]);
     },
   };
+}
+
+/** Threads that prepare events: `consumer.workers`, or with "auto" one per core but one, at most 4. */
+export function workerCount(setting: number | "auto"): number {
+  if (setting !== "auto") return setting;
+  return Math.max(0, Math.min(4, navigator.hardwareConcurrency - 1));
 }
 
 /**

@@ -14,8 +14,10 @@ import {
   createProjectPlugin,
   type ProjectDescription,
   type ProjectSelection,
+  type ProjectSettings,
   selectProjects,
 } from "../projects/mod.ts";
+import type { OffloadProject } from "../offload/mod.ts";
 import {
   HandleRestClient,
   type HandleRestOptions,
@@ -145,6 +147,8 @@ export interface Routes {
   registrars: Registrar[];
   /** The adaptive request limits of the Handle clients added up; undefined without one. */
   requestLimit(): number | undefined;
+  /** How another thread recreates each route's plugin (same order as `routes`). */
+  offload: OffloadProject[];
 }
 
 /** Builds the route of every selected project; profiles shared by projects share a client. */
@@ -178,25 +182,35 @@ export function buildRoutes(
     }
     return registrar;
   };
+  const offload: OffloadProject[] = [];
   const routes = selectedProjects(config, switches).map(({ project, profile }): ProjectRoute => {
     const settings = config.plugins[project.name];
-    const plugin = createProjectPlugin(project, {
+    const projectSettings: ProjectSettings = {
       landingPageUrl: settings?.landing_page_url,
       maxParts: settings?.max_parts,
       excludedAssetKeys: settings?.excluded_asset_keys,
       esgfMarker: settings?.esgf_marker,
       strictMode: config.schema.strict_mode,
+    };
+    const plugin = createProjectPlugin(project, projectSettings);
+    const lookup = lookupFor(config, settings?.stac.collection || config.stac.collection, options);
+    offload.push({
+      project: project.name,
+      settings: projectSettings,
+      prefix: profile.prefix,
+      mapHere: lookup === undefined,
     });
     return {
       plugin,
       registrar: registrarOf(profile),
       prefix: profile.prefix,
       profile: profile.name,
-      lookup: lookupFor(config, settings?.stac.collection || config.stac.collection, options),
+      lookup,
     };
   });
   return {
     routes,
+    offload,
     registrars: [...registrars.values(), ...(jsonl ? [jsonl] : [])],
     requestLimit: (): number | undefined =>
       clients.length === 0 ? undefined : clients.reduce((sum, c) => sum + c.limit, 0),

@@ -1,6 +1,7 @@
 /** Event limits: UTF-8 size, nesting depth without recursion, strict UTF-8 decoding. */
 
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import {
   decodeEvent,
   decodeUtf8,
@@ -67,4 +68,69 @@ Deno.test("decodeUtf8 finds the first bad byte and never replaces characters", (
     assert.throws(() => new TextDecoder("utf-8", { fatal: true }).decode(input));
   }
   assert.equal(decodeUtf8(bytes(0x7b, 0x22, 0xff, 0x22, 0x7d)).text, '{"\\xff"}');
+});
+
+Deno.test("decodeUtf8 (replacing decoder first) agrees with the strict decoder on any bytes", () => {
+  const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  // Bytes around the UTF-8 edges, U+FFFD itself (EF BF BD) among them.
+  const byte = fc.constantFrom(
+    0x00,
+    0x22,
+    0x41,
+    0x7f,
+    0x80,
+    0xbd,
+    0xbf,
+    0xc2,
+    0xc3,
+    0xe0,
+    0xed,
+    0xef,
+    0xf0,
+    0xf4,
+    0xff,
+  );
+  fc.assert(
+    fc.property(fc.array(byte, { maxLength: 24 }), (list) => {
+      const bytes = new Uint8Array(list);
+      const decoded = decodeUtf8(bytes);
+      const bad = invalidUtf8Offset(bytes);
+      if (bad < 0) {
+        assert.deepEqual(decoded, { text: strict.decode(bytes) });
+      } else {
+        assert.equal(decoded.invalidAt, bad);
+        assert.throws(() => strict.decode(bytes));
+      }
+    }),
+    { numRuns: 3000 },
+  );
+  const replacement = new TextEncoder().encode("a\ufffdb");
+  assert.deepEqual(decodeUtf8(replacement), { text: "a\ufffdb" }); // valid, kept as it is
+});
+
+Deno.test("findDepthExcess: counting brackets first changes no answer", () => {
+  // The scan on its own, as before the count (the oracle).
+  const scan = (text: string, maxDepth: number): number | undefined => {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (inString) {
+        if (c === "\\") i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === "[" || c === "{") {
+        if (++depth > maxDepth) return i;
+      } else if (c === "]" || c === "}") depth = Math.max(0, depth - 1);
+    }
+    return undefined;
+  };
+  const piece = fc.constantFrom("[", "]", "{", "}", '"', "\\", "a", ":", ",", '"[[["', '"\\""');
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 60 }), fc.integer({ min: 0, max: 8 }), (p, max) => {
+      const text = p.join("");
+      assert.equal(findDepthExcess(text, max)?.offset, scan(text, max), text);
+    }),
+    { numRuns: 3000 },
+  );
 });

@@ -12,6 +12,9 @@ Deno.test("plaintext defaults", () => {
     "session.timeout.ms": 12000,
     "enable.auto.commit": false,
     "fetch.min.bytes": 1,
+    "fetch.wait.max.ms": 200,
+    "max.partition.fetch.bytes": 2097152,
+    "queued.min.messages": 1000,
   });
   assert.deepEqual(out.client.brokers, ["a:9092", "b:9093"]);
   assert.equal(out.client.clientId, "c");
@@ -21,7 +24,11 @@ Deno.test("plaintext defaults", () => {
   assert.equal(out.consumer.sessionTimeout, 12000);
   assert.equal(out.consumer.heartbeatInterval, 3000);
   assert.equal(out.fromBeginning, false);
-  assert.deepEqual(out.ignored, ["fetch.min.bytes"]);
+  assert.equal(out.consumer.minBytes, 1);
+  assert.equal(out.consumer.maxWaitTimeInMs, 200);
+  assert.equal(out.consumer.maxBytesPerPartition, 2097152);
+  assert.equal("maxBytes" in out.consumer, false); // kafkajs's default when not set
+  assert.deepEqual(out.ignored, ["queued.min.messages"]);
 });
 
 Deno.test("SSL with a CA file, SASL_SSL with SCRAM, SASL_PLAINTEXT with PLAIN", () => {

@@ -198,11 +198,15 @@ Deno.test(
       await t.step("send and consume against the broker, with the stats database", async () => {
         const { kafka, handles, ws, stop } = await startKafkaServices({
           workspace: {
-            sections: { stats: ["enable_db = true", `db_path = "${join(dir, "stats.db")}"`] },
+            sections: {
+              stats: ["enable_db = true", `db_path = "${join(dir, "stats.db")}"`],
+              // A preparing thread (the 12-file event is large enough to go to it).
+              consumer: ["workers = 1"],
+            },
           },
         });
         try {
-          const events = [2, 3, 4].map((files, i) =>
+          const events = [2, 3, 12].map((files, i) =>
             makeCmip6Event({ files, itemId: testItemId("permissions", i + 1) })
           );
           const file = join(ws.dir, "events.jsonl");
@@ -215,8 +219,9 @@ Deno.test(
             restricted(flags, ["-c", ws.config, "-v", "consume", "--idle-timeout", "3"], ws.dir),
           );
           assertAllowed(consumed, "consume");
-          assert.equal(handles.size(), 3 + 4 + 5, consumed.stderr);
-          assert.match(consumed.stderr, /handles=12\b/);
+          assert.equal(handles.size(), 3 + 4 + 13, consumed.stderr);
+          assert.match(consumed.stderr, /handles=20\b/);
+          assert.match(consumed.stderr, /1 preparing thread\(s\) started/);
           assert.ok((await Deno.stat(join(dir, "stats.db"))).size > 0);
         } finally {
           await stop();
