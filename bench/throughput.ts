@@ -25,6 +25,7 @@ import { Stats } from "../src/stats/mod.ts";
 import { makeCmip6Event } from "../tests/fixtures/events.ts";
 import { MAIN, makeWorkspace, produce, uniqueName } from "../tests/helpers.ts";
 import { kafkaBootstrapForTests } from "../tools/kafka/broker.ts";
+import { kafkaEventSeconds } from "./kafka_growth.ts";
 import { ensureKafkaToolJars } from "./kafka_tools.ts";
 
 /** One row of the table. */
@@ -233,6 +234,25 @@ async function growth(): Promise<void> {
   } finally {
     await ws.remove();
   }
+}
+
+/** The growth series through Kafka (see `bench/kafka_growth.ts`), best of two per size. */
+async function kafkaGrowth(bootstrap: string): Promise<void> {
+  console.log("\n== growth series through Kafka: one event of N files, fetched, decoded, mapped");
+  const perFile: Record<number, number> = {};
+  for (const files of [1000, 10_000, 50_000]) {
+    const seconds = Math.min(
+      await kafkaEventSeconds(bootstrap, files),
+      await kafkaEventSeconds(bootstrap, files),
+    );
+    perFile[files] = seconds / files * 1e6;
+    row(
+      `one event through Kafka, ${fmt(files)} files`,
+      `${seconds.toFixed(3)} s, ${fmt(perFile[files], 1)} µs/file`,
+    );
+  }
+  const ratio = perFile[50_000] / perFile[1000];
+  row("per-file cost 50k / 1k files, Kafka", `${ratio.toFixed(2)}x`, "<= 1.2x", ratio <= 1.2);
 }
 
 /** Parses the CSV line of `ConsumerPerformance` for `fetch.nMsg.sec`. */
@@ -506,6 +526,7 @@ async function main(): Promise<void> {
     if (!Deno.env.get("KAFKA_BOOTSTRAP")) console.log("\nstarting a local Kafka broker");
     const kafka = await kafkaBootstrapForTests();
     try {
+      await kafkaGrowth(kafka.bootstrap);
       await kafkaIngest(
         kafka.bootstrap,
         Number(args["kafka-events"]),

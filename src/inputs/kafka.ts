@@ -336,6 +336,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     const topic = batch.topic;
     const partition = batch.partition;
     let delivered = 0;
+    let resolved: string | undefined;
     const maxBytes = this.#options.maxOutstandingBytes ?? DEFAULT_MAX_OUTSTANDING_BYTES;
     const full = (): boolean =>
       this.#outstanding > 0 && (this.#outstanding >= max() || this.#outstandingBytes >= maxBytes);
@@ -367,10 +368,11 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
         retries: 0,
         ack: this.#acker(tracker, offset, bytes.length),
       });
-      // The fetch position moves on; the commit waits for the acknowledgement.
-      resolveOffset(message.offset);
+      resolved = message.offset;
       this.#wake();
     }
+    // The fetch position moves on (once per batch); the commit waits for the acknowledgements.
+    if (resolved !== undefined) resolveOffset(resolved);
     // The next fetch of this partition may start while this batch is worked on (on another
     // thread, or waiting for the Handle service); the batches before it must be done. On a
     // rebalance, everything delivered is drained first.
@@ -378,9 +380,12 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     while (tracker.pendingBefore(first) && !this.#closing) await waitForAcks();
     if (rebalancing || !isRunning() || isStale()) {
       while (!tracker.drained && !this.#closing) await waitForAcks();
+      if (this.#closing && !tracker.drained) tracker.abandon(); // the rest stays uncommitted
+      await this.#commit(); // before the group moves on
+    } else {
+      if (this.#closing && !tracker.drained) tracker.abandon(); // the rest stays uncommitted
+      await this.#commitDue();
     }
-    if (this.#closing && !tracker.drained) tracker.abandon(); // the rest stays uncommitted
-    await this.#commit();
   }
 
   #tracker(topic: string, partition: number): PartitionTracker {
@@ -393,7 +398,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     return tracker;
   }
 
-  /** Commits while a batch drains, at most every `commitIntervalMs` (each batch ends with a commit). */
+  /** Commits at most every `commitIntervalMs` (while batches drain, at their end, and on the tick). */
   #commitDue(): Promise<void> {
     if (Date.now() - this.#lastCommitAt < (this.#options.commitIntervalMs ?? 500)) {
       return Promise.resolve();

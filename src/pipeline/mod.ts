@@ -204,6 +204,7 @@ export class Pipeline {
         aheadChars -= head.event.value.length;
         spaceFreed?.();
         const event = head.event;
+        if (this.#filtered(event, prepared)) continue;
         const orderKey = prepared.orderKey ?? `#${sequence++}`;
         const previous = chains.get(orderKey) ?? Promise.resolve();
         const task: Promise<void> = previous.then(() =>
@@ -229,6 +230,28 @@ export class Pipeline {
       await iterator.return?.();
     }
     return { stop: this.#stop };
+  }
+
+  /**
+   * An event of a project this run does not serve: counted and acknowledged at once, without
+   * a turn in flight (nothing is registered for it, so it waits for nothing).
+   */
+  #filtered(event: KeyedEvent, prepared: Prepared): boolean {
+    const o = this.#o;
+    if (o.dump !== undefined || prepared.error !== undefined) return false;
+    const project = prepared.decoded?.project ?? prepared.project;
+    if (project === undefined) return false;
+    const routed = o.router.route(project);
+    if (routed.route !== undefined) return false;
+    const count = { project: routed.name };
+    o.stats.add("messages", 1, count);
+    o.stats.add("filtered", 1, count);
+    this.#log.debug("{where}: filtered, project {project} not selected", () => ({
+      where: provenanceText(event.source),
+      project: routed.name,
+    }));
+    this.#ack(event, "filtered");
+    return true;
   }
 
   #concurrency(): number {

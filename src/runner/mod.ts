@@ -151,10 +151,13 @@ export function wirePipeline(
   };
 }
 
-/** Threads that prepare events: `consumer.workers`, or with "auto" one per core but one, at most 4. */
+/**
+ * Threads that prepare large events: `consumer.workers`, or with "auto" one per core, at most
+ * 4 (the main thread mostly waits while large events are mapped).
+ */
 export function workerCount(setting: number | "auto"): number {
   if (setting !== "auto") return setting;
-  return Math.max(0, Math.min(4, navigator.hardwareConcurrency - 1));
+  return Math.max(1, Math.min(4, navigator.hardwareConcurrency));
 }
 
 /**

@@ -76,6 +76,6 @@ Deno.test("a worker that cannot take the plan: answers fail with the reason, not
 Deno.test("small texts are left to the main thread, large ones go to a worker", () => {
   const pool = new PreparePool(plan, { workers: 1 });
   assert.equal(pool.takes("x".repeat(100)), false);
-  assert.equal(pool.takes(JSON.stringify(makeCmip6Event({ files: 10 }))), true);
+  assert.equal(pool.takes(JSON.stringify(makeCmip6Event({ files: 40 }))), true);
   pool.close();
 });

@@ -22,7 +22,7 @@ function texts(): string[] {
   return Array.from({ length: 240 }, (_, i) => {
     // Items 0..59, each posted up to four times with another number of files.
     const text = JSON.stringify(
-      makeCmip6Event({ files: 1 + (i * 7) % 15, itemId: testItemId("offload", i % 60) }),
+      makeCmip6Event({ files: 1 + (i * 7) % 45, itemId: testItemId("offload", i % 60) }),
     );
     if (i % 17 === 4) return text.replaceAll('"CMIP6"', '"OTHER"');
     if (i % 23 === 9) return text.slice(0, -1);

@@ -200,13 +200,13 @@ Deno.test(
           workspace: {
             sections: {
               stats: ["enable_db = true", `db_path = "${join(dir, "stats.db")}"`],
-              // A preparing thread (the 12-file event is large enough to go to it).
+              // A preparing thread (the 30-file event is large enough to go to it).
               consumer: ["workers = 1"],
             },
           },
         });
         try {
-          const events = [2, 3, 12].map((files, i) =>
+          const events = [2, 3, 30].map((files, i) =>
             makeCmip6Event({ files, itemId: testItemId("permissions", i + 1) })
           );
           const file = join(ws.dir, "events.jsonl");
@@ -219,8 +219,8 @@ Deno.test(
             restricted(flags, ["-c", ws.config, "-v", "consume", "--idle-timeout", "3"], ws.dir),
           );
           assertAllowed(consumed, "consume");
-          assert.equal(handles.size(), 3 + 4 + 13, consumed.stderr);
-          assert.match(consumed.stderr, /handles=20\b/);
+          assert.equal(handles.size(), 3 + 4 + 31, consumed.stderr);
+          assert.match(consumed.stderr, /handles=38\b/);
           assert.match(consumed.stderr, /1 preparing thread\(s\) started/);
           assert.ok((await Deno.stat(join(dir, "stats.db"))).size > 0);
         } finally {
