@@ -28,12 +28,32 @@ export interface ByteLinesOptions {
   maxLineBytes?: number;
 }
 
+/** How many bytes {@linkcode fileChunks} reads at a time, by default. */
+export const CHUNK_BYTES = 1024 * 1024;
+
 /**
- * The lines of a byte stream, without their line breaks (a last line without one is
- * kept); a line over `maxLineBytes` comes as a {@linkcode CutLine}.
+ * The bytes of an open file, `size` bytes (default {@linkcode CHUNK_BYTES}) at a time,
+ * each read into a fresh buffer: fewer reads and none of a stream's machinery per chunk.
+ */
+export async function* fileChunks(
+  file: Deno.FsFile,
+  options: { size?: number } = {},
+): AsyncGenerator<Uint8Array> {
+  const size = options.size ?? CHUNK_BYTES;
+  for (;;) {
+    const buffer = new Uint8Array(size);
+    const read = await file.read(buffer);
+    if (read === null) return;
+    yield buffer.subarray(0, read);
+  }
+}
+
+/**
+ * The lines of a byte stream (or any chunks of bytes), without their line breaks (a last
+ * line without one is kept); a line over `maxLineBytes` comes as a {@linkcode CutLine}.
  */
 export async function* byteLines(
-  stream: ReadableStream<Uint8Array>,
+  stream: AsyncIterable<Uint8Array>,
   options: ByteLinesOptions = {},
 ): AsyncGenerator<Uint8Array | CutLine> {
   const max = options.maxLineBytes ?? Infinity;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { byteLines, type CutLine, readBounded } from "./byte_lines.ts";
+import { byteLines, type CutLine, fileChunks, readBounded } from "./byte_lines.ts";
 import { decodeUtf8, DEFAULT_EVENT_LIMITS, parseJson } from "../decode/mod.ts";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
 
@@ -82,7 +82,7 @@ export async function* readEventFile(
   }
   using handle = await Deno.open(file, { read: true });
   let line = 0;
-  for await (const bytes of byteLines(handle.readable, { maxLineBytes: max })) {
+  for await (const bytes of byteLines(fileChunks(handle), { maxLineBytes: max })) {
     line++;
     const event = fileEvent(bytes, { file, line, max });
     if (event.value.trim() !== "") yield event;

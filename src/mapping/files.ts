@@ -5,18 +5,21 @@
  * @module
  */
 
-import type { HandleRecord } from "../records/mod.ts";
 import { decodeMultihash } from "./multihash.ts";
 import { resolveFileSuffix } from "./pid.ts";
+import { fileNameOf } from "./file_name.ts";
 import {
   alternateLabel,
   alternateProblem,
+  PassedChecks,
   recordProblems,
   shown,
   textProblem,
-  urlProblem,
 } from "./safety.ts";
-import { compactFields, isObject, landingPage, nonEmptyString } from "./values.ts";
+import { type HandleRecord, isEmptyValue } from "../records/mod.ts";
+import { isObject, landingPage, nonEmptyString } from "./values.ts";
+
+export { fileNameOf } from "./file_name.ts";
 
 /** Asset keys that are not files, by default. */
 export const DEFAULT_EXCLUDED_ASSET_KEYS: readonly string[] = [
@@ -48,6 +51,11 @@ export interface FileMapOptions {
    * method `unknown`, and the alternate is left out with a warning).
    */
   strict: boolean;
+  /**
+   * The texts that passed the checks so far (one memory for all files of an event);
+   * default a new one.
+   */
+  checks?: PassedChecks;
 }
 
 /** A mapped file: its record and suffix, or the problems that make it invalid. */
@@ -80,45 +88,28 @@ export function assetField(asset: Record<string, unknown>, field: string): unkno
 
 /** Sorted, de-duplicated `href`s of the asset's `alternate` entries. */
 export function replicaDownloadUrls(asset: Record<string, unknown>): string[] {
-  return replicas(asset, "").urls;
+  return replicas(asset, { key: "", checks: new PassedChecks() }).urls;
 }
 
 /** The safe replica URLs of an asset, and the unsafe alternates (labelled for `key`). */
 function replicas(
   asset: Record<string, unknown>,
-  key: string,
+  { key, checks }: { key: string; checks: PassedChecks },
 ): { urls: string[]; problems: string[] } {
   const alternates = asset.alternate;
   if (!isObject(alternates)) return { urls: [], problems: [] };
-  const hrefs = new Set<string>();
+  const hrefs: string[] = [];
   const problems: string[] = [];
   for (const [name, alternate] of Object.entries(alternates)) {
-    const problem = alternateProblem(name, alternate);
+    const problem = alternateProblem(name, alternate, { checks });
     if (problem !== undefined) {
       problems.push(`${alternateLabel(key, name)} ${problem}`);
       continue;
     }
     const href = isObject(alternate) ? nonEmptyString(alternate.href) : undefined;
-    if (href !== undefined) hrefs.add(href);
+    if (href !== undefined) hrefs.push(href);
   }
-  return { urls: [...hrefs].sort(), problems };
-}
-
-/** The last path segment of a URL, percent-decoded where possible; `undefined` if empty. */
-export function fileNameOf(url: string): string | undefined {
-  let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    return undefined;
-  }
-  const segment = path.slice(path.lastIndexOf("/") + 1);
-  if (segment === "") return undefined;
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
+  return { urls: hrefs.length > 1 ? [...new Set(hrefs)].sort() : hrefs, problems };
 }
 
 /**
@@ -135,6 +126,7 @@ export function mapFile(key: string, asset: unknown, options: FileMapOptions): F
     fields: options.pidFields,
   });
   const problems: string[] = [];
+  const checks = options.checks ?? new PassedChecks();
 
   const rawHref = assetField(asset, "href");
   let downloadUrl: string | undefined;
@@ -144,12 +136,13 @@ export function mapFile(key: string, asset: unknown, options: FileMapOptions): F
   } else if (typeof rawHref !== "string") {
     problems.push(`href ${shown(rawHref)} is not an http(s) URL`);
   } else {
-    const problem = urlProblem(rawHref.trim());
+    const href = rawHref.trim();
+    const problem = checks.url(href);
     if (problem !== undefined) {
       problems.push(`href ${shown(rawHref)} ${problem}`);
     } else {
-      downloadUrl = rawHref.trim();
-      fileName = fileNameOf(downloadUrl);
+      downloadUrl = href;
+      fileName = fileNameOf(downloadUrl, checks);
       const nameProblem = fileName === undefined ? "has no file name" : textProblem(fileName);
       if (nameProblem !== undefined) {
         problems.push(`href ${shown(downloadUrl)} file name ${nameProblem}`);
@@ -192,7 +185,7 @@ export function mapFile(key: string, asset: unknown, options: FileMapOptions): F
     }
   }
 
-  const replicated = replicas(asset, key);
+  const replicated = replicas(asset, { key, checks });
   const warnings: string[] = [];
   for (const problem of replicated.problems) {
     if (options.strict) problems.push(problem.slice(`asset ${key}: `.length));
@@ -200,23 +193,19 @@ export function mapFile(key: string, asset: unknown, options: FileMapOptions): F
   }
   if (problems.length > 0) return { ok: false, suffix, problems };
   const handle = `${options.prefix}/${suffix}`;
-  const record: HandleRecord = {
-    handle,
-    URL: landingPage(options.landingPageUrl, handle),
-    data: compactFields([
-      ["AGGREGATION_LEVEL", "FILE"],
-      ["FILE_NAME", fileName],
-      ["IS_PART_OF", `hdl:${options.prefix}/${options.datasetSuffix}`],
-      ["CHECKSUM", checksum],
-      ["CHECKSUM_METHOD", method],
-      ["FILE_SIZE", size],
-      ["DOWNLOAD_URL", downloadUrl],
-      ["REPLICA_DOWNLOAD_URLS", replicated.urls],
-      ["ESGF", options.esgfMarker],
-    ]),
-  };
+  // The fields in the spec's order, empty values left out (as `compactFields` does).
+  const data: Record<string, unknown> = { AGGREGATION_LEVEL: "FILE" };
+  if (!isEmptyValue(fileName)) data.FILE_NAME = fileName;
+  data.IS_PART_OF = `hdl:${options.prefix}/${options.datasetSuffix}`;
+  if (!isEmptyValue(checksum)) data.CHECKSUM = checksum;
+  if (!isEmptyValue(method)) data.CHECKSUM_METHOD = method;
+  if (!isEmptyValue(size)) data.FILE_SIZE = size;
+  if (!isEmptyValue(downloadUrl)) data.DOWNLOAD_URL = downloadUrl;
+  if (!isEmptyValue(replicated.urls)) data.REPLICA_DOWNLOAD_URLS = replicated.urls;
+  if (!isEmptyValue(options.esgfMarker)) data.ESGF = options.esgfMarker;
+  const record: HandleRecord = { handle, URL: landingPage(options.landingPageUrl, handle), data };
   // The last guard: whatever the checks above missed never reaches a record.
-  const unsafe = recordProblems(record);
+  const unsafe = recordProblems(record, checks);
   if (unsafe.length > 0) return { ok: false, suffix, problems: unsafe };
   return { ok: true, suffix, record, warnings };
 }

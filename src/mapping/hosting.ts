@@ -6,7 +6,7 @@
  */
 
 import { PermanentError } from "../errors/mod.ts";
-import { alternateLabel, alternateProblem, hostProblem, shown } from "./safety.ts";
+import { alternateLabel, alternateProblem, PassedChecks, shown } from "./safety.ts";
 import { normaliseTimestamp } from "./timestamps.ts";
 import { isObject, nonEmptyString } from "./values.ts";
 
@@ -47,6 +47,8 @@ export interface HostingOptions {
    * fails the event (`PermanentError`); else it is left out with a warning.
    */
   strict?: boolean;
+  /** The texts that passed the checks so far (see `safety.ts`); default a new memory. */
+  checks?: PassedChecks;
 }
 
 /** Asset keys in host/time order: the leading keys that are present, then the others in item order. */
@@ -72,6 +74,7 @@ export function resolveHosting(
     if (isObject(asset)) ordered.push([key, asset]);
   }
   const warnings: string[] = [];
+  const checks = options.checks ?? new PassedChecks();
   const unsafe = (problem: string): void => {
     if (options.strict) throw new PermanentError(problem);
     warnings.push(`${problem}: left out`);
@@ -81,7 +84,7 @@ export function resolveHosting(
   for (const [key, asset] of ordered) {
     if (host === undefined) {
       const name = nonEmptyString(asset["alternate:name"]);
-      const problem = name === undefined ? undefined : hostProblem(name);
+      const problem = name === undefined ? undefined : checks.host(name);
       if (problem === undefined) host = name;
       else unsafe(`asset ${key}: alternate:name ${shown(name)} ${problem}`);
     }
@@ -99,7 +102,7 @@ export function resolveHosting(
     if (!isObject(alternates)) continue;
     for (const [replicaHost, alternate] of Object.entries(alternates)) {
       if (replicaHost.trim() === "" || seen.has(replicaHost)) continue;
-      const problem = alternateProblem(replicaHost, alternate);
+      const problem = alternateProblem(replicaHost, alternate, { checks });
       if (problem !== undefined) {
         unsafe(`${alternateLabel(key, replicaHost)} ${problem}`);
         continue;

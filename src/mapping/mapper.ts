@@ -13,7 +13,7 @@ import { fileAssetKeys, mapFile } from "./files.ts";
 import { resolveHosting } from "./hosting.ts";
 import { resolveDatasetSuffix } from "./pid.ts";
 import { resolveProject } from "./project.ts";
-import { recordProblems } from "./safety.ts";
+import { PassedChecks, recordProblems } from "./safety.ts";
 import { normaliseTimestamp } from "./timestamps.ts";
 import { isObject } from "./values.ts";
 
@@ -67,7 +67,9 @@ export function mapStacItem(
 
   const files: HandleRecord[] = [];
   const owners = new Map<string, string>([[datasetSuffix, "the dataset"]]);
+  const checks = new PassedChecks();
   const fileOptions = {
+    checks,
     pidFields: options.filePidFields,
     itemId: parts.itemId,
     prefix: context.prefix,
@@ -92,7 +94,7 @@ export function mapStacItem(
     }
     owners.set(mapped.suffix, `asset ${key}`);
     files.push(mapped.record);
-    warnings.push(...mapped.warnings);
+    if (mapped.warnings.length > 0) warnings.push(...mapped.warnings);
   }
   if (files.length === 0 && !retracted) {
     throw new PermanentError(`item ${parts.itemId} has no valid data file assets`);
@@ -110,6 +112,7 @@ export function mapStacItem(
     eventTime: context.eventTime,
     now: context.now,
     strict: options.strict,
+    checks,
   });
   warnings.push(...hosting.warnings);
   const dataset = buildDatasetRecord(parts, {
@@ -125,7 +128,7 @@ export function mapStacItem(
     esgfMarker: options.esgfMarker,
   });
   // The last guard: whatever the checks above missed never reaches a record.
-  const unsafe = recordProblems(dataset);
+  const unsafe = recordProblems(dataset, checks);
   if (unsafe.length > 0) throw new PermanentError(`dataset record: ${unsafe.join("; ")}`);
   return {
     itemId: parts.itemId,

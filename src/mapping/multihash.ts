@@ -79,23 +79,36 @@ export function hexToBytes(hex: string): Uint8Array | undefined {
 
 /** Whether a text has an even number of characters, all hex digits. */
 function isEvenHex(hex: string): boolean {
-  if (hex.length % 2 !== 0) return false;
-  for (let i = 0; i < hex.length; i++) {
-    if (hexDigit(hex.charCodeAt(i)) < 0) return false;
+  return hex.length % 2 === 0 && isHex(hex);
+}
+
+/** Hex digit values by character code (-1: not a hex digit), for codes below 128. */
+const HEX_DIGITS = Int8Array.from({ length: 128 }, (_, code) => {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30; // 0-9
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1; // a-f, A-F
+});
+
+/**
+ * Whether every character of a text is a hex digit (a table lookup per character: faster
+ * than a regular expression's character class over random hex).
+ */
+function isHex(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (hexDigitValue(text.charCodeAt(i)) < 0) return false;
   }
   return true;
 }
 
 /** The value of a hex digit's character code, or -1 for any other character. */
-function hexDigit(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30; // 0-9
-  const lower = code | 0x20;
-  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1; // a-f, A-F
+export function hexDigitValue(code: number): number {
+  return code < 128 ? HEX_DIGITS[code] : -1;
 }
 
 /** The byte at `index` of hex text already checked by {@linkcode isEvenHex}. */
 function hexByte(hex: string, index: number): number {
-  return (hexDigit(hex.charCodeAt(2 * index)) << 4) | hexDigit(hex.charCodeAt(2 * index + 1));
+  return (hexDigitValue(hex.charCodeAt(2 * index)) << 4) |
+    hexDigitValue(hex.charCodeAt(2 * index + 1));
 }
 
 /** {@linkcode readUnsignedVarint} over checked hex text, without making bytes of it. */

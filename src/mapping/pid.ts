@@ -8,11 +8,10 @@
 
 import { v3 as uuidV3 } from "uuid";
 import { PermanentError } from "../errors/mod.ts";
+import { hexDigitValue } from "./multihash.ts";
 
 /** The URL namespace of RFC 4122, used for the UUID v3 fallback. */
 export const URL_NAMESPACE = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Options that decide which PID fields are read. */
 export interface PidFieldOptions {
@@ -38,7 +37,15 @@ export interface FileSuffixOptions extends PidFieldOptions {
 
 /** Whether a text is a UUID in its canonical 8-4-4-4-12 hex form (any case). */
 export function isUuid(text: string): boolean {
-  return UUID.test(text);
+  // 8-4-4-4-12 hex digits, by table lookups (faster than a regular expression over random hex)
+  if (text.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const code = text.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (code !== 0x2d) return false;
+    } else if (hexDigitValue(code) < 0) return false;
+  }
+  return true;
 }
 
 /** UUID v3 (MD5, URL namespace) of a name, lower-case. */

@@ -42,5 +42,6 @@ export function isHttpUrl(text: string): boolean {
 
 /** `<base without trailing slashes>/<prefix>/<suffix>`: the landing page of a handle. */
 export function landingPage(baseUrl: string, handle: string): string {
-  return `${baseUrl.replace(/\/+$/, "")}/${handle}`;
+  const base = baseUrl.endsWith("/") ? baseUrl.replace(/\/+$/, "") : baseUrl;
+  return `${base}/${handle}`;
 }

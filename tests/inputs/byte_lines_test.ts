@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
-import { byteLines, HEAD_BYTES } from "../../src/inputs/byte_lines.ts";
+import { byteLines, fileChunks, HEAD_BYTES } from "../../src/inputs/byte_lines.ts";
 import { readEventFile } from "../../src/inputs/files.ts";
 
 function streamOf(...chunks: number[][]): ReadableStream<Uint8Array> {
@@ -29,6 +29,31 @@ Deno.test("byteLines splits at LF and CRLF across chunks and keeps a last line",
   ]);
   assert.deepEqual(await lines(streamOf([1, 2, 10])), [[1, 2]]);
   assert.deepEqual(await lines(streamOf()), []);
+});
+
+Deno.test("fileChunks: a file read a few bytes at a time gives the same lines, in fresh buffers", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = join(dir, "e.jsonl");
+    const text = "first line\r\nsecond\n\nthird, longer than a chunk\nlast";
+    await Deno.writeTextFile(file, text);
+    for (const size of [1, 3, 7, 64]) {
+      using handle = await Deno.open(file, { read: true });
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of fileChunks(handle, { size })) chunks.push(chunk);
+      assert.equal(new Set(chunks.map((c) => c.buffer)).size, chunks.length, "a buffer reused");
+      assert.equal(new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c]))), text);
+      using again = await Deno.open(file, { read: true });
+      const found: string[] = [];
+      for await (const line of byteLines(fileChunks(again, { size }))) {
+        assert.ok(line instanceof Uint8Array);
+        found.push(new TextDecoder().decode(line));
+      }
+      assert.deepEqual(found, ["first line", "second", "", "third, longer than a chunk", "last"]);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("readEventFile: a line that is not UTF-8 carries its fault; the file's BOM is dropped", async () => {
