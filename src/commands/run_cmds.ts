@@ -44,6 +44,8 @@ interface OpenHooks {
   onGroup(joined: boolean): void;
   /** Events the pipeline takes in flight now (it follows the Handle request limit). */
   eventsInFlight(): number;
+  /** Whether the pipeline decodes an event's text on a worker thread (no need to parse it). */
+  offloads(text: string): boolean;
 }
 
 /** An input, optionally reporting where its partitions stand. */
@@ -110,6 +112,7 @@ async function runWith(
         signal: stop.signal,
         onGroup: (joined) => monitor?.health.setJoined(joined),
         eventsInFlight: () => wiring.eventsInFlight(),
+        offloads: (text) => wiring.offloads(text),
       });
     } catch (error) {
       await wiring.close();
@@ -208,9 +211,12 @@ export async function mapCommand(
   const context = await openContext(globals);
   try {
     const files = await expandPaths(paths);
-    const { code } = await runWith(context, options, () =>
+    const { code } = await runWith(context, options, ({ offloads }) =>
       Promise.resolve(
-        fileEvents(files, { maxEventBytes: context.config.consumer.max_event_bytes }),
+        fileEvents(files, {
+          maxEventBytes: context.config.consumer.max_event_bytes,
+          leaveText: offloads,
+        }),
       ));
     return code;
   } finally {

@@ -68,6 +68,11 @@ export interface ReadEventFileOptions {
    * start, its size and SHA-256, and a fault naming the limit.
    */
   maxEventBytes?: number;
+  /**
+   * Texts to give as they are, unparsed and without a key: the pipeline decodes them
+   * itself (on a worker thread). Default: none, every event is parsed here.
+   */
+  leaveText?: (text: string) => boolean;
 }
 
 /** Reads the events of one file, streaming `.jsonl` line by line. */
@@ -77,14 +82,14 @@ export async function* readEventFile(
 ): AsyncGenerator<FileEvent> {
   const max = options.maxEventBytes ?? Infinity;
   if (!file.endsWith(".jsonl")) {
-    yield fileEvent(await readBounded(file, max), { file, line: 1, max });
+    yield fileEvent(await readBounded(file, max), { file, line: 1, max, ...options });
     return;
   }
   using handle = await Deno.open(file, { read: true });
   let line = 0;
   for await (const bytes of byteLines(fileChunks(handle), { maxLineBytes: max })) {
     line++;
-    const event = fileEvent(bytes, { file, line, max });
+    const event = fileEvent(bytes, { file, line, max, ...options });
     if (event.value.trim() !== "") yield event;
   }
 }
@@ -92,7 +97,7 @@ export async function* readEventFile(
 /** The event of a line (or a whole `.json` file): decoded as strict UTF-8, or cut. */
 function fileEvent(
   bytes: Uint8Array | CutLine,
-  where: { file: string; line: number; max: number },
+  where: { file: string; line: number; max: number; leaveText?: (text: string) => boolean },
 ): FileEvent {
   const { file, line } = where;
   if (bytes instanceof Uint8Array) {
@@ -101,6 +106,7 @@ function fileEvent(
       ? undefined
       : `not UTF-8 at byte ${decoded.invalidAt}`;
     if (fault !== undefined) return { key: null, value: decoded.text, fault, file, line };
+    if (where.leaveText?.(decoded.text)) return { key: null, value: decoded.text, file, line };
     const json = parseObject(decoded.text, where.max);
     return { key: keyOf(json), value: decoded.text, json, file, line };
   }

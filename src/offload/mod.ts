@@ -31,6 +31,13 @@ const BATCH_MAX = 128;
  */
 export const OFFLOAD_MIN_CHARS = 16 * 1024;
 
+/**
+ * Texts longer than this are prepared on the main thread too: a worker would hold a second
+ * copy of a huge event and of its records at once (the memory bound of one 50,000-file event
+ * matters more than its speed).
+ */
+export const OFFLOAD_MAX_CHARS = 4 * 1024 * 1024;
+
 interface Pending {
   texts: string[];
   answers: Array<PromiseWithResolvers<PreparedText>>;
@@ -71,9 +78,12 @@ export class PreparePool {
     this.#size = Math.max(1, Math.floor(options.workers));
   }
 
-  /** Whether a text is worth handing to a worker (see {@linkcode OFFLOAD_MIN_CHARS}). */
+  /**
+   * Whether a text is worth handing to a worker (see {@linkcode OFFLOAD_MIN_CHARS} and
+   * {@linkcode OFFLOAD_MAX_CHARS}).
+   */
   takes(text: string): boolean {
-    return text.length >= OFFLOAD_MIN_CHARS;
+    return text.length >= OFFLOAD_MIN_CHARS && text.length <= OFFLOAD_MAX_CHARS;
   }
 
   /** Prepares one event's text; the answer comes after those of every earlier text. */

@@ -61,6 +61,8 @@ export interface Wiring {
   eventsInFlight(): number;
   /** The Handle request limits added up (undefined without a Handle client), for the status line. */
   requestLimit(): number | undefined;
+  /** Whether an event's text goes to a worker thread (an input need not parse it then). */
+  offloads(text: string): boolean;
   /** Closes registrar and recorders. */
   close(): Promise<void>;
 }
@@ -139,6 +141,7 @@ export function wirePipeline(
     force,
     eventsInFlight: inFlight,
     requestLimit,
+    offloads: (text) => offload?.takes(text) ?? false,
     async close(): Promise<void> {
       offload?.close();
       await Promise.all([

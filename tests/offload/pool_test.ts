@@ -2,7 +2,12 @@
 
 import assert from "node:assert/strict";
 import { DEFAULT_EVENT_LIMITS } from "../../src/decode/mod.ts";
-import { type OffloadPlan, PreparePool, TextPreparer } from "../../src/offload/mod.ts";
+import {
+  OFFLOAD_MAX_CHARS,
+  type OffloadPlan,
+  PreparePool,
+  TextPreparer,
+} from "../../src/offload/mod.ts";
 import { makeCmip6Event, testItemId } from "../fixtures/events.ts";
 
 const plan: OffloadPlan = {
@@ -77,5 +82,7 @@ Deno.test("small texts are left to the main thread, large ones go to a worker", 
   const pool = new PreparePool(plan, { workers: 1 });
   assert.equal(pool.takes("x".repeat(100)), false);
   assert.equal(pool.takes(JSON.stringify(makeCmip6Event({ files: 40 }))), true);
+  // a huge event stays here: a worker would hold a second copy of it and of its records
+  assert.equal(pool.takes("x".repeat(OFFLOAD_MAX_CHARS + 1)), false);
   pool.close();
 });
