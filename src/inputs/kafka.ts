@@ -15,6 +15,7 @@
 import { getLogger } from "@logtape/logtape";
 import { type Consumer, Kafka, type KafkaMessage } from "kafkajs";
 import { decodeUtf8, type Utf8Text } from "../decode/utf8.ts";
+import { PartitionTracker } from "./kafka_offsets.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import {
   awaitKafka,
@@ -77,68 +78,6 @@ const TICK_MS = 250;
 
 /** A fetch gap longer than this means the broker is lost: the idle clock starts afresh. */
 const FETCH_GAP_MS = 15_000;
-
-/** Offsets of one partition: delivered, acknowledged, committed. */
-class PartitionTracker {
-  readonly topic: string;
-  readonly partition: number;
-  #pending: bigint[] = [];
-  #done = new Set<bigint>();
-  #committable?: bigint;
-  #committed?: bigint;
-  #first?: bigint;
-  /** The high watermark of the last fetched batch. */
-  highWatermark?: bigint;
-
-  constructor(topic: string, partition: number) {
-    this.topic = topic;
-    this.partition = partition;
-  }
-
-  deliver(offset: bigint): void {
-    this.#first ??= offset;
-    this.#pending.push(offset);
-  }
-
-  ack(offset: bigint): void {
-    this.#done.add(offset);
-    while (this.#pending.length > 0 && this.#done.has(this.#pending[0])) {
-      const head = this.#pending.shift()!;
-      this.#done.delete(head);
-      this.#committable = head + 1n;
-    }
-  }
-
-  get drained(): boolean {
-    return this.#pending.length === 0;
-  }
-
-  /** Whether an event delivered before `offset` is not yet acknowledged. */
-  pendingBefore(offset: bigint): boolean {
-    return this.#pending.length > 0 && this.#pending[0] < offset;
-  }
-
-  /** Forgets what was delivered but not acknowledged (the partition is being given up). */
-  abandon(): void {
-    this.#pending = [];
-    this.#done.clear();
-  }
-
-  /** The offset to commit, if it moved since the last commit. */
-  take(): string | undefined {
-    if (this.#committable === undefined || this.#committable === this.#committed) return undefined;
-    return this.#committable.toString();
-  }
-
-  committed(offset: string): void {
-    this.#committed = BigInt(offset);
-  }
-
-  /** The committed position; without commits (dry run) the acknowledged one; else where reading began. */
-  position(commits: boolean): bigint | undefined {
-    return (commits ? this.#committed : this.#committable) ?? this.#first;
-  }
-}
 
 /** A Kafka topic as an async iterator of keyed events. */
 export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {

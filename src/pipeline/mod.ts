@@ -195,22 +195,24 @@ export class Pipeline {
           aheadChanged = undefined;
           continue;
         }
-        while (inFlight.size >= this.#concurrency() && !halt()) {
-          await untilHalt(new Promise<void>((resolve) => slotFreed = resolve));
-          slotFreed = undefined;
-        }
-        if (halt()) break;
         const head = ahead[0];
         const prepared = head.prepared instanceof Promise
           ? await untilHalt(head.prepared)
           : head.prepared;
         if (prepared === "halt") break;
+        const event = head.event;
+        // A filtered event needs no turn in flight; any other waits for one.
+        const filtered = this.#filtered(event, prepared);
+        while (!filtered && inFlight.size >= this.#concurrency() && !halt()) {
+          await untilHalt(new Promise<void>((resolve) => slotFreed = resolve));
+          slotFreed = undefined;
+        }
+        if (!filtered && halt()) break;
         ahead.shift();
-        aheadChars -= head.event.value.length;
+        aheadChars -= event.value.length;
         if (!(head.prepared instanceof Promise)) aheadHere--;
         spaceFreed?.();
-        const event = head.event;
-        if (this.#filtered(event, prepared)) continue;
+        if (filtered) continue;
         const orderKey = prepared.orderKey ?? `#${sequence++}`;
         const previous = chains.get(orderKey) ?? Promise.resolve();
         const task: Promise<void> = previous.then(() =>
