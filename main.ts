@@ -5,7 +5,12 @@
  * @module
  */
 
-import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import {
+  Command,
+  InvalidArgumentError,
+  Option,
+  type OptionValues,
+} from "@commander-js/extra-typings";
 import {
   configShow,
   configValidate,
@@ -52,6 +57,41 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+/** The values of the options `consume`, `map` and `retry` share. */
+interface RunOptionValues {
+  dryRun?: true;
+  force?: true;
+  listen?: string;
+  project?: string[];
+  allProjects?: true;
+  handleProfile?: string;
+}
+
+/** Adds the options `consume`, `map` and `retry` share. */
+function withRunOptions<A extends unknown[], O extends OptionValues>(
+  command: Command<A, O>,
+): Command<A, O & RunOptionValues> {
+  // The chain's type is `O` with these six options added one by one: the same object type as
+  // `O & RunOptionValues`, which the compiler cannot prove for a generic `O`.
+  return command
+    .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
+    .option("--force", "record transient failures in outputs/skipped/ and go on")
+    .option(
+      "--listen <host:port>",
+      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
+    )
+    .option(
+      "--project <name>",
+      "serve this project (repeatable; overrides consumer.projects)",
+      collect,
+    )
+    .option("--all-projects", "serve every known project")
+    .option(
+      "--handle-profile <name>",
+      "register every project on this Handle profile",
+    ) as unknown as Command<A, O & RunOptionValues>;
+}
+
 /** Builds the command tree; `exit` receives each command's exit code. */
 export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command()
@@ -76,66 +116,27 @@ export function buildProgram(exit: (code: number) => void): Command {
   const globals = (): GlobalOptions => program.opts();
   const run = (work: Promise<number>): Promise<void> => work.then(exit);
 
-  program.command("consume")
+  const consume = program.command("consume")
     .description("consume the Kafka topic and register every event's handles")
     .option("--dump", "write each raw event to outputs/dump/ before processing")
-    .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
-    .option("--force", "record transient failures in outputs/skipped/ and go on")
-    .option(
-      "--project <name>",
-      "serve this project (repeatable; overrides consumer.projects)",
-      collect,
-    )
-    .option("--all-projects", "serve every known project")
-    .option("--handle-profile <name>", "register every project on this Handle profile")
     .option(
       "--idle-timeout <seconds>",
       "end with exit 0 after this long without a new event",
       nonNegative,
-    )
-    .option(
-      "--listen <host:port>",
-      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
-    )
-    .action((options) => run(consumeCommand(globals(), options)));
+    );
+  withRunOptions(consume).action((options) => run(consumeCommand(globals(), options)));
 
-  program.command("map")
+  const map = program.command("map")
     .description("run event files (.json, .jsonl, directories, globs) through the same pipeline")
     .argument("<paths...>", "files, directories or glob patterns")
-    .option("--dump", "write each raw event to outputs/dump/ before processing")
-    .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
-    .option("--force", "record transient failures in outputs/skipped/ and go on")
-    .option(
-      "--listen <host:port>",
-      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
-    )
-    .option(
-      "--project <name>",
-      "serve this project (repeatable; overrides consumer.projects)",
-      collect,
-    )
-    .option("--all-projects", "serve every known project")
-    .option("--handle-profile <name>", "register every project on this Handle profile")
-    .action((paths, options) => run(mapCommand(globals(), paths, options)));
+    .option("--dump", "write each raw event to outputs/dump/ before processing");
+  withRunOptions(map).action((paths, options) => run(mapCommand(globals(), paths, options)));
 
-  program.command("retry")
+  const retry = program.command("retry")
     .description("retry failure or skipped files (files, directories, globs)")
     .argument("<paths...>", "failure or skipped JSONL files, directories or glob patterns")
-    .option("--delete-after", "delete a file when every event in it succeeded")
-    .option("--dry-run", "write records to outputs/handles/*.jsonl instead of the Handle service")
-    .option("--force", "record transient failures in outputs/skipped/ and go on")
-    .option(
-      "--listen <host:port>",
-      "serve /health/live, /health/ready and /metrics here (default [monitor] listen; host 127.0.0.1)",
-    )
-    .option(
-      "--project <name>",
-      "serve this project (repeatable; overrides consumer.projects)",
-      collect,
-    )
-    .option("--all-projects", "serve every known project")
-    .option("--handle-profile <name>", "register every project on this Handle profile")
-    .action((paths, options) => run(retryCommand(globals(), paths, options)));
+    .option("--delete-after", "delete a file when every event in it succeeded");
+  withRunOptions(retry).action((paths, options) => run(retryCommand(globals(), paths, options)));
 
   program.command("send")
     .description("publish event files to the topic (.json: one event; .jsonl: one per line)")
