@@ -118,6 +118,9 @@ async function main(): Promise<void> {
   } finally {
     await kafka.stop();
   }
+  // The clients leave handles open after they disconnected (kafkajs at least); the CLI exits
+  // explicitly too.
+  Deno.exit(0);
 }
 
 if (import.meta.main) await main();

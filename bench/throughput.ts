@@ -538,6 +538,10 @@ async function main(): Promise<void> {
   }
   if (runs("register")) await registration(Number(args["register-events"]));
   console.log(`\nmachine: ${await machine()}\n\n${table()}`);
+  // A kafkajs consumer that ran in this process (the growth series through Kafka) leaves a
+  // handle open after it disconnected, which would keep the process alive; the CLI exits
+  // explicitly too.
+  Deno.exit(0);
 }
 
 if (import.meta.main) await main();
