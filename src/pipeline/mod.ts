@@ -86,7 +86,7 @@ export interface PipelineOptions {
 }
 
 /** Events prepared ahead of those in flight, at most, when steps run on other threads. */
-export const PREPARE_AHEAD = 256;
+const PREPARE_AHEAD = 256;
 
 /** Characters of event text prepared ahead, at most (one event over it still goes). */
 const PREPARE_AHEAD_CHARS = 64 * 1024 * 1024;
@@ -251,15 +251,19 @@ export class Pipeline {
     if (project === undefined) return false;
     const routed = o.router.route(project);
     if (routed.route !== undefined) return false;
-    const count = { project: routed.name };
-    o.stats.add("messages", 1, count);
-    o.stats.add("filtered", 1, count);
+    o.stats.add("messages", 1, { project: routed.name });
+    this.#ackFiltered(event, routed.name);
+    return true;
+  }
+
+  /** Counts an event (already counted as a message) as filtered and acknowledges it. */
+  #ackFiltered(event: KeyedEvent, project: string): void {
+    this.#o.stats.add("filtered", 1, { project });
     this.#log.debug("{where}: filtered, project {project} not selected", () => ({
       where: provenanceText(event.source),
-      project: routed.name,
+      project,
     }));
     this.#ack(event, "filtered");
-    return true;
   }
 
   #concurrency(): number {
@@ -288,12 +292,7 @@ export class Pipeline {
       const count = { project };
       o.stats.add("messages", 1, count);
       const route = routed.route;
-      if (route === undefined) {
-        o.stats.add("filtered", 1, count);
-        this.#log.debug("{where}: filtered, project {project} not selected", { where, project });
-        this.#ack(event, "filtered");
-        return;
-      }
+      if (route === undefined) return this.#ackFiltered(event, project);
       const mapped = await this.#mapped(prepared, route, count);
       for (const warning of mapped.warnings) {
         this.#log.warn("{where}: {item}: {warning}", { where, item: mapped.itemId, warning });
