@@ -15,14 +15,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import { DEFAULT_EVENT_LIMITS, type EventLimits } from "../decode/mod.ts";
-import {
-  ConfigurationError,
-  describeError,
-  PermanentError,
-  permissionRefusal,
-  reasonLine,
-  TransientError,
-} from "../errors/mod.ts";
+import { PermanentError } from "../errors/mod.ts";
 import { type KeyedEvent, type Outcome, provenanceText } from "../events/mod.ts";
 import type { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
 import type { PreparePool } from "../offload/mod.ts";
@@ -33,11 +26,12 @@ import {
   type RenderedEvent,
 } from "../records/mod.ts";
 import type { RegisterContext, Registrar } from "../register/mod.ts";
+import { Flow } from "./flow.ts";
+import { settleError, type StopKind } from "./settle.ts";
 import { type Prepared, prepareEvent } from "./prepare.ts";
 import type { ProjectRoute, Router } from "./routes.ts";
 import { type ItemSource, mapEvent } from "./map_event.ts";
 import type { Stats } from "../stats/mod.ts";
-import { TransientExhaustedError } from "../transient/mod.ts";
 
 export { type ItemSource, mapEvent, type MapEventOptions } from "./map_event.ts";
 export {
@@ -49,8 +43,7 @@ export {
   type VersionLookup,
 } from "./routes.ts";
 
-/** Why a run stopped early. */
-export type StopKind = "max_errors" | "transient" | "configuration" | "fatal";
+export type { StopKind } from "./settle.ts";
 
 /** What stopped a run early. */
 export interface StopReason {
@@ -126,147 +119,25 @@ export class Pipeline {
   ): Promise<RunResult> {
     this.#stop = undefined;
     const iterator = events[Symbol.asyncIterator]();
-    let inputError: { error: unknown } | undefined;
-    const halt = (): boolean =>
-      this.#stop !== undefined || options.signal?.aborted === true || inputError !== undefined;
-    const haltWaiters = new Set<() => void>();
-    const wakeAll = (): void => {
-      for (const wake of haltWaiters) wake();
-    };
-    this.#stopNow = wakeAll;
-    options.signal?.addEventListener("abort", wakeAll, { once: true });
-    /** Waits for `promise`, or less when the run is halted (no reaction outlives the wait). */
-    const untilHalt = <T>(promise: Promise<T>): Promise<T | "halt"> => {
-      if (halt()) return Promise.resolve("halt");
-      return new Promise<T | "halt">((resolve, reject) => {
-        const stop = (): void => resolve("halt");
-        haltWaiters.add(stop);
-        promise.then(resolve, reject).finally(() => haltWaiters.delete(stop));
-      });
-    };
-    // Events taken from the input, being prepared (decoded, routed, perhaps mapped on another
-    // thread) ahead of the events in flight; handed on in the order they came.
-    const ahead: Array<{ event: KeyedEvent; prepared: Prepared | Promise<Prepared> }> = [];
-    const window = this.#o.offload ? PREPARE_AHEAD : 1;
-    let aheadChars = 0;
-    let aheadHere = 0;
-    let inputDone = false;
-    let aheadChanged: (() => void) | undefined;
-    let spaceFreed: (() => void) | undefined;
-    const inFlight = new Set<Promise<void>>();
-    const chains = new Map<string, Promise<void>>();
-    let sequence = 0;
-    // Resolved when an event in flight ends (one waiter, no race over every event in flight).
-    let slotFreed: (() => void) | undefined;
-
-    /** Puts an event in flight, after the events in flight about the same item. */
-    const launch = (event: KeyedEvent, prepared: Prepared): void => {
-      const orderKey = prepared.orderKey ?? `#${sequence++}`;
-      const previous = chains.get(orderKey);
-      const run = (): Promise<void> | undefined =>
-        this.#stop === undefined ? this.#process(event, prepared) : undefined;
-      const task: Promise<void> = previous === undefined
-        ? run() ?? Promise.resolve()
-        : previous.then(run);
-      chains.set(orderKey, task);
-      inFlight.add(task);
-      task.finally(() => {
-        inFlight.delete(task);
-        if (chains.get(orderKey) === task) chains.delete(orderKey);
-        slotFreed?.();
-      });
-    };
-
-    /**
-     * Hands a prepared event on: a filtered one is acknowledged at once (it needs no turn in
-     * flight), any other is put in flight once a turn is free. True when handed on (at once,
-     * without a promise, when nothing had to wait); false when the run halted first.
-     */
-    const handOnOne = (event: KeyedEvent, prepared: Prepared): true | Promise<boolean> => {
-      if (this.#filtered(event, prepared)) return true;
-      if (inFlight.size < this.#concurrency() && !halt()) {
-        launch(event, prepared);
-        return true;
-      }
-      return (async (): Promise<boolean> => {
-        while (inFlight.size >= this.#concurrency() && !halt()) {
-          await untilHalt(new Promise<void>((resolve) => slotFreed = resolve));
-          slotFreed = undefined;
-        }
-        if (halt()) return false;
-        launch(event, prepared);
-        return true;
-      })();
-    };
-
-    const take = async (): Promise<void> => {
-      try {
-        while (!halt()) {
-          // Prepared here, an event waits for its turn: nothing more is taken ahead of it.
-          // Going to another thread, events are taken ahead so that they go there together.
-          while (
-            (ahead.length >= window || aheadHere > 0 || aheadChars > PREPARE_AHEAD_CHARS) &&
-            !halt()
-          ) {
-            await untilHalt(new Promise<void>((resolve) => spaceFreed = resolve));
-            spaceFreed = undefined;
-          }
-          if (halt()) break;
-          const next = await untilHalt(iterator.next());
-          if (next === "halt" || next.done) break;
-          const event = next.value;
-          const prepared = prepareEvent(event, {
-            limits: this.#o.limits ?? DEFAULT_EVENT_LIMITS,
-            offload: this.#o.offload,
-          });
-          if (!(prepared instanceof Promise) && ahead.length === 0) {
-            // Prepared here with nothing before it: handed on at once.
-            const handed = handOnOne(event, prepared);
-            if (!(handed === true || await handed)) break;
-            continue;
-          }
-          aheadChars += event.value.length;
-          if (!(prepared instanceof Promise)) aheadHere++;
-          ahead.push({ event, prepared });
-          aheadChanged?.();
-        }
-      } catch (error) {
-        inputError = { error };
-        wakeAll();
-      } finally {
-        inputDone = true;
-        aheadChanged?.();
-      }
-    };
-
-    const handOn = async (): Promise<void> => {
-      while (!halt()) {
-        if (ahead.length === 0) {
-          if (inputDone) break;
-          await untilHalt(new Promise<void>((resolve) => aheadChanged = resolve));
-          aheadChanged = undefined;
-          continue;
-        }
-        const head = ahead[0];
-        const prepared = head.prepared instanceof Promise
-          ? await untilHalt(head.prepared)
-          : head.prepared;
-        if (prepared === "halt") break;
-        const handed = handOnOne(head.event, prepared);
-        if (!(handed === true || await handed)) break;
-        ahead.shift();
-        aheadChars -= head.event.value.length;
-        if (!(head.prepared instanceof Promise)) aheadHere--;
-        spaceFreed?.();
-      }
-    };
-
+    const flow = new Flow(iterator, {
+      prepare: (event) =>
+        prepareEvent(event, {
+          limits: this.#o.limits ?? DEFAULT_EVENT_LIMITS,
+          offload: this.#o.offload,
+        }),
+      filtered: (event, prepared) => this.#filtered(event, prepared),
+      process: (event, prepared) => this.#process(event, prepared),
+      concurrency: () => this.#concurrency(),
+      stopped: () => this.#stop !== undefined,
+    }, {
+      window: this.#o.offload ? PREPARE_AHEAD : 1,
+      windowChars: PREPARE_AHEAD_CHARS,
+      signal: options.signal,
+    });
+    this.#stopNow = () => flow.wake();
     try {
-      await Promise.all([take(), handOn()]);
-      if (inputError !== undefined) throw inputError.error;
-      await Promise.all(inFlight);
+      await flow.run();
     } finally {
-      options.signal?.removeEventListener("abort", wakeAll);
       this.#stopNow = undefined;
       await iterator.return?.();
     }
@@ -370,75 +241,21 @@ export class Pipeline {
     });
   }
 
-  async #settle(event: KeyedEvent, error: unknown, project?: string): Promise<void> {
-    const o = this.#o;
-    const count = { project };
-    const where = provenanceText(event.source);
-    try {
-      const configuration = error instanceof ConfigurationError ? error : permissionRefusal(error);
-      if (configuration) {
-        this.#log.error("{where}: {reason}; stopping, the event stays uncommitted", {
-          where,
-          reason: configuration.message,
-        });
-        this.#halt("configuration", configuration.message);
-        return;
-      }
-      if (error instanceof TransientError) {
-        o.stats.add("external_failures", 1, count);
-        const reason = error.message.startsWith("TRANSIENT")
-          ? error.message
-          : `TRANSIENT ${error.message}`;
-        if (o.force) {
-          const attempts = error instanceof TransientExhaustedError ? error.attempts : 1;
-          await o.skipped.record(event, { reason, attempts, project });
-          o.stats.add("skipped", 1, count);
-          this.#log.warn("{where}: skipped: {reason}", { where, reason });
-          this.#ack(event, "skipped");
-        } else {
-          this.#log.error(
-            "{where}: {reason}; stopping, the event stays uncommitted (--force skips it)",
-            {
-              where,
-              reason,
-            },
-          );
-          this.#halt("transient", reason);
-        }
-        return;
-      }
-      const reason = error instanceof PermanentError
-        ? error.message
-        : reasonLine(`internal error: ${describeError(error)}`);
-      if (!(error instanceof PermanentError)) this.#log.error("{where}: {error}", { where, error });
-      await o.failures.record(event, reason, { project });
-      o.stats.add("errors", 1, count);
-      this.#log.error("{where}: failed: {reason}", { where, reason });
-      this.#ack(event, "failed");
-      if (o.maxErrors >= 0 && o.stats.get("errors") >= o.maxErrors) {
-        this.#halt(
-          "max_errors",
-          `${o.stats.get("errors")} failures reached consumer.max_errors = ${o.maxErrors}`,
-        );
-      }
-    } catch (recordError) {
-      // The outcome could not be written (disk full, permissions): keep the event for the next run.
-      const refused = permissionRefusal(recordError, "cannot record the outcome");
-      if (refused) {
-        this.#log.error("{where}: {reason}", { where, reason: refused.message });
-        this.#halt("configuration", refused.message);
-        return;
-      }
-      this.#log.error("{where}: cannot record the outcome: {reason}", {
-        where,
-        reason: describeError(recordError),
-      });
-      this.#halt("fatal", `cannot record the outcome of ${where}: ${describeError(recordError)}`);
-    }
-  }
-
   #ack(event: KeyedEvent, outcome: Outcome): void {
     event.ack(outcome);
+  }
+
+  #settle(event: KeyedEvent, error: unknown, project?: string): Promise<void> {
+    const o = this.#o;
+    return settleError(event, error, {
+      failures: o.failures,
+      skipped: o.skipped,
+      force: o.force,
+      maxErrors: o.maxErrors,
+      stats: o.stats,
+      project,
+      halt: (kind, reason) => this.#halt(kind, reason),
+    });
   }
 }
 
