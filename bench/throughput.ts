@@ -163,10 +163,12 @@ async function mapProcess(mapEvents: number): Promise<void> {
   console.log(`\n== map --dry-run, whole process (${mapEvents} events of 50 files)`);
   const ws = await makeWorkspace();
   try {
-    const one = join(ws.dir, "one.json");
-    await Deno.writeTextFile(one, JSON.stringify(makeCmip6Event({ files: 1 })));
+    // Start-up: the same process with one event of the same kind (so its worker threads
+    // start too); the rate is that of the other events.
+    const one = join(ws.dir, "one.jsonl");
+    await writeJsonl(one, 1, 50, "mapbench-one");
     const many = join(ws.dir, "many.jsonl");
-    await writeJsonl(many, mapEvents, 50, "mapbench");
+    await writeJsonl(many, mapEvents + 1, 50, "mapbench");
     // Three interleaved rounds of start-up (one small event) and run; medians.
     const startups: number[] = [];
     const runs: number[] = [];
