@@ -31,23 +31,12 @@ import {
   TICK_MS,
   utf8Fault,
 } from "./kafka.ts";
-import { PartitionTracker } from "./kafka_offsets.ts";
+import { BatchGate } from "./kafka_batches.ts";
+import type { PartitionTracker } from "./kafka_offsets.ts";
+import { PlatformaticOffsets } from "./kafka_platformatic_offsets.ts";
 
 type Stream = MessagesStream<Uint8Array, Uint8Array, Uint8Array, Uint8Array>;
 type PlatformaticMessage = Message<Uint8Array, Uint8Array, Uint8Array, Uint8Array>;
-
-/** One partition's batches: the last one handed out and the one held back behind it. */
-interface Lane {
-  /** The fetch of the last batch handed out. */
-  fetch: number;
-  /** The first offset of the last batch handed out. */
-  first: bigint;
-  /** Events taken but not handed out yet: a batch before `first` is not done. */
-  held: Array<{ event: KeyedEvent; offset: bigint }>;
-}
-
-/** How old the high watermarks may be before `partitions()` asks for them again, ms. */
-const WATERMARK_AGE_MS = 2000;
 
 /** A Kafka topic, read with `@platformatic/kafka`, as an async iterator of keyed events. */
 export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent> {
@@ -55,12 +44,11 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
   readonly #consumer: Consumer<Uint8Array, Uint8Array, Uint8Array, Uint8Array>;
   readonly #log = getLogger(["piddiplatsch", "kafka"]);
   readonly #queue: KeyedEvent[] = [];
-  /** The trackers of the partitions assigned now, by partition. */
-  readonly #trackers = new Map<number, PartitionTracker>();
+  readonly #offsets: PlatformaticOffsets;
   /** The next offset to deliver per assigned partition (the stream may read some again). */
   readonly #next = new Map<number, bigint>();
-  /** Per assigned partition: the batch delivered last and the batch held back. */
-  readonly #lanes = new Map<number, Lane>();
+  /** Per assigned partition: the batch handed out last and the batch held back. */
+  readonly #gate = new BatchGate<KeyedEvent>();
   /** Fetches answered so far: the messages of one fetch are one batch. */
   #fetches = 0;
   #stream?: Stream;
@@ -73,12 +61,9 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
   #crash?: Error;
   #lastMessageAt?: number;
   #lastFetchAt = 0;
-  #commitChain: Promise<void> = Promise.resolve();
-  #lastCommitAt = 0;
   #joined = false;
   #assigned = new Set<number>();
   #ticker?: ReturnType<typeof setInterval>;
-  #watermarksAt = 0;
   readonly #max: () => number;
   readonly #maxBytes: number;
 
@@ -91,6 +76,11 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     const limit = options.maxOutstanding ?? 64;
     this.#max = typeof limit === "number" ? (): number => limit : limit;
     this.#maxBytes = options.maxOutstandingBytes ?? DEFAULT_MAX_OUTSTANDING_BYTES;
+    this.#offsets = new PlatformaticOffsets(consumer, {
+      topic: options.topic,
+      commit: options.commit !== false,
+      commitIntervalMs: options.commitIntervalMs ?? 500,
+    });
   }
 
   /** Connects, joins the group and starts fetching. */
@@ -175,14 +165,7 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
 
   /** Where each assigned partition stands (committed offset, high watermark). */
   partitions(): KafkaPartitionState[] {
-    this.#refreshWatermarks();
-    const commits = this.#options.commit !== false;
-    return [...this.#trackers.values()].map((t) => ({
-      topic: t.topic,
-      partition: t.partition,
-      committed: t.position(commits),
-      highWatermark: t.highWatermark,
-    }));
+    return this.#offsets.states();
   }
 
   /** Stops fetching, commits what was acknowledged, and leaves the group. */
@@ -196,12 +179,12 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     if (this.#ticker !== undefined) clearInterval(this.#ticker);
     this.#group(false);
     this.#wake();
-    await this.#commit();
+    await this.#offsets.commit();
     const warn = (error: unknown): void => {
       this.#log.warn("disconnect: {error}", { error: String(error) });
     };
     await this.#stream?.close().catch(warn);
-    await this.#commit(); // what was acknowledged while the stream closed
+    await this.#offsets.commit(); // what was acknowledged while the stream closed
     await this.#consumer.close(true).catch(warn);
   }
 
@@ -215,12 +198,9 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
       assignments.filter((a) => a.topic === this.#options.topic).flatMap((a) => a.partitions),
     );
     // A partition that moved away is given up: its acknowledgements commit nothing more.
-    for (const partition of this.#trackers.keys()) {
-      if (!assigned.has(partition)) {
-        this.#trackers.delete(partition);
-        this.#next.delete(partition);
-        this.#dropHeld(partition);
-      }
+    for (const partition of this.#offsets.keepOnly(assigned)) {
+      this.#next.delete(partition);
+      this.#dropHeld(partition);
     }
     this.#assigned = assigned;
     this.#lastMessageAt = Date.now(); // the idle clock runs only while joined
@@ -231,11 +211,8 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
 
   /** Forgets the events of `partition` that were taken but not handed out. */
   #dropHeld(partition: number): void {
-    for (const { event } of this.#lanes.get(partition)?.held ?? []) {
-      // Frees its place in the outstanding counts; nothing of a partition given up is committed.
-      event.ack("registered");
-    }
-    this.#lanes.delete(partition);
+    // Frees their places in the outstanding counts; nothing of a partition given up is committed.
+    for (const event of this.#gate.drop(partition)) event.ack("registered");
   }
 
   #fetched(): void {
@@ -266,7 +243,7 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     const next = this.#next.get(partition);
     if (next !== undefined && offset < next) return; // read again after a rejoin
     this.#next.set(partition, offset + 1n);
-    const tracker = this.#tracker(partition);
+    const tracker = this.#offsets.tracker(partition);
     tracker.deliver(offset);
     this.#outstanding++;
     this.#lastMessageAt = Date.now();
@@ -280,39 +257,15 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
       fault: utf8Fault(value, "value") ?? utf8Fault(key, "key"),
       source: { topic: message.topic, partition, offset: offset.toString() },
       retries: 0,
-      ack: this.#acker(partition, offset, bytes.length),
+      ack: this.#acker(tracker, offset, bytes.length),
     };
-    let lane = this.#lanes.get(partition);
-    if (!lane) {
-      lane = { fetch: this.#fetches, first: offset, held: [] };
-      this.#lanes.set(partition, lane);
-    }
-    if (lane.held.length > 0) {
-      lane.held.push({ event, offset });
-    } else if (lane.fetch === this.#fetches) {
-      this.#queue.push(event);
-    } else if (tracker.pendingBefore(lane.first)) {
-      lane.held.push({ event, offset }); // a batch before the last one is not done yet
-    } else {
-      lane.fetch = this.#fetches;
-      lane.first = offset;
-      this.#queue.push(event);
-    }
+    const fetch = this.#fetches;
+    if (this.#gate.admit(partition, event, { offset, fetch, tracker })) this.#queue.push(event);
     if (!this.#paused && this.#full()) {
       this.#paused = true;
       this.#stream?.pause();
     }
     this.#wake();
-  }
-
-  /** Hands out the held batch of `partition` once the batches before the last one are done. */
-  #release(partition: number, tracker: PartitionTracker): void {
-    const lane = this.#lanes.get(partition);
-    if (!lane || lane.held.length === 0 || tracker.pendingBefore(lane.first)) return;
-    lane.first = lane.held[0].offset;
-    lane.fetch = this.#fetches;
-    for (const { event } of lane.held) this.#queue.push(event);
-    lane.held = [];
   }
 
   #full(): boolean {
@@ -326,18 +279,8 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
       this.#outstandingBytes <= this.#maxBytes * 0.75;
   }
 
-  #tracker(partition: number): PartitionTracker {
-    let tracker = this.#trackers.get(partition);
-    if (!tracker) {
-      tracker = new PartitionTracker(this.#options.topic, partition);
-      this.#trackers.set(partition, tracker);
-    }
-    return tracker;
-  }
-
   /** The acknowledgement of one delivered event (only its first call counts). */
-  #acker(partition: number, offset: bigint, size: number): () => void {
-    const tracker = this.#trackers.get(partition)!;
+  #acker(tracker: PartitionTracker, offset: bigint, size: number): () => void {
     let acked = false;
     return () => {
       if (acked) return;
@@ -346,7 +289,12 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
       this.#outstandingBytes -= size;
       this.#lastMessageAt = Date.now();
       tracker.ack(offset);
-      if (this.#trackers.get(partition) === tracker) this.#release(partition, tracker);
+      if (this.#offsets.current(tracker)) {
+        const fetch = this.#fetches;
+        for (const event of this.#gate.release(tracker.partition, { fetch, tracker })) {
+          this.#queue.push(event);
+        }
+      }
       if (this.#paused && this.#refilled() && !this.#closing) {
         this.#paused = false;
         this.#stream?.resume();
@@ -355,64 +303,12 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     };
   }
 
-  /** Commits at most every `commitIntervalMs`. */
-  #commitDue(): Promise<void> {
-    if (Date.now() - this.#lastCommitAt < (this.#options.commitIntervalMs ?? 500)) {
-      return Promise.resolve();
-    }
-    return this.#commit();
-  }
-
-  /** Commits every assigned partition whose acknowledged prefix moved; commits never overlap. */
-  #commit(): Promise<void> {
-    this.#lastCommitAt = Date.now();
-    if (this.#options.commit === false) return Promise.resolve();
-    const next = this.#commitChain.then(async () => {
-      const offsets: Array<{ tracker: PartitionTracker; offset: string }> = [];
-      for (const tracker of this.#trackers.values()) {
-        const offset = tracker.take();
-        if (offset !== undefined) offsets.push({ tracker, offset });
-      }
-      if (offsets.length === 0) return;
-      try {
-        await this.#consumer.commit({
-          offsets: offsets.map(({ tracker, offset }) => ({
-            topic: tracker.topic,
-            partition: tracker.partition,
-            offset: BigInt(offset),
-            leaderEpoch: -1,
-          })),
-        });
-        for (const { tracker, offset } of offsets) tracker.committed(offset);
-      } catch (error) {
-        // e.g. a rebalance took the partition: its events are read again by the next owner.
-        this.#log.warn("offset commit failed, the events will be read again: {error}", {
-          error: String(error),
-        });
-      }
-    });
-    this.#commitChain = next.catch(() => {});
-    return next;
-  }
-
-  /** Asks for the partitions' end offsets when the last answer is old (for `partitions()`). */
-  #refreshWatermarks(): void {
-    if (this.#closing || Date.now() - this.#watermarksAt < WATERMARK_AGE_MS) return;
-    this.#watermarksAt = Date.now();
-    this.#consumer.listOffsets({ topics: [this.#options.topic] }).then((offsets) => {
-      const ends = offsets.get(this.#options.topic) ?? [];
-      for (const [partition, tracker] of this.#trackers) {
-        if (ends[partition] !== undefined) tracker.highWatermark = ends[partition];
-      }
-    }).catch(() => {}); // monitoring only: the next call asks again
-  }
-
   /** Starts the tick that wakes waiters (idle checks) and commits what is due. */
   #startTicker(): void {
     const every = Math.min(this.#options.commitIntervalMs ?? 500, TICK_MS);
     const ticker = setInterval(() => {
       this.#wake();
-      if (this.#joined && !this.#closing) this.#commitDue().catch(() => {});
+      if (this.#joined && !this.#closing) this.#offsets.commitDue().catch(() => {});
     }, every);
     Deno.unrefTimer(ticker);
     this.#ticker = ticker;
