@@ -62,7 +62,8 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
   #lastMessageAt?: number;
   #lastFetchAt = 0;
   #joined = false;
-  #assigned = new Set<number>();
+  /** The partitions assigned now, each with the group generation that assigned it. */
+  #assigned = new Map<number, number>();
   #ticker?: ReturnType<typeof setInterval>;
   readonly #max: () => number;
   readonly #maxBytes: number;
@@ -202,7 +203,10 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
       this.#next.delete(partition);
       this.#dropHeld(partition);
     }
-    this.#assigned = assigned;
+    const generation = this.#consumer.generationId;
+    this.#assigned = new Map(
+      [...assigned].map((p) => [p, this.#assigned.get(p) ?? generation]),
+    );
     this.#lastMessageAt = Date.now(); // the idle clock runs only while joined
     this.#lastFetchAt = Date.now();
     this.#group(true);
@@ -238,7 +242,12 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
    */
   #deliver(message: PlatformaticMessage): void {
     const partition = message.partition;
-    if (this.#closing || !this.#assigned.has(partition)) return;
+    const since = this.#assigned.get(partition);
+    if (this.#closing || since === undefined) return;
+    // A message fetched before its partition came (back) to this member is not ours to hand out.
+    const fetchedIn = (message.metadata.consumer as { generationId?: number } | undefined)
+      ?.generationId;
+    if (fetchedIn !== undefined && fetchedIn < since) return;
     const offset = message.offset;
     const next = this.#next.get(partition);
     if (next !== undefined && offset < next) return; // read again after a rejoin
