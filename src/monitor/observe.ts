@@ -69,16 +69,29 @@ export function observeRegistrar(
   registrar: Registrar,
   done: (result: string, handles: number, context: RegisterContext) => void,
 ): Registrar {
+  const observed = async (
+    handles: number,
+    context: RegisterContext,
+    work: () => Promise<void>,
+  ): Promise<void> => {
+    try {
+      await work();
+    } catch (error) {
+      done(resultOf(error), handles, context);
+      throw error;
+    }
+    done("registered", handles, context);
+  };
+  const inner = registrar.registerTexts?.bind(registrar);
   return {
-    async register(records: HandleRecord[], context: RegisterContext): Promise<void> {
-      try {
-        await registrar.register(records, context);
-      } catch (error) {
-        done(resultOf(error), records.length, context);
-        throw error;
-      }
-      done("registered", records.length, context);
+    register(records: HandleRecord[], context: RegisterContext): Promise<void> {
+      return observed(records.length, context, () => registrar.register(records, context));
     },
+    ...(inner === undefined ? {} : {
+      registerTexts(texts: readonly string[], context: RegisterContext): Promise<void> {
+        return observed(texts.length, context, () => inner(texts, context));
+      },
+    }),
     close(): Promise<void> {
       return registrar.close();
     },

@@ -20,8 +20,21 @@ import type { FromWorker, ToWorker } from "./worker.ts";
 
 export { type OffloadPlan, type OffloadProject, type PreparedText, TextPreparer };
 
-/** Texts given to one worker at most at once. */
-const BATCH_MAX = 128;
+/**
+ * Texts given to a worker in one message, at most: small enough that every worker gets a
+ * share of the events taken ahead (the pipeline takes a few hundred ahead), big enough
+ * that a message carries many small events.
+ */
+const BATCH_MAX = 32;
+
+/** Characters of text given to a worker in one message, at most (one text over it still goes). */
+const BATCH_MAX_CHARS = 1024 * 1024;
+
+/**
+ * Batches a worker holds before a part-filled batch waits for one of them to come back:
+ * one worked on and one queued, so that a worker never waits for the main thread.
+ */
+const LANE_DEPTH = 2;
 
 /**
  * Texts shorter than this are prepared on the main thread: handing an event over and its
@@ -40,6 +53,7 @@ export const OFFLOAD_MAX_CHARS = 4 * 1024 * 1024;
 
 interface Pending {
   texts: string[];
+  chars: number;
   answers: Array<PromiseWithResolvers<PreparedText>>;
 }
 
@@ -63,7 +77,7 @@ export class PreparePool {
   #lanes?: Lane[];
   #next = 0;
   #batchId = 0;
-  #pending: Pending = { texts: [], answers: [] };
+  #pending: Pending = { texts: [], chars: 0, answers: [] };
   #flushScheduled = false;
   /** A macrotask without a timer's delay: a message to ourselves. */
   #flushChannel?: MessageChannel;
@@ -93,9 +107,11 @@ export class PreparePool {
       this.#answerHere(text, answer);
       return answer.promise;
     }
-    this.#pending.texts.push(text);
-    this.#pending.answers.push(answer);
-    if (this.#pending.texts.length >= BATCH_MAX) this.#flush();
+    const pending = this.#pending;
+    pending.texts.push(text);
+    pending.chars += text.length;
+    pending.answers.push(answer);
+    if (full(pending)) this.#flush();
     else if (!this.#flushScheduled) {
       // Texts given in the same turn travel together: the batch leaves at the next task.
       this.#flushScheduled = true;
@@ -126,23 +142,23 @@ export class PreparePool {
   }
 
   /**
-   * Sends the texts waiting, to the least busy worker. While every worker is busy and the
-   * batch is not full, the texts wait for the next answer: batches grow under load and
-   * leave at once when a worker is idle.
+   * Sends the texts waiting, to the least busy worker. While every worker holds
+   * {@linkcode LANE_DEPTH} batches and this one is not full, the texts wait for the next
+   * answer: batches grow under load and leave at once when a worker has room.
    */
   #flush(): void {
     this.#flushScheduled = false;
     const batch = this.#pending;
     if (batch.texts.length === 0) return;
     if (this.#closed || this.#here) {
-      this.#pending = { texts: [], answers: [] };
+      this.#pending = { texts: [], chars: 0, answers: [] };
       return this.#settleHere(batch);
     }
     const lanes = this.#lanes ??= this.#start();
     let lane = lanes[this.#next++ % lanes.length];
     for (const other of lanes) if (other.open.size < lane.open.size) lane = other;
-    if (lane.open.size > 0 && batch.texts.length < BATCH_MAX) return;
-    this.#pending = { texts: [], answers: [] };
+    if (lane.open.size >= LANE_DEPTH && !full(batch)) return;
+    this.#pending = { texts: [], chars: 0, answers: [] };
     const id = ++this.#batchId;
     lane.open.set(id, batch);
     lane.worker.postMessage({ batch: id, texts: batch.texts } satisfies ToWorker);
@@ -210,4 +226,9 @@ export class PreparePool {
     if (this.#local instanceof Error) answer.reject(this.#local);
     else answer.resolve(this.#local.prepare(text, new Date()));
   }
+}
+
+/** Whether a batch is full (by texts or by characters). */
+function full(batch: Pending): boolean {
+  return batch.texts.length >= BATCH_MAX || batch.chars >= BATCH_MAX_CHARS;
 }

@@ -26,7 +26,13 @@ import {
 import { type KeyedEvent, type Outcome, provenanceText } from "../events/mod.ts";
 import type { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
 import type { PreparePool } from "../offload/mod.ts";
-import { type MappedEvent, registrationOrder } from "../records/mod.ts";
+import {
+  type MappedEvent,
+  recordFromText,
+  registrationOrder,
+  type RenderedEvent,
+} from "../records/mod.ts";
+import type { RegisterContext, Registrar } from "../register/mod.ts";
 import { type Prepared, prepareEvent } from "./prepare.ts";
 import type { ProjectRoute, Router } from "./routes.ts";
 import { type ItemSource, mapEvent } from "./map_event.ts";
@@ -297,20 +303,16 @@ export class Pipeline {
       for (const warning of mapped.warnings) {
         this.#log.warn("{where}: {item}: {warning}", { where, item: mapped.itemId, warning });
       }
-      const records = registrationOrder(mapped);
-      await route.registrar.register(records, {
-        project,
-        profile: route.profile,
-        source: event.source,
-      });
-      o.stats.add("handles", records.length, count);
+      const context = { project, profile: route.profile, source: event.source };
+      const handles = await register(route.registrar, mapped, context);
+      o.stats.add("handles", handles, count);
       o.stats.add("warnings", mapped.warnings.length, count);
       if (mapped.retracted) o.stats.add("retracted", 1, count);
       o.stats.add("replicas", mapped.replicas, count);
       this.#log.debug("{where}: {item}: {count} handles", {
         where,
         item: mapped.itemId,
-        count: records.length,
+        count: handles,
       });
       this.#ack(event, "registered");
     } catch (error) {
@@ -323,13 +325,13 @@ export class Pipeline {
     prepared: Prepared,
     route: ProjectRoute,
     count: { project: string },
-  ): Promise<MappedEvent> {
+  ): Promise<MappedEvent | RenderedEvent> {
     const o = this.#o;
     if (prepared.mapError !== undefined) {
       const { reason, internal } = prepared.mapError;
       throw internal ? new Error(reason) : new PermanentError(reason);
     }
-    if (prepared.mapped !== undefined) return Promise.resolve(prepared.mapped);
+    if (prepared.rendered !== undefined) return Promise.resolve(prepared.rendered);
     if (prepared.decoded === undefined) {
       throw new Error(`prepared on another thread without its event (project ${count.project})`);
     }
@@ -411,4 +413,23 @@ export class Pipeline {
   #ack(event: KeyedEvent, outcome: Outcome): void {
     event.ack(outcome);
   }
+}
+
+/**
+ * Registers the records of a mapped event, those mapped on another thread as the texts they
+ * came as when the registrar takes texts; resolves to the number of records.
+ */
+async function register(
+  registrar: Registrar,
+  mapped: MappedEvent | RenderedEvent,
+  context: RegisterContext,
+): Promise<number> {
+  if (!("records" in mapped)) {
+    const records = registrationOrder(mapped);
+    await registrar.register(records, context);
+    return records.length;
+  }
+  if (registrar.registerTexts !== undefined) await registrar.registerTexts(mapped.records, context);
+  else await registrar.register(mapped.records.map(recordFromText), context);
+  return mapped.records.length;
 }

@@ -10,15 +10,15 @@ import { type DecodedEvent, decodeEvent, type EventLimits } from "../decode/mod.
 import { PermanentError } from "../errors/mod.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import type { PreparedText, PreparePool } from "../offload/mod.ts";
-import type { MappedEvent } from "../records/mod.ts";
+import type { RenderedEvent } from "../records/mod.ts";
 
 /** An event decoded ahead of processing, with its ordering key. */
 export interface Prepared {
   decoded?: DecodedEvent;
   /** The project, when decoded on another thread (and `decoded` left there). */
   project?: string;
-  /** The records, when mapped on another thread. */
-  mapped?: MappedEvent;
+  /** The mapped event, records as JSON texts, when mapped on another thread. */
+  rendered?: RenderedEvent;
   /** Why mapping failed on another thread. */
   mapError?: { reason: string; internal?: boolean };
   error?: unknown;
@@ -36,7 +36,7 @@ function fromText(event: KeyedEvent, text: PreparedText): Prepared {
   return {
     project: text.project,
     decoded: text.decoded,
-    mapped: text.mappedJson === undefined ? undefined : JSON.parse(text.mappedJson),
+    rendered: text.rendered,
     mapError: text.mapError,
     orderKey: text.itemId,
   };

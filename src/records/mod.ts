@@ -42,6 +42,29 @@ export function registrationOrder(mapped: MappedEvent): HandleRecord[] {
   return [...mapped.files, mapped.dataset];
 }
 
+/**
+ * A record as one JSON text, `{"handle":…,"URL":…,"data":…}`: how a record travels between
+ * threads and how a dry-run line begins.
+ */
+export function recordText(record: HandleRecord): string {
+  return JSON.stringify({ handle: record.handle, URL: record.URL, data: record.data });
+}
+
+/** The record of a {@linkcode recordText}. */
+export function recordFromText(text: string): HandleRecord {
+  return JSON.parse(text) as HandleRecord;
+}
+
+/**
+ * An event mapped on another thread: its records already as {@linkcode recordText}s, in
+ * registration order (files first, then the dataset), so that a registrar writing JSON
+ * takes them as they are.
+ */
+export interface RenderedEvent extends Omit<MappedEvent, "dataset" | "files"> {
+  /** The records in registration order, each as its {@linkcode recordText}. */
+  records: string[];
+}
+
 /** Whether a value counts as empty (null, undefined, "", [], {}) and is left out. */
 export function isEmptyValue(value: unknown): boolean {
   if (value === null || value === undefined || value === "") return true;

@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { DailyJsonlWriter } from "../outcome/mod.ts";
 import { provenanceFields } from "../events/mod.ts";
-import type { HandleRecord } from "../records/mod.ts";
+import { type HandleRecord, recordText } from "../records/mod.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
 
 /** Options of {@linkcode JsonlRegistrar}. */
@@ -55,7 +55,12 @@ export class JsonlRegistrar implements Registrar {
    * Appends one line per record, as {@linkcode jsonlLine} gives them; the fields shared by
    * every record of the event are turned into JSON once.
    */
-  async register(records: HandleRecord[], context: RegisterContext): Promise<void> {
+  register(records: HandleRecord[], context: RegisterContext): Promise<void> {
+    return this.registerTexts(records.map(recordText), context);
+  }
+
+  /** {@linkcode JsonlRegistrar.register} for records already as their `recordText`s. */
+  async registerTexts(texts: readonly string[], context: RegisterContext): Promise<void> {
     const timestamp = this.#now().toISOString();
     // The fields after handle, URL and data, as jsonlLine orders them, as JSON once.
     const { handle: _h, URL: _u, data: _d, ...rest } = jsonlLine(
@@ -64,9 +69,7 @@ export class JsonlRegistrar implements Registrar {
     );
     const tail = `,${JSON.stringify(rest).slice(1)}\n`;
     let text = "";
-    for (const r of records) {
-      text += JSON.stringify({ handle: r.handle, URL: r.URL, data: r.data }).slice(0, -1) + tail;
-    }
+    for (const record of texts) text += record.slice(0, -1) + tail;
     await this.#writer.appendText(text);
   }
 

@@ -25,6 +25,12 @@ export interface Registrar {
    * (after the client's own retries), `PermanentError` or `ConfigurationError`.
    */
   register(records: HandleRecord[], context: RegisterContext): Promise<void>;
+  /**
+   * {@linkcode Registrar.register} for records given as their `recordText`s, for a
+   * registrar that writes JSON and so takes them as they are (without it, the texts are
+   * parsed and given to `register`).
+   */
+  registerTexts?(texts: readonly string[], context: RegisterContext): Promise<void>;
   /** The current bound on requests in flight, for a registrar that has one (REST). */
   readonly requestLimit?: number;
   /** Releases connections and files. */

@@ -126,4 +126,25 @@ Deno.test("observeRegistrar counts handles by result and passes errors on", asyn
   fail = new PermanentError("bad");
   await assert.rejects(registrar.register(records, context), PermanentError);
   assert.deepEqual(results, [["registered", 2], ["transient", 2], ["permanent", 2]]);
+  // A registrar without registerTexts is not given one (the pipeline then parses the texts).
+  assert.equal(registrar.registerTexts, undefined);
+});
+
+Deno.test("observeRegistrar passes record texts on to a registrar that takes them", async () => {
+  const results: Array<[string, number]> = [];
+  const given: string[][] = [];
+  const inner: Registrar = {
+    register: () => Promise.reject(new Error("not this way")),
+    registerTexts: (texts) => {
+      given.push([...texts]);
+      return texts.length > 2 ? Promise.reject(new PermanentError("bad")) : Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
+  const registrar = observeRegistrar(inner, (result, n) => results.push([result, n]));
+  const context = { project: "cmip6", source: { file: "f", line: 1 } };
+  await registrar.registerTexts!(["{}", "{}"], context);
+  await assert.rejects(registrar.registerTexts!(["{}", "{}", "{}"], context), PermanentError);
+  assert.deepEqual(given.map((t) => t.length), [2, 3]);
+  assert.deepEqual(results, [["registered", 2], ["permanent", 3]]);
 });

@@ -5,6 +5,7 @@ import { decodeEvent, DEFAULT_EVENT_LIMITS } from "../../src/decode/mod.ts";
 import { type OffloadPlan, TextPreparer } from "../../src/offload/mod.ts";
 import { createPlugin } from "../../src/projects/mod.ts";
 import type { StacItem } from "../../src/plugins/types.ts";
+import { recordFromText, recordText, registrationOrder } from "../../src/records/mod.ts";
 import { makeCmip6Event, makePatchEvent } from "../fixtures/events.ts";
 
 const plan = (mapHere = true): OffloadPlan => ({
@@ -13,17 +14,22 @@ const plan = (mapHere = true): OffloadPlan => ({
 });
 const now = new Date("2030-01-01T00:00:00Z");
 
-Deno.test("a selected POST event is mapped as the plugin maps it, records as JSON", () => {
+Deno.test("a selected POST event is mapped as the plugin maps it, records as JSON texts", () => {
   const text = JSON.stringify(makeCmip6Event({ files: 3 }));
   const answer = new TextPreparer(plan()).prepare(text, now);
-  assert.ok("mappedJson" in answer && answer.mappedJson !== undefined);
+  assert.ok("rendered" in answer && answer.rendered !== undefined);
   const decoded = decodeEvent(text);
   assert.equal(decoded.method, "POST");
   const expected = createPlugin("cmip6", { maxParts: 2 }).map(
     (decoded as { item: StacItem }).item,
     { prefix: "21.TEST", eventTime: decoded.time, collectionId: decoded.collectionId, now },
   );
-  assert.deepEqual(JSON.parse(answer.mappedJson), expected);
+  const { records, ...rest } = answer.rendered;
+  const { dataset: _d, files: _f, ...expectedRest } = expected;
+  assert.deepEqual(rest, expectedRest);
+  // Registration order (files, then the dataset), each record as recordText gives it.
+  assert.deepEqual(records, registrationOrder(expected).map(recordText));
+  assert.deepEqual(records.map(recordFromText), registrationOrder(expected));
   assert.equal(answer.project, "CMIP6");
   assert.equal(answer.itemId, decoded.itemId);
   assert.equal(answer.decoded, undefined);
@@ -40,7 +46,7 @@ Deno.test("a project not selected comes back as its name only; a lookup route as
   const answer = new TextPreparer(plan(false)).prepare(text, now);
   assert.ok("decoded" in answer);
   assert.deepEqual(answer.decoded, decodeEvent(text));
-  assert.equal(answer.mappedJson, undefined);
+  assert.equal(answer.rendered, undefined);
   const patch = JSON.stringify(makePatchEvent("CMIP6.a.b.v1", [{ op: "remove", path: "/x" }]));
   const patched = new TextPreparer(plan()).prepare(patch, now);
   assert.ok("decoded" in patched && patched.decoded?.method === "PATCH");

@@ -7,12 +7,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DEFAULT_EVENT_LIMITS } from "../../src/decode/mod.ts";
-import type { KeyedEvent, Outcome } from "../../src/events/mod.ts";
+import { type KeyedEvent, type Outcome, provenanceText } from "../../src/events/mod.ts";
 import { PreparePool } from "../../src/offload/mod.ts";
 import { FailureRecorder, SkipRecorder } from "../../src/outcome/mod.ts";
 import { Pipeline, routerOf } from "../../src/pipeline/mod.ts";
 import { createPlugin } from "../../src/projects/mod.ts";
-import { JsonlRegistrar } from "../../src/register/mod.ts";
+import type { HandleRecord } from "../../src/records/mod.ts";
+import { JsonlRegistrar, type RegisterContext, type Registrar } from "../../src/register/mod.ts";
 import { Stats } from "../../src/stats/mod.ts";
 import { makeCmip6Event, testItemId } from "../fixtures/events.ts";
 import { readJsonLines } from "../helpers.ts";
@@ -115,5 +116,64 @@ Deno.test("steps on worker threads: the same outcome, item order kept", async ()
     pool.close();
     await Deno.remove(here, { recursive: true });
     await Deno.remove(there, { recursive: true });
+  }
+});
+
+/** The records a registrar that takes only records (as REST does) is given, per event. */
+async function records(offload?: PreparePool): Promise<Map<string, HandleRecord[]>> {
+  const given = new Map<string, HandleRecord[]>();
+  const registrar: Registrar = {
+    register(records: HandleRecord[], context: RegisterContext): Promise<void> {
+      given.set(provenanceText(context.source), records);
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
+  const dir = await Deno.makeTempDir();
+  try {
+    const pipeline = new Pipeline({
+      router: routerOf([{ plugin: createPlugin("cmip6"), registrar, prefix: "21.TEST" }]),
+      failures: new FailureRecorder(dir),
+      skipped: new SkipRecorder(dir),
+      force: false,
+      maxErrors: -1,
+      concurrency: 8,
+      stats: new Stats(),
+      offload,
+      now: () => new Date("2030-01-01T00:00:00Z"),
+    });
+    await pipeline.run((async function* (): AsyncGenerator<KeyedEvent> {
+      for (const [i, value] of texts().entries()) {
+        yield {
+          key: null,
+          value,
+          source: { topic: "t", partition: 0, offset: String(i) },
+          retries: 0,
+          ack: () => {},
+        };
+      }
+    })());
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  return given;
+}
+
+Deno.test("steps on worker threads: a registrar that takes records gets the same records", async () => {
+  const pool = new PreparePool({
+    limits: DEFAULT_EVENT_LIMITS,
+    projects: [{ project: "cmip6", settings: {}, prefix: "21.TEST", mapHere: true }],
+  }, { workers: 1 });
+  try {
+    const here = await records();
+    const there = await records(pool);
+    assert.ok(here.size > 100);
+    assert.deepEqual([...there.keys()].sort(), [...here.keys()].sort());
+    // Publication times aside (a worker's clock is its own), record for record the same.
+    const strip = (r: HandleRecord[]): string =>
+      JSON.stringify(r).replaceAll(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "T");
+    for (const [where, given] of here) assert.equal(strip(there.get(where)!), strip(given), where);
+  } finally {
+    pool.close();
   }
 });
