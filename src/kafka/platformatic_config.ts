@@ -102,15 +102,12 @@ export function toPlatformatic(
       password: text("sasl.password"),
     };
   }
-  const fetch = {
-    minBytes: number("fetch.min.bytes"),
-    maxBytes: number("fetch.max.bytes"),
-    maxWaitTime: number("fetch.wait.max.ms"),
-    maxBytesPerPartition: number("max.partition.fetch.bytes"),
-  };
-  for (const [key, value] of Object.entries(fetch) as Array<[keyof typeof fetch, number?]>) {
-    if (value !== undefined) consumer[key] = value;
-  }
+  // Not set: kafkajs' defaults, so that both clients fetch alike (the client's own are 50 MiB
+  // per fetch and per partition, which more than doubled the resident memory of a drain).
+  consumer.minBytes = number("fetch.min.bytes") ?? 1;
+  consumer.maxBytes = number("fetch.max.bytes") ?? 10 * 1024 * 1024;
+  consumer.maxWaitTime = number("fetch.wait.max.ms") ?? 5000;
+  consumer.maxBytesPerPartition = number("max.partition.fetch.bytes") ?? 1024 * 1024;
   const reset = text("auto.offset.reset").toLowerCase() || "earliest";
   const fromBeginning = ["earliest", "smallest", "beginning"].includes(reset);
   const ignored = Object.keys(config).filter((k) => !KNOWN.has(k));
