@@ -159,6 +159,46 @@ export class Pipeline {
     // Resolved when an event in flight ends (one waiter, no race over every event in flight).
     let slotFreed: (() => void) | undefined;
 
+    /** Puts an event in flight, after the events in flight about the same item. */
+    const launch = (event: KeyedEvent, prepared: Prepared): void => {
+      const orderKey = prepared.orderKey ?? `#${sequence++}`;
+      const previous = chains.get(orderKey);
+      const run = (): Promise<void> | undefined =>
+        this.#stop === undefined ? this.#process(event, prepared) : undefined;
+      const task: Promise<void> = previous === undefined
+        ? run() ?? Promise.resolve()
+        : previous.then(run);
+      chains.set(orderKey, task);
+      inFlight.add(task);
+      task.finally(() => {
+        inFlight.delete(task);
+        if (chains.get(orderKey) === task) chains.delete(orderKey);
+        slotFreed?.();
+      });
+    };
+
+    /**
+     * Hands a prepared event on: a filtered one is acknowledged at once (it needs no turn in
+     * flight), any other is put in flight once a turn is free. True when handed on (at once,
+     * without a promise, when nothing had to wait); false when the run halted first.
+     */
+    const handOnOne = (event: KeyedEvent, prepared: Prepared): true | Promise<boolean> => {
+      if (this.#filtered(event, prepared)) return true;
+      if (inFlight.size < this.#concurrency() && !halt()) {
+        launch(event, prepared);
+        return true;
+      }
+      return (async (): Promise<boolean> => {
+        while (inFlight.size >= this.#concurrency() && !halt()) {
+          await untilHalt(new Promise<void>((resolve) => slotFreed = resolve));
+          slotFreed = undefined;
+        }
+        if (halt()) return false;
+        launch(event, prepared);
+        return true;
+      })();
+    };
+
     const take = async (): Promise<void> => {
       try {
         while (!halt()) {
@@ -175,11 +215,17 @@ export class Pipeline {
           const next = await untilHalt(iterator.next());
           if (next === "halt" || next.done) break;
           const event = next.value;
-          aheadChars += event.value.length;
           const prepared = prepareEvent(event, {
             limits: this.#o.limits ?? DEFAULT_EVENT_LIMITS,
             offload: this.#o.offload,
           });
+          if (!(prepared instanceof Promise) && ahead.length === 0) {
+            // Prepared here with nothing before it: handed on at once.
+            const handed = handOnOne(event, prepared);
+            if (!(handed === true || await handed)) break;
+            continue;
+          }
+          aheadChars += event.value.length;
           if (!(prepared instanceof Promise)) aheadHere++;
           ahead.push({ event, prepared });
           aheadChanged?.();
@@ -206,31 +252,12 @@ export class Pipeline {
           ? await untilHalt(head.prepared)
           : head.prepared;
         if (prepared === "halt") break;
-        const event = head.event;
-        // A filtered event needs no turn in flight; any other waits for one.
-        const filtered = this.#filtered(event, prepared);
-        while (!filtered && inFlight.size >= this.#concurrency() && !halt()) {
-          await untilHalt(new Promise<void>((resolve) => slotFreed = resolve));
-          slotFreed = undefined;
-        }
-        if (!filtered && halt()) break;
+        const handed = handOnOne(head.event, prepared);
+        if (!(handed === true || await handed)) break;
         ahead.shift();
-        aheadChars -= event.value.length;
+        aheadChars -= head.event.value.length;
         if (!(head.prepared instanceof Promise)) aheadHere--;
         spaceFreed?.();
-        if (filtered) continue;
-        const orderKey = prepared.orderKey ?? `#${sequence++}`;
-        const previous = chains.get(orderKey) ?? Promise.resolve();
-        const task: Promise<void> = previous.then(() =>
-          this.#stop === undefined ? this.#process(event, prepared) : undefined
-        );
-        chains.set(orderKey, task);
-        inFlight.add(task);
-        task.finally(() => {
-          inFlight.delete(task);
-          if (chains.get(orderKey) === task) chains.delete(orderKey);
-          slotFreed?.();
-        });
       }
     };
 
