@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config/mod.ts";
 import { startHandleServer } from "../src/handle_server/mod.ts";
-import { fileEvents } from "../src/inputs/mod.ts";
+import { fileEvents, KAFKA_CLIENTS, type KafkaClientName } from "../src/inputs/mod.ts";
 import { createPlugin } from "../src/projects/mod.ts";
 import type { StacItem } from "../src/plugins/types.ts";
 import { wirePipeline } from "../src/runner/mod.ts";
@@ -309,6 +309,43 @@ async function javaConsumerPerformance(
   return consumerPerformanceRate(stdout);
 }
 
+/** Dry-run and filtered rates of one Kafka client, and the RSS of its dry runs. */
+interface ClientRuns {
+  events: number;
+  javaRate: number;
+  dry: Array<{ rate: number; run: CliRun }>;
+  filt: number[];
+}
+
+/** The rows of one client: its medians against Java's, and the peak memory of its dry runs. */
+function kafkaRows(client: KafkaClientName, { events, javaRate, dry, filt }: ClientRuns): void {
+  const dryRate = median(dry.map((d) => d.rate));
+  const filtRate = median(filt);
+  row(
+    `consume --dry-run (decode, map, JSONL), ${client}`,
+    `${fmt(dryRate)} ev/s = ${(dryRate / javaRate).toFixed(2)}x Java`,
+    ">= 0.50x",
+    dryRate / javaRate >= 0.5,
+  );
+  row(
+    `decode + ack of filtered events, ${client}`,
+    `${fmt(filtRate)} ev/s = ${(filtRate / javaRate).toFixed(2)}x Java`,
+    ">= 0.90x",
+    filtRate / javaRate >= 0.9,
+  );
+  const peak = Math.max(...dry.map((d) => d.run.rssMb));
+  const samples = dry[0].run.samples;
+  const half = Math.floor(samples.length / 2);
+  const firstHalf = Math.max(...samples.slice(0, half));
+  const secondHalf = Math.max(...samples.slice(half));
+  row(
+    `peak memory draining ${fmt(events)} events (dry run), ${client}`,
+    `${fmt(peak)} MB; RSS max 1st half ${fmt(firstHalf)} MB, 2nd half ${fmt(secondHalf)} MB`,
+    "< 200 MB, flat",
+    peak < 200 && secondHalf <= firstHalf * 1.1,
+  );
+}
+
 /** Messages per second between the first and last periodic summary line of a run's log file. */
 async function rateFromSummaries(logFile: string): Promise<{ rate: number; messages: number }> {
   const points: Array<[number, number]> = [];
@@ -338,6 +375,11 @@ async function kafkaIngest(bootstrap: string, events: number, rounds: number): P
         toml.replace("summary_interval = 0", `summary_interval = ${Math.ceil(events / 20)}`),
       );
     }
+    // Each client by a configuration layer of its own on top of the workspace's.
+    const clientConfig = (client: KafkaClientName): string => join(ws.dir, `${client}.toml`);
+    for (const client of KAFKA_CLIENTS) {
+      await Deno.writeTextFile(clientConfig(client), `[consumer]\nkafka_client = "${client}"\n`);
+    }
     const stem = uniqueName("ingest").replaceAll(/[^A-Za-z0-9-]/g, "");
     const messages = Array.from({ length: events }, (_, i) => {
       const event = makeCmip6Event({ files: 1, itemId: itemId(stem, i) });
@@ -350,60 +392,48 @@ async function kafkaIngest(bootstrap: string, events: number, rounds: number): P
       value: m.value.replaceAll('"CMIP6"', '"OTHER"'),
     }));
     await produce(bootstrap, filteredWs.topic, filtered);
-    const consume = async (w: typeof ws, log: string): Promise<{ rate: number; run: CliRun }> => {
+    const consume = async (
+      w: typeof ws,
+      client: KafkaClientName,
+    ): Promise<{ rate: number; run: CliRun }> => {
+      const log = join(w.dir, "run.log");
       const run = await timedCli(
-        ["-c", w.config, "-l", join(w.dir, log), "consume", "--dry-run", "--idle-timeout", "3"],
+        [
+          ...["-c", w.config, "-c", clientConfig(client), "-l", log],
+          ...["consume", "--dry-run", "--idle-timeout", "3"],
+        ],
         w.dir,
       );
-      if (run.code !== 0) throw new Error(`consume --dry-run failed: ${run.stderr}`);
-      const { rate } = await rateFromSummaries(join(w.dir, log));
-      await Deno.remove(join(w.dir, log));
+      if (run.code !== 0) throw new Error(`consume --dry-run (${client}) failed: ${run.stderr}`);
+      const { rate } = await rateFromSummaries(log);
+      await Deno.remove(log);
       return { rate, run };
     };
     // Interleaved rounds on the same topics (a dry run commits nothing); medians.
     const java: number[] = [];
-    const dry: Array<{ rate: number; run: CliRun }> = [];
-    const filt: number[] = [];
+    const dry = new Map(KAFKA_CLIENTS.map((c) => [c, [] as Array<{ rate: number; run: CliRun }>]));
+    const filt = new Map(KAFKA_CLIENTS.map((c) => [c, [] as number[]]));
     for (let round = 0; round < rounds; round++) {
       java.push(await javaConsumerPerformance(bootstrap, ws.topic, events));
-      dry.push(await consume(ws, "dry.log"));
-      const filtered = await consume(filteredWs, "filtered.log");
-      if (!/filtered=[1-9]/.test(filtered.run.stderr)) {
-        throw new Error(`nothing filtered: ${filtered.run.stderr}`);
+      const line = [`Java ${fmt(java[round])}`];
+      for (const client of KAFKA_CLIENTS) {
+        dry.get(client)!.push(await consume(ws, client));
+        const filtered = await consume(filteredWs, client);
+        if (!/filtered=[1-9]/.test(filtered.run.stderr)) {
+          throw new Error(`nothing filtered (${client}): ${filtered.run.stderr}`);
+        }
+        filt.get(client)!.push(filtered.rate);
+        line.push(
+          `${client}: dry run ${fmt(dry.get(client)![round].rate)}, filtered ${fmt(filtered.rate)}`,
+        );
       }
-      filt.push(filtered.rate);
-      console.log(
-        `  round ${round + 1}: Java ${fmt(java[round])}, dry run ${fmt(dry[round].rate)}, ` +
-          `filtered ${fmt(filt[round])} msg/s`,
-      );
+      console.log(`  round ${round + 1}: ${line.join("; ")} msg/s`);
     }
     const javaRate = median(java);
-    const dryRate = median(dry.map((d) => d.rate));
-    const filtRate = median(filt);
     row(`Java ConsumerPerformance (fetch.nMsg.sec, median of ${rounds})`, `${fmt(javaRate)} msg/s`);
-    row(
-      "consume --dry-run (decode, map, JSONL)",
-      `${fmt(dryRate)} ev/s = ${(dryRate / javaRate).toFixed(2)}x Java`,
-      ">= 0.50x",
-      dryRate / javaRate >= 0.5,
-    );
-    row(
-      "decode + ack of filtered events",
-      `${fmt(filtRate)} ev/s = ${(filtRate / javaRate).toFixed(2)}x Java`,
-      ">= 0.90x",
-      filtRate / javaRate >= 0.9,
-    );
-    const peak = Math.max(...dry.map((d) => d.run.rssMb));
-    const samples = dry[0].run.samples;
-    const half = Math.floor(samples.length / 2);
-    const firstHalf = Math.max(...samples.slice(0, half));
-    const secondHalf = Math.max(...samples.slice(half));
-    row(
-      `peak memory draining ${fmt(events)} events (dry run)`,
-      `${fmt(peak)} MB; RSS max 1st half ${fmt(firstHalf)} MB, 2nd half ${fmt(secondHalf)} MB`,
-      "< 200 MB, flat",
-      peak < 200 && secondHalf <= firstHalf * 1.1,
-    );
+    for (const client of KAFKA_CLIENTS) {
+      kafkaRows(client, { events, javaRate, dry: dry.get(client)!, filt: filt.get(client)! });
+    }
   } finally {
     await ws.remove();
     await filteredWs.remove();

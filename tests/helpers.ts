@@ -83,6 +83,12 @@ export async function makeWorkspace(options: WorkspaceOptions = {}): Promise<Wor
   for (const [section, lines] of Object.entries(options.sections ?? {})) {
     sections[section] = [...(sections[section] ?? []), ...lines];
   }
+  // `PIDDI_KAFKA_CLIENT=platformatic deno task test` runs every test on that client, unless
+  // the test names its client itself.
+  const client = Deno.env.get("PIDDI_KAFKA_CLIENT")?.trim();
+  if (client && !sections.consumer.some((line) => /^kafka_client\s*=/.test(line))) {
+    sections.consumer.push(`kafka_client = "${client}"`);
+  }
   const toml = Object.entries(sections).map(([name, lines]) => `[${name}]\n${lines.join("\n")}`)
     .join("\n");
   const config = join(dir, "piddiplatsch.toml");

@@ -7,7 +7,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
 import { ConfigurationError, describeError, permissionRefusal } from "../errors/mod.ts";
-import { expandPaths, fileEvents, KafkaInput, retryEvents } from "../inputs/mod.ts";
+import { expandPaths, fileEvents, openKafkaInput, retryEvents } from "../inputs/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
 import { EXIT, exitCodeOf, isDryRun, preflight, runInput, wirePipeline } from "../runner/mod.ts";
 import { startReporter, Stats } from "../stats/mod.ts";
@@ -181,7 +181,7 @@ export async function consumeCommand(
       context,
       options,
       async ({ signal, onGroup, eventsInFlight }) =>
-        await KafkaInput.open({
+        await openKafkaInput({
           kafka: config.kafka,
           topic: config.consumer.topic,
           idleTimeoutMs: options.idleTimeout !== undefined ? options.idleTimeout * 1000 : undefined,
@@ -193,7 +193,7 @@ export async function consumeCommand(
           waitForTopic: config.consumer.wait_for_topic,
           signal,
           onGroup,
-        }),
+        }, config.consumer.kafka_client),
       { group: true },
     );
     return code;

@@ -29,6 +29,7 @@ export const consumerSchema = z.object({
   max_event_bytes: z.number().int().min(1024).max(256 * 1024 * 1024),
   workers: z.union([z.literal("auto"), z.number().int().min(0).max(64)]),
   wait_for_topic: z.boolean(),
+  kafka_client: z.enum(["kafkajs", "platformatic"]),
   transient: transientSchema,
 }).strict();
 

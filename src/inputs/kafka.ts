@@ -71,13 +71,13 @@ export interface KafkaPartitionState {
 }
 
 /** Default of {@linkcode KafkaInputOptions.maxOutstandingBytes}. */
-const DEFAULT_MAX_OUTSTANDING_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_OUTSTANDING_BYTES = 64 * 1024 * 1024;
 
 /** The longest wait between two looks at the idle clock, due commits and heartbeats, ms. */
-const TICK_MS = 250;
+export const TICK_MS = 250;
 
 /** A fetch gap longer than this means the broker is lost: the idle clock starts afresh. */
-const FETCH_GAP_MS = 15_000;
+export const FETCH_GAP_MS = 15_000;
 
 /** A Kafka topic as an async iterator of keyed events. */
 export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
@@ -416,7 +416,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
 }
 
 /** "value not UTF-8 at byte N" when decoded bytes were not valid UTF-8. */
-function utf8Fault(decoded: Utf8Text | undefined, what: string): string | undefined {
+export function utf8Fault(decoded: Utf8Text | undefined, what: string): string | undefined {
   return decoded?.invalidAt === undefined
     ? undefined
     : `${what} not UTF-8 at byte ${decoded.invalidAt}`;

@@ -14,6 +14,13 @@ export {
   readEventFile,
 } from "./files.ts";
 export { KafkaInput, type KafkaInputOptions, type KafkaPartitionState } from "./kafka.ts";
+export {
+  KAFKA_CLIENTS,
+  type KafkaClientName,
+  type KafkaEventInput,
+  openKafkaInput,
+} from "./kafka_open.ts";
+export { PlatformaticKafkaInput } from "./kafka_platformatic.ts";
 export { TextLineStream } from "./lines.ts";
 export { type ExpandOptions, expandPaths, glob, globToRegExp, PathError } from "./paths.ts";
 export {

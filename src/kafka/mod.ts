@@ -1,5 +1,5 @@
 /**
- * Kafka plumbing: configuration translation and logging for kafkajs.
+ * Kafka plumbing: configuration translation (kafkajs, `@platformatic/kafka`) and logging.
  *
  * @module
  */
@@ -10,6 +10,11 @@ export {
   toKafkajs,
   type ToKafkajsOptions,
 } from "./config.ts";
+export {
+  type PlatformaticOptions,
+  toPlatformatic,
+  type ToPlatformaticOptions,
+} from "./platformatic_config.ts";
 export {
   kafkaHint,
   kafkaLogCreator,

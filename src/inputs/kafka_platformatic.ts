@@ -1,0 +1,337 @@
+/**
+ * Events from a Kafka topic through `@platformatic/kafka` (a consumer group and its
+ * message stream), as pipeline input: the same surface and guarantees as
+ * {@linkcode KafkaInput}, on the other client.
+ *
+ * Offsets are committed by this input, never automatically: an offset is committed
+ * only when its event and every earlier event of its partition have been
+ * acknowledged. The stream is paused while `maxOutstanding` events (or
+ * `maxOutstandingBytes`) wait for their acknowledgement and resumed when a quarter of
+ * them is done. The client heartbeats on its own timer.
+ *
+ * On a rebalance (`@platformatic/kafka` rejoins the group at once, eager protocol) a
+ * partition that stays with this member keeps its offsets: what the stream reads again
+ * from the committed offset and was delivered already is not delivered twice. A
+ * partition that moves away is given up: nothing more of it is committed here, and
+ * what was not committed is read again by its next owner.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import { Consumer, type Message, type MessagesStream } from "@platformatic/kafka";
+import { decodeUtf8 } from "../decode/utf8.ts";
+import type { KeyedEvent } from "../events/mod.ts";
+import { awaitKafka, DEFAULT_CONNECT_TIMEOUT, toKafkajs, toPlatformatic } from "../kafka/mod.ts";
+import {
+  DEFAULT_MAX_OUTSTANDING_BYTES,
+  FETCH_GAP_MS,
+  type KafkaInputOptions,
+  type KafkaPartitionState,
+  TICK_MS,
+  utf8Fault,
+} from "./kafka.ts";
+import { BatchGate } from "./kafka_batches.ts";
+import type { PartitionTracker } from "./kafka_offsets.ts";
+import { PlatformaticOffsets } from "./kafka_platformatic_offsets.ts";
+
+type Stream = MessagesStream<Uint8Array, Uint8Array, Uint8Array, Uint8Array>;
+type PlatformaticMessage = Message<Uint8Array, Uint8Array, Uint8Array, Uint8Array>;
+
+/** A Kafka topic, read with `@platformatic/kafka`, as an async iterator of keyed events. */
+export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent> {
+  readonly #options: KafkaInputOptions;
+  readonly #consumer: Consumer<Uint8Array, Uint8Array, Uint8Array, Uint8Array>;
+  readonly #log = getLogger(["piddiplatsch", "kafka"]);
+  readonly #queue: KeyedEvent[] = [];
+  readonly #offsets: PlatformaticOffsets;
+  /** The next offset to deliver per assigned partition (the stream may read some again). */
+  readonly #next = new Map<number, bigint>();
+  /** Per assigned partition: the batch handed out last and the batch held back. */
+  readonly #gate = new BatchGate<KeyedEvent>();
+  /** Fetches answered so far: the messages of one fetch are one batch. */
+  #fetches = 0;
+  #stream?: Stream;
+  #waiters: Array<() => void> = [];
+  #outstanding = 0;
+  #outstandingBytes = 0;
+  #paused = false;
+  #closing = false;
+  #closed?: Promise<void>;
+  #crash?: Error;
+  #lastMessageAt?: number;
+  #lastFetchAt = 0;
+  #joined = false;
+  /** The partitions assigned now, each with the group generation that assigned it. */
+  #assigned = new Map<number, number>();
+  #ticker?: ReturnType<typeof setInterval>;
+  readonly #max: () => number;
+  readonly #maxBytes: number;
+
+  private constructor(
+    options: KafkaInputOptions,
+    consumer: Consumer<Uint8Array, Uint8Array, Uint8Array, Uint8Array>,
+  ) {
+    this.#options = options;
+    this.#consumer = consumer;
+    const limit = options.maxOutstanding ?? 64;
+    this.#max = typeof limit === "number" ? (): number => limit : limit;
+    this.#maxBytes = options.maxOutstandingBytes ?? DEFAULT_MAX_OUTSTANDING_BYTES;
+    this.#offsets = new PlatformaticOffsets(consumer, {
+      topic: options.topic,
+      commit: options.commit !== false,
+      commitIntervalMs: options.commitIntervalMs ?? 500,
+    });
+  }
+
+  /** Connects, joins the group and starts fetching. */
+  static async open(options: KafkaInputOptions): Promise<PlatformaticKafkaInput> {
+    const translated = toPlatformatic(options.kafka);
+    const log = getLogger(["piddiplatsch", "kafka"]);
+    if (translated.ignored.length > 0) {
+      log.warn("[kafka] keys ignored by this client: {keys}", {
+        keys: translated.ignored.join(", "),
+      });
+    }
+    // The start-up checks (broker reachable, TLS/SASL handshake, topic exists) are the
+    // kafkajs input's, with a short-lived admin client.
+    await awaitKafka({
+      client: toKafkajs(options.kafka).client,
+      topic: options.topic,
+      connectTimeoutMs: (options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT) * 1000,
+      waitForTopic: options.waitForTopic ?? true,
+      signal: options.signal,
+    });
+    const consumer = new Consumer<Uint8Array, Uint8Array, Uint8Array, Uint8Array>({
+      ...translated.consumer,
+      autocommit: false,
+      retries: 8,
+      autocreateTopics: false,
+    });
+    const input = new PlatformaticKafkaInput(options, consumer);
+    consumer.on("consumer:group:join", ({ assignments }) => input.#onJoin(assignments ?? []));
+    consumer.on("consumer:group:rebalance", () => input.#group(false));
+    consumer.on("consumer:group:leave", () => input.#group(false));
+    // A rejoin that failed after its retries: the member is out of the group for good.
+    consumer.on("error", (error: Error) => input.#fail(error));
+    input.#startTicker();
+    try {
+      input.#stream = await consumer.consume({
+        topics: [options.topic],
+        mode: "committed",
+        fallbackMode: translated.fromBeginning ? "earliest" : "latest",
+        autocommit: false,
+      });
+    } catch (error) {
+      if (input.#ticker !== undefined) clearInterval(input.#ticker);
+      await consumer.close(true).catch(() => {});
+      throw error;
+    }
+    const stream = input.#stream;
+    stream.on("data", (message) => input.#deliver(message));
+    stream.on("fetch", () => input.#fetched());
+    stream.on("error", (error) => input.#fail(error));
+    log.info("consuming {topic} from {brokers} as group {group}", {
+      topic: options.topic,
+      brokers: translated.consumer.bootstrapBrokers,
+      group: translated.consumer.groupId,
+    });
+    return input;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<KeyedEvent> {
+    return this;
+  }
+
+  /** The next event; done when closed or idle for `idleTimeoutMs`. */
+  async next(): Promise<IteratorResult<KeyedEvent>> {
+    while (true) {
+      if (this.#crash) throw this.#crash;
+      if (this.#closing) return { done: true, value: undefined };
+      const event = this.#queue.shift();
+      if (event) return { done: false, value: event };
+      const idle = this.#options.idleTimeoutMs;
+      // As KafkaInput: the idle clock runs while joined and fetching (a member without
+      // partitions does not fetch), with nothing delivered still being worked on.
+      const now = Date.now();
+      const connected = this.#joined &&
+        (this.#assigned.size === 0 || now - this.#lastFetchAt <= FETCH_GAP_MS);
+      if (!connected && this.#lastMessageAt !== undefined) this.#lastMessageAt = now;
+      if (idle !== undefined && this.#lastMessageAt !== undefined && this.#outstanding === 0) {
+        if (this.#lastMessageAt + idle <= now) return { done: true, value: undefined };
+      }
+      await this.#changed();
+    }
+  }
+
+  /** Where each assigned partition stands (committed offset, high watermark). */
+  partitions(): KafkaPartitionState[] {
+    return this.#offsets.states();
+  }
+
+  /** Stops fetching, commits what was acknowledged, and leaves the group. */
+  return(): Promise<IteratorResult<KeyedEvent>> {
+    this.#closed ??= this.#close();
+    return this.#closed.then(() => ({ done: true, value: undefined }));
+  }
+
+  async #close(): Promise<void> {
+    this.#closing = true;
+    if (this.#ticker !== undefined) clearInterval(this.#ticker);
+    this.#group(false);
+    this.#wake();
+    await this.#offsets.commit();
+    const warn = (error: unknown): void => {
+      this.#log.warn("disconnect: {error}", { error: String(error) });
+    };
+    await this.#stream?.close().catch(warn);
+    await this.#offsets.commit(); // what was acknowledged while the stream closed
+    await this.#consumer.close(true).catch(warn);
+  }
+
+  #group(joined: boolean): void {
+    this.#joined = joined;
+    this.#options.onGroup?.(joined);
+  }
+
+  #onJoin(assignments: Array<{ topic: string; partitions: number[] }>): void {
+    const assigned = new Set(
+      assignments.filter((a) => a.topic === this.#options.topic).flatMap((a) => a.partitions),
+    );
+    // A partition that moved away is given up: its acknowledgements commit nothing more.
+    for (const partition of this.#offsets.keepOnly(assigned)) {
+      this.#next.delete(partition);
+      this.#dropHeld(partition);
+    }
+    const generation = this.#consumer.generationId;
+    this.#assigned = new Map(
+      [...assigned].map((p) => [p, this.#assigned.get(p) ?? generation]),
+    );
+    this.#lastMessageAt = Date.now(); // the idle clock runs only while joined
+    this.#lastFetchAt = Date.now();
+    this.#group(true);
+    this.#wake();
+  }
+
+  /** Forgets the events of `partition` that were taken but not handed out. */
+  #dropHeld(partition: number): void {
+    // Frees their places in the outstanding counts; nothing of a partition given up is committed.
+    for (const event of this.#gate.drop(partition)) event.ack("registered");
+  }
+
+  #fetched(): void {
+    this.#fetches++;
+    const now = Date.now();
+    // After a gap (broker lost and found again) the idle clock starts afresh.
+    if (now - this.#lastFetchAt > FETCH_GAP_MS) this.#lastMessageAt = now;
+    this.#lastFetchAt = now;
+  }
+
+  #fail(error: Error): void {
+    if (this.#closing) return;
+    this.#group(false);
+    this.#crash ??= error;
+    this.#wake();
+  }
+
+  /**
+   * One message from the stream, taken once, as long as its partition is ours. As with
+   * KafkaInput, the messages of one fetch form a batch, and a batch is held back until
+   * every batch before the last one delivered is acknowledged: a partition runs at most
+   * one batch ahead of its oldest unacknowledged event.
+   */
+  #deliver(message: PlatformaticMessage): void {
+    const partition = message.partition;
+    const since = this.#assigned.get(partition);
+    if (this.#closing || since === undefined) return;
+    // A message fetched before its partition came (back) to this member is not ours to hand out.
+    const fetchedIn = (message.metadata.consumer as { generationId?: number } | undefined)
+      ?.generationId;
+    if (fetchedIn !== undefined && fetchedIn < since) return;
+    const offset = message.offset;
+    const next = this.#next.get(partition);
+    if (next !== undefined && offset < next) return; // read again after a rejoin
+    this.#next.set(partition, offset + 1n);
+    const tracker = this.#offsets.tracker(partition);
+    tracker.deliver(offset);
+    this.#outstanding++;
+    this.#lastMessageAt = Date.now();
+    const key = message.key ? decodeUtf8(message.key) : undefined;
+    const bytes = message.value ?? new Uint8Array();
+    const value = decodeUtf8(bytes);
+    this.#outstandingBytes += bytes.length;
+    const event: KeyedEvent = {
+      key: key ? key.text : null,
+      value: value.text,
+      fault: utf8Fault(value, "value") ?? utf8Fault(key, "key"),
+      source: { topic: message.topic, partition, offset: offset.toString() },
+      retries: 0,
+      ack: this.#acker(tracker, offset, bytes.length),
+    };
+    const fetch = this.#fetches;
+    if (this.#gate.admit(partition, event, { offset, fetch, tracker })) this.#queue.push(event);
+    if (!this.#paused && this.#full()) {
+      this.#paused = true;
+      this.#stream?.pause();
+    }
+    this.#wake();
+  }
+
+  #full(): boolean {
+    return this.#outstanding > 0 &&
+      (this.#outstanding >= this.#max() || this.#outstandingBytes >= this.#maxBytes);
+  }
+
+  /** Once full, the stream waits until a quarter is acknowledged: events go on in bunches. */
+  #refilled(): boolean {
+    return this.#outstanding <= this.#max() * 0.75 &&
+      this.#outstandingBytes <= this.#maxBytes * 0.75;
+  }
+
+  /** The acknowledgement of one delivered event (only its first call counts). */
+  #acker(tracker: PartitionTracker, offset: bigint, size: number): () => void {
+    let acked = false;
+    return () => {
+      if (acked) return;
+      acked = true;
+      this.#outstanding--;
+      this.#outstandingBytes -= size;
+      this.#lastMessageAt = Date.now();
+      tracker.ack(offset);
+      if (this.#offsets.current(tracker)) {
+        const fetch = this.#fetches;
+        for (const event of this.#gate.release(tracker.partition, { fetch, tracker })) {
+          this.#queue.push(event);
+        }
+      }
+      if (this.#paused && this.#refilled() && !this.#closing) {
+        this.#paused = false;
+        this.#stream?.resume();
+      }
+      this.#wake();
+    };
+  }
+
+  /** Starts the tick that wakes waiters (idle checks) and commits what is due. */
+  #startTicker(): void {
+    const every = Math.min(this.#options.commitIntervalMs ?? 500, TICK_MS);
+    const ticker = setInterval(() => {
+      this.#wake();
+      if (this.#joined && !this.#closing) this.#offsets.commitDue().catch(() => {});
+    }, every);
+    Deno.unrefTimer(ticker);
+    this.#ticker = ticker;
+  }
+
+  /** Resolves at the next change: a delivery, an acknowledgement, a group event, a tick. */
+  #changed(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #wake(): void {
+    if (this.#waiters.length === 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
