@@ -1,14 +1,14 @@
 /**
  * Opens the Kafka input with the client `consumer.kafka_client` names, so that callers
  * need not branch: kafkajs ({@linkcode KafkaInput}) or `@platformatic/kafka`
- * ({@linkcode PlatformaticKafkaInput}), both with the same surface and guarantees.
+ * (`PlatformaticKafkaInput`), both with the same surface and guarantees. The second is
+ * loaded only when chosen: loading a client's modules costs some 30 MB of resident memory.
  *
  * @module
  */
 
 import type { KeyedEvent } from "../events/mod.ts";
 import { KafkaInput, type KafkaInputOptions, type KafkaPartitionState } from "./kafka.ts";
-import { PlatformaticKafkaInput } from "./kafka_platformatic.ts";
 
 /** The Kafka client libraries an input can be built on (`consumer.kafka_client`). */
 export const KAFKA_CLIENTS = ["kafkajs", "platformatic"] as const;
@@ -25,11 +25,11 @@ export interface KafkaEventInput extends AsyncIterableIterator<KeyedEvent> {
 }
 
 /** Connects the Kafka input of `client` (default kafkajs), subscribes and starts fetching. */
-export function openKafkaInput(
+export async function openKafkaInput(
   options: KafkaInputOptions,
   client: KafkaClientName = "kafkajs",
 ): Promise<KafkaEventInput> {
-  return client === "platformatic"
-    ? PlatformaticKafkaInput.open(options)
-    : KafkaInput.open(options);
+  if (client !== "platformatic") return await KafkaInput.open(options);
+  const { PlatformaticKafkaInput } = await import("./kafka_platformatic.ts");
+  return await PlatformaticKafkaInput.open(options);
 }

@@ -20,7 +20,6 @@ export {
   type KafkaEventInput,
   openKafkaInput,
 } from "./kafka_open.ts";
-export { PlatformaticKafkaInput } from "./kafka_platformatic.ts";
 export { TextLineStream } from "./lines.ts";
 export { type ExpandOptions, expandPaths, glob, globToRegExp, PathError } from "./paths.ts";
 export {
