@@ -220,7 +220,7 @@ async function growth(): Promise<void> {
       for (const ext of ["json", "jsonl"] as const) {
         const path = join(ws.dir, `event-${files}.${ext}`);
         await Deno.writeTextFile(path, ext === "json" ? text : text + "\n");
-        const seconds = await pipelineSeconds(ws.config, path, files >= 10_000 ? 2 : 5);
+        const seconds = await pipelineSeconds(ws.config, path, files >= 10_000 ? 3 : 5);
         perFile[ext][files] = seconds / files * 1e6;
         let memory = "";
         let ok: boolean | undefined;
