@@ -2,8 +2,11 @@
  * `deno task test`: the whole check, as CI runs it. Formatting, lint and type
  * checks; then one real Kafka broker for the suite (unless `KAFKA_BOOTSTRAP`
  * names a running one) and `deno test` with `KAFKA_BOOTSTRAP` set. The last line
- * is the plain tally `N passed, N failed, N skipped` (ignored tests count as skipped).
- * Extra arguments are passed to `deno test` (e.g. a test file or `--filter`).
+ * is the plain tally `N passed, N failed, N skipped` (ignored tests count as skipped). The
+ * whole check then runs the tests that consume through the commands a second time on
+ * `@platformatic/kafka` (`consumer.kafka_client`); the tally counts both runs.
+ * Extra arguments are passed to `deno test` (e.g. a test file or `--filter`), and only
+ * that runs.
  *
  * @module
  */
@@ -38,14 +41,28 @@ async function step(name: string, args: string[]): Promise<void> {
 }
 
 /** The counts of deno test's closing line `ok | 229 passed (6 steps) | 0 failed | 1 ignored`. */
-function tally(output: string): string | undefined {
+function tally(output: string): [number, number, number] | undefined {
   // deno-lint-ignore no-control-regex
   const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
   const count = (word: string): number =>
     Number(new RegExp(`(\\d+) ${word}`).exec(plain)?.[1] ?? 0);
   if (!/\d+ passed/.test(plain)) return undefined;
-  return `${count("passed")} passed, ${count("failed")} failed, ${count("ignored")} skipped`;
+  return [count("passed"), count("failed"), count("ignored")];
 }
+
+/** A tally as the last line shows it. */
+function tallyLine([passed, failed, skipped]: [number, number, number]): string {
+  return `${passed} passed, ${failed} failed, ${skipped} skipped`;
+}
+
+/** The tests that consume through the commands, run a second time on `@platformatic/kafka`. */
+const PLATFORMATIC_AGAIN = [
+  "commands/consume_test.ts",
+  "commands/operations_test.ts",
+  "commands/projects_test.ts",
+  "commands/scale_out_test.ts",
+  "monitor/endpoint_test.ts",
+];
 
 const extra = Deno.args;
 if (extra.length === 0) {
@@ -67,8 +84,27 @@ try {
     KAFKAJS_NO_PARTITIONER_WARNING: "1",
   });
   code = exit;
-  const line = tally(output);
-  if (line) console.log(`\n${line}`);
+  let counts = tally(output);
+  if (extra.length === 0) {
+    // The second Kafka client (consumer.kafka_client = "platformatic") through the commands
+    // that consume: the input tests already run on both clients in the suite above.
+    const files = PLATFORMATIC_AGAIN.map((f) => `tests/${f}`);
+    console.log(`\n== test on @platformatic/kafka: deno test ${files.join(" ")}`);
+    const [again, againOutput] = await deno(["test", "--allow-all", "--parallel", ...files], {
+      KAFKA_BOOTSTRAP: bootstrap,
+      KAFKAJS_NO_PARTITIONER_WARNING: "1",
+      PIDDI_KAFKA_CLIENT: "platformatic",
+    });
+    if (code === 0) code = again;
+    const more = tally(againOutput);
+    if (counts && more) {
+      console.log(
+        `\nsuite: ${tallyLine(counts)}; again on @platformatic/kafka: ${tallyLine(more)}`,
+      );
+      counts = [counts[0] + more[0], counts[1] + more[1], counts[2] + more[2]];
+    } else counts = undefined;
+  }
+  if (counts) console.log(`\n${tallyLine(counts)}`);
 } finally {
   await stop();
 }
