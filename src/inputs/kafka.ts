@@ -15,6 +15,7 @@
 import { getLogger } from "@logtape/logtape";
 import { type Consumer, Kafka, type KafkaMessage } from "kafkajs";
 import { decodeUtf8, type Utf8Text } from "../decode/utf8.ts";
+import { Delivery } from "./kafka_delivery.ts";
 import { PartitionTracker } from "./kafka_offsets.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import {
@@ -70,43 +71,24 @@ export interface KafkaPartitionState {
   highWatermark?: bigint;
 }
 
-/** Default of {@linkcode KafkaInputOptions.maxOutstandingBytes}. */
-export const DEFAULT_MAX_OUTSTANDING_BYTES = 64 * 1024 * 1024;
-
-/** The longest wait between two looks at the idle clock, due commits and heartbeats, ms. */
-export const TICK_MS = 250;
-
-/** A fetch gap longer than this means the broker is lost: the idle clock starts afresh. */
-export const FETCH_GAP_MS = 15_000;
-
 /** A Kafka topic as an async iterator of keyed events. */
 export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   readonly #options: KafkaInputOptions;
   readonly #consumer: Consumer;
   readonly #log = getLogger(["piddiplatsch", "kafka"]);
-  readonly #queue: KeyedEvent[] = [];
   readonly #trackers = new Map<string, PartitionTracker>();
-  #waiters: Array<() => void> = [];
-  #outstanding = 0;
-  #outstandingBytes = 0;
-  #closing = false;
+  readonly #delivery: Delivery;
   #closed?: Promise<void>;
-  #crash?: Error;
-  /** Start of the idle clock: the last message, or joining the group (undefined before). */
-  #lastMessageAt?: number;
   #commitChain: Promise<void> = Promise.resolve();
   #lastCommitAt = 0;
-  #joined = false;
-  #lastFetchAt = 0;
   #assigned?: Set<string>;
-  /** The one timer of the input: wakes every waiter each tick (no timer per event or wait). */
-  #ticker?: ReturnType<typeof setInterval>;
   /** How often kafkajs is asked for a heartbeat while a batch is worked on, ms. */
   #heartbeatMs = 1500;
 
   private constructor(options: KafkaInputOptions, consumer: Consumer) {
     this.#options = options;
     this.#consumer = consumer;
+    this.#delivery = new Delivery(options);
   }
 
   /** Connects, subscribes and starts fetching. */
@@ -136,33 +118,25 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     // kafkajs sends a heartbeat only when its own interval has passed; asking at half of it
     // keeps the group alive without a call for every message.
     input.#heartbeatMs = (translated.consumer.heartbeatInterval ?? 3000) / 2;
-    input.#startTicker();
+    input.#delivery.startTicker(options.commitIntervalMs ?? 500, () => {
+      // Acknowledgements that come after their batch was handed back are committed here.
+      if (input.#delivery.joined && !input.#delivery.closing) input.#commitDue().catch(() => {});
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [options.topic], fromBeginning: translated.fromBeginning });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      input.#lastMessageAt = Date.now(); // the idle clock runs only while joined
-      input.#lastFetchAt = Date.now();
       input.#assigned = new Set(
         Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
           partitions.map((p) => `${topic}/${p}`)
         ),
       );
-      input.#group(true);
-      input.#wake();
+      input.#delivery.joinedGroup();
     });
-    consumer.on(consumer.events.FETCH, () => {
-      const now = Date.now();
-      // After a gap (broker lost and found again) the idle clock starts afresh.
-      if (now - input.#lastFetchAt > FETCH_GAP_MS) input.#lastMessageAt = now;
-      input.#lastFetchAt = now;
-    });
-    consumer.on(consumer.events.REBALANCING, () => input.#group(false));
+    consumer.on(consumer.events.FETCH, () => input.#delivery.fetched());
+    consumer.on(consumer.events.REBALANCING, () => input.#delivery.group(false));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      input.#group(false);
-      if (!payload.restart) {
-        input.#crash = payload.error;
-        input.#wake();
-      }
+      if (payload.restart) input.#delivery.group(false);
+      else input.#delivery.fail(payload.error);
     });
     await consumer.run({
       autoCommit: false,
@@ -183,23 +157,8 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   }
 
   /** The next event; done when closed or idle for `idleTimeoutMs`. */
-  async next(): Promise<IteratorResult<KeyedEvent>> {
-    while (true) {
-      if (this.#crash) throw this.#crash;
-      if (this.#closing) return { done: true, value: undefined };
-      const event = this.#queue.shift();
-      if (event) return { done: false, value: event };
-      const idle = this.#options.idleTimeoutMs;
-      // Idle means: joined, nothing delivered that is still being worked on, and no new
-      // event for `idleTimeoutMs` (a slow batch holds back the next fetch; that is not idle).
-      // The clock does not run while the group is not joined or no fetch succeeds.
-      const connected = this.#joined && Date.now() - this.#lastFetchAt <= FETCH_GAP_MS;
-      if (!connected && this.#lastMessageAt !== undefined) this.#lastMessageAt = Date.now();
-      if (idle !== undefined && this.#lastMessageAt !== undefined && this.#outstanding === 0) {
-        if (this.#lastMessageAt + idle <= Date.now()) return { done: true, value: undefined };
-      }
-      await this.#changed();
-    }
+  next(): Promise<IteratorResult<KeyedEvent>> {
+    return this.#delivery.next();
   }
 
   /** Where each assigned partition stands (committed offset, high watermark). */
@@ -215,11 +174,6 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       }));
   }
 
-  #group(joined: boolean): void {
-    this.#joined = joined;
-    this.#options.onGroup?.(joined);
-  }
-
   /** Stops fetching, commits what was acknowledged, and leaves the group. */
   return(): Promise<IteratorResult<KeyedEvent>> {
     this.#closed ??= this.#close();
@@ -227,10 +181,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   }
 
   async #close(): Promise<void> {
-    this.#closing = true;
-    if (this.#ticker !== undefined) clearInterval(this.#ticker);
-    this.#group(false);
-    this.#wake();
+    this.#delivery.close();
     await this.#commit();
     await this.#consumer.disconnect().catch((error) => {
       this.#log.warn("disconnect: {error}", { error: String(error) });
@@ -254,8 +205,6 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
   ): Promise<void> {
     const tracker = this.#tracker(batch.topic, batch.partition);
     tracker.highWatermark = BigInt(batch.highWatermark);
-    const limit = this.#options.maxOutstanding ?? 64;
-    const max = typeof limit === "number" ? (): number => limit : limit;
     let rebalancing = false;
     let lastBeat = performance.now();
     // A heartbeat only when one is due; a rebalance shows as its error.
@@ -268,7 +217,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     };
     /** Waits for an acknowledgement (or the tick), then commits and beats if due. */
     const waitForAcks = async (): Promise<void> => {
-      await this.#changed();
+      await this.#delivery.changed();
       await this.#commitDue();
       await beatIfDue();
     };
@@ -276,30 +225,24 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     const partition = batch.partition;
     let delivered = 0;
     let resolved: string | undefined;
-    const maxBytes = this.#options.maxOutstandingBytes ?? DEFAULT_MAX_OUTSTANDING_BYTES;
-    const full = (): boolean =>
-      this.#outstanding > 0 && (this.#outstanding >= max() || this.#outstandingBytes >= maxBytes);
-    // Once full, wait until a quarter is acknowledged: events then go on in bunches.
-    const refilled = (): boolean =>
-      this.#outstanding <= max() * 0.75 && this.#outstandingBytes <= maxBytes * 0.75;
+    const delivery = this.#delivery;
     for (const message of batch.messages) {
-      if (full()) {
-        while (!refilled() && !this.#closing && !rebalancing) await waitForAcks();
+      // Once full, wait until a quarter is acknowledged: events then go on in bunches.
+      if (delivery.full()) {
+        while (!delivery.refilled() && !delivery.closing && !rebalancing) await waitForAcks();
       }
       // Every so often, even when the pipeline keeps up (no wait above).
       if (++delivered % 256 === 0) await beatIfDue();
       // On a rebalance, deliver no more of this batch: drain what was delivered, commit, and
       // let the group move on; the rest is fetched again by the partition's next owner.
-      if (this.#closing || rebalancing || !isRunning() || isStale()) break;
+      if (delivery.closing || rebalancing || !isRunning() || isStale()) break;
       const offset = BigInt(message.offset);
       tracker.deliver(offset);
-      this.#outstanding++;
-      this.#lastMessageAt = Date.now();
       const key = message.key ? decodeUtf8(message.key) : undefined;
       const bytes = message.value ?? new Uint8Array();
       const value = decodeUtf8(bytes);
-      this.#outstandingBytes += bytes.length;
-      this.#queue.push({
+      delivery.delivered(bytes.length);
+      delivery.handOut({
         key: key ? key.text : null,
         value: value.text,
         fault: utf8Fault(value, "value") ?? utf8Fault(key, "key"),
@@ -308,7 +251,6 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
         ack: this.#acker(tracker, offset, bytes.length),
       });
       resolved = message.offset;
-      this.#wake();
     }
     // The fetch position moves on (once per batch); the commit waits for the acknowledgements.
     if (resolved !== undefined) resolveOffset(resolved);
@@ -316,13 +258,13 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     // thread, or waiting for the Handle service); the batches before it must be done. On a
     // rebalance, everything delivered is drained first.
     const first = batch.messages.length > 0 ? BigInt(batch.messages[0].offset) : 0n;
-    while (tracker.pendingBefore(first) && !this.#closing) await waitForAcks();
+    while (tracker.pendingBefore(first) && !delivery.closing) await waitForAcks();
     if (rebalancing || !isRunning() || isStale()) {
-      while (!tracker.drained && !this.#closing) await waitForAcks();
-      if (this.#closing && !tracker.drained) tracker.abandon(); // the rest stays uncommitted
+      while (!tracker.drained && !delivery.closing) await waitForAcks();
+      if (delivery.closing && !tracker.drained) tracker.abandon(); // the rest stays uncommitted
       await this.#commit(); // before the group moves on
     } else {
-      if (this.#closing && !tracker.drained) tracker.abandon(); // the rest stays uncommitted
+      if (delivery.closing && !tracker.drained) tracker.abandon(); // the rest stays uncommitted
       await this.#commitDue();
     }
   }
@@ -382,36 +324,10 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     return () => {
       if (acked) return;
       acked = true;
-      this.#outstanding--;
-      this.#outstandingBytes -= size;
-      this.#lastMessageAt = Date.now();
+      this.#delivery.acknowledged(size);
       tracker.ack(offset);
-      this.#wake();
+      this.#delivery.wake();
     };
-  }
-
-  /** Starts the tick that wakes waiters (idle checks, heartbeats) and commits what is due. */
-  #startTicker(): void {
-    const every = Math.min(this.#options.commitIntervalMs ?? 500, TICK_MS);
-    const ticker = setInterval(() => {
-      this.#wake();
-      // Acknowledgements that come after their batch was handed back are committed here.
-      if (this.#joined && !this.#closing) this.#commitDue().catch(() => {});
-    }, every);
-    Deno.unrefTimer(ticker);
-    this.#ticker = ticker;
-  }
-
-  /** Resolves at the next change: a delivery, an acknowledgement, a group event, a tick. */
-  #changed(): Promise<void> {
-    return new Promise((resolve) => this.#waiters.push(resolve));
-  }
-
-  #wake(): void {
-    if (this.#waiters.length === 0) return;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
   }
 }
 

@@ -23,14 +23,8 @@ import { Consumer, type Message, type MessagesStream } from "@platformatic/kafka
 import { decodeUtf8 } from "../decode/utf8.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import { awaitKafka, DEFAULT_CONNECT_TIMEOUT, toKafkajs, toPlatformatic } from "../kafka/mod.ts";
-import {
-  DEFAULT_MAX_OUTSTANDING_BYTES,
-  FETCH_GAP_MS,
-  type KafkaInputOptions,
-  type KafkaPartitionState,
-  TICK_MS,
-  utf8Fault,
-} from "./kafka.ts";
+import { type KafkaInputOptions, type KafkaPartitionState, utf8Fault } from "./kafka.ts";
+import { Delivery } from "./kafka_delivery.ts";
 import { BatchGate } from "./kafka_batches.ts";
 import type { PartitionTracker } from "./kafka_offsets.ts";
 import { PlatformaticOffsets } from "./kafka_platformatic_offsets.ts";
@@ -43,7 +37,7 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
   readonly #options: KafkaInputOptions;
   readonly #consumer: Consumer<Uint8Array, Uint8Array, Uint8Array, Uint8Array>;
   readonly #log = getLogger(["piddiplatsch", "kafka"]);
-  readonly #queue: KeyedEvent[] = [];
+  readonly #delivery: Delivery;
   readonly #offsets: PlatformaticOffsets;
   /** The next offset to deliver per assigned partition (the stream may read some again). */
   readonly #next = new Map<number, bigint>();
@@ -52,21 +46,10 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
   /** Fetches answered so far: the messages of one fetch are one batch. */
   #fetches = 0;
   #stream?: Stream;
-  #waiters: Array<() => void> = [];
-  #outstanding = 0;
-  #outstandingBytes = 0;
   #paused = false;
-  #closing = false;
   #closed?: Promise<void>;
-  #crash?: Error;
-  #lastMessageAt?: number;
-  #lastFetchAt = 0;
-  #joined = false;
   /** The partitions assigned now, each with the group generation that assigned it. */
   #assigned = new Map<number, number>();
-  #ticker?: ReturnType<typeof setInterval>;
-  readonly #max: () => number;
-  readonly #maxBytes: number;
 
   private constructor(
     options: KafkaInputOptions,
@@ -74,9 +57,8 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
   ) {
     this.#options = options;
     this.#consumer = consumer;
-    const limit = options.maxOutstanding ?? 64;
-    this.#max = typeof limit === "number" ? (): number => limit : limit;
-    this.#maxBytes = options.maxOutstandingBytes ?? DEFAULT_MAX_OUTSTANDING_BYTES;
+    // A member without partitions does not fetch; its idle clock runs all the same.
+    this.#delivery = new Delivery({ ...options, fetching: () => this.#assigned.size > 0 });
     this.#offsets = new PlatformaticOffsets(consumer, {
       topic: options.topic,
       commit: options.commit !== false,
@@ -110,11 +92,15 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     });
     const input = new PlatformaticKafkaInput(options, consumer);
     consumer.on("consumer:group:join", ({ assignments }) => input.#onJoin(assignments ?? []));
-    consumer.on("consumer:group:rebalance", () => input.#group(false));
-    consumer.on("consumer:group:leave", () => input.#group(false));
+    consumer.on("consumer:group:rebalance", () => input.#delivery.group(false));
+    consumer.on("consumer:group:leave", () => input.#delivery.group(false));
     // A rejoin that failed after its retries: the member is out of the group for good.
-    consumer.on("error", (error: Error) => input.#fail(error));
-    input.#startTicker();
+    consumer.on("error", (error: Error) => input.#delivery.fail(error));
+    input.#delivery.startTicker(options.commitIntervalMs ?? 500, () => {
+      if (input.#delivery.joined && !input.#delivery.closing) {
+        input.#offsets.commitDue().catch(() => {});
+      }
+    });
     try {
       input.#stream = await consumer.consume({
         topics: [options.topic],
@@ -123,14 +109,14 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
         autocommit: false,
       });
     } catch (error) {
-      if (input.#ticker !== undefined) clearInterval(input.#ticker);
+      input.#delivery.close();
       await consumer.close(true).catch(() => {});
       throw error;
     }
     const stream = input.#stream;
     stream.on("data", (message) => input.#deliver(message));
     stream.on("fetch", () => input.#fetched());
-    stream.on("error", (error) => input.#fail(error));
+    stream.on("error", (error) => input.#delivery.fail(error));
     log.info("consuming {topic} from {brokers} as group {group}", {
       topic: options.topic,
       brokers: translated.consumer.bootstrapBrokers,
@@ -144,24 +130,8 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
   }
 
   /** The next event; done when closed or idle for `idleTimeoutMs`. */
-  async next(): Promise<IteratorResult<KeyedEvent>> {
-    while (true) {
-      if (this.#crash) throw this.#crash;
-      if (this.#closing) return { done: true, value: undefined };
-      const event = this.#queue.shift();
-      if (event) return { done: false, value: event };
-      const idle = this.#options.idleTimeoutMs;
-      // As KafkaInput: the idle clock runs while joined and fetching (a member without
-      // partitions does not fetch), with nothing delivered still being worked on.
-      const now = Date.now();
-      const connected = this.#joined &&
-        (this.#assigned.size === 0 || now - this.#lastFetchAt <= FETCH_GAP_MS);
-      if (!connected && this.#lastMessageAt !== undefined) this.#lastMessageAt = now;
-      if (idle !== undefined && this.#lastMessageAt !== undefined && this.#outstanding === 0) {
-        if (this.#lastMessageAt + idle <= now) return { done: true, value: undefined };
-      }
-      await this.#changed();
-    }
+  next(): Promise<IteratorResult<KeyedEvent>> {
+    return this.#delivery.next();
   }
 
   /** Where each assigned partition stands (committed offset, high watermark). */
@@ -176,10 +146,7 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
   }
 
   async #close(): Promise<void> {
-    this.#closing = true;
-    if (this.#ticker !== undefined) clearInterval(this.#ticker);
-    this.#group(false);
-    this.#wake();
+    this.#delivery.close();
     await this.#offsets.commit();
     const warn = (error: unknown): void => {
       this.#log.warn("disconnect: {error}", { error: String(error) });
@@ -187,11 +154,6 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     await this.#stream?.close().catch(warn);
     await this.#offsets.commit(); // what was acknowledged while the stream closed
     await this.#consumer.close(true).catch(warn);
-  }
-
-  #group(joined: boolean): void {
-    this.#joined = joined;
-    this.#options.onGroup?.(joined);
   }
 
   #onJoin(assignments: Array<{ topic: string; partitions: number[] }>): void {
@@ -207,10 +169,7 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     this.#assigned = new Map(
       [...assigned].map((p) => [p, this.#assigned.get(p) ?? generation]),
     );
-    this.#lastMessageAt = Date.now(); // the idle clock runs only while joined
-    this.#lastFetchAt = Date.now();
-    this.#group(true);
-    this.#wake();
+    this.#delivery.joinedGroup();
   }
 
   /** Forgets the events of `partition` that were taken but not handed out. */
@@ -221,17 +180,7 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
 
   #fetched(): void {
     this.#fetches++;
-    const now = Date.now();
-    // After a gap (broker lost and found again) the idle clock starts afresh.
-    if (now - this.#lastFetchAt > FETCH_GAP_MS) this.#lastMessageAt = now;
-    this.#lastFetchAt = now;
-  }
-
-  #fail(error: Error): void {
-    if (this.#closing) return;
-    this.#group(false);
-    this.#crash ??= error;
-    this.#wake();
+    this.#delivery.fetched();
   }
 
   /**
@@ -243,7 +192,7 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
   #deliver(message: PlatformaticMessage): void {
     const partition = message.partition;
     const since = this.#assigned.get(partition);
-    if (this.#closing || since === undefined) return;
+    if (this.#delivery.closing || since === undefined) return;
     // A message fetched before its partition came (back) to this member is not ours to hand out.
     const fetchedIn = (message.metadata.consumer as { generationId?: number } | undefined)
       ?.generationId;
@@ -254,12 +203,10 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     this.#next.set(partition, offset + 1n);
     const tracker = this.#offsets.tracker(partition);
     tracker.deliver(offset);
-    this.#outstanding++;
-    this.#lastMessageAt = Date.now();
     const key = message.key ? decodeUtf8(message.key) : undefined;
     const bytes = message.value ?? new Uint8Array();
     const value = decodeUtf8(bytes);
-    this.#outstandingBytes += bytes.length;
+    this.#delivery.delivered(bytes.length);
     const event: KeyedEvent = {
       key: key ? key.text : null,
       value: value.text,
@@ -269,23 +216,13 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
       ack: this.#acker(tracker, offset, bytes.length),
     };
     const fetch = this.#fetches;
-    if (this.#gate.admit(partition, event, { offset, fetch, tracker })) this.#queue.push(event);
-    if (!this.#paused && this.#full()) {
+    if (this.#gate.admit(partition, event, { offset, fetch, tracker })) {
+      this.#delivery.handOut(event);
+    }
+    if (!this.#paused && this.#delivery.full()) {
       this.#paused = true;
       this.#stream?.pause();
     }
-    this.#wake();
-  }
-
-  #full(): boolean {
-    return this.#outstanding > 0 &&
-      (this.#outstanding >= this.#max() || this.#outstandingBytes >= this.#maxBytes);
-  }
-
-  /** Once full, the stream waits until a quarter is acknowledged: events go on in bunches. */
-  #refilled(): boolean {
-    return this.#outstanding <= this.#max() * 0.75 &&
-      this.#outstandingBytes <= this.#maxBytes * 0.75;
   }
 
   /** The acknowledgement of one delivered event (only its first call counts). */
@@ -294,44 +231,19 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     return () => {
       if (acked) return;
       acked = true;
-      this.#outstanding--;
-      this.#outstandingBytes -= size;
-      this.#lastMessageAt = Date.now();
+      this.#delivery.acknowledged(size);
       tracker.ack(offset);
       if (this.#offsets.current(tracker)) {
         const fetch = this.#fetches;
         for (const event of this.#gate.release(tracker.partition, { fetch, tracker })) {
-          this.#queue.push(event);
+          this.#delivery.handOut(event);
         }
       }
-      if (this.#paused && this.#refilled() && !this.#closing) {
+      if (this.#paused && this.#delivery.refilled() && !this.#delivery.closing) {
         this.#paused = false;
         this.#stream?.resume();
       }
-      this.#wake();
+      this.#delivery.wake();
     };
-  }
-
-  /** Starts the tick that wakes waiters (idle checks) and commits what is due. */
-  #startTicker(): void {
-    const every = Math.min(this.#options.commitIntervalMs ?? 500, TICK_MS);
-    const ticker = setInterval(() => {
-      this.#wake();
-      if (this.#joined && !this.#closing) this.#offsets.commitDue().catch(() => {});
-    }, every);
-    Deno.unrefTimer(ticker);
-    this.#ticker = ticker;
-  }
-
-  /** Resolves at the next change: a delivery, an acknowledgement, a group event, a tick. */
-  #changed(): Promise<void> {
-    return new Promise((resolve) => this.#waiters.push(resolve));
-  }
-
-  #wake(): void {
-    if (this.#waiters.length === 0) return;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
   }
 }
