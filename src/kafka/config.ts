@@ -22,8 +22,8 @@ export interface KafkajsOptions {
   ignored: string[];
 }
 
-/** Keys this translation understands. */
-const KNOWN = new Set([
+/** The `[kafka]` keys the kafkajs translation understands (the other client's understands them too). */
+export const KAFKAJS_KEYS: ReadonlySet<string> = new Set([
   "bootstrap.servers",
   "group.id",
   "client.id",
@@ -90,6 +90,6 @@ export function toKafkajs(
   }
   const reset = text("auto.offset.reset").toLowerCase() || "earliest";
   const fromBeginning = ["earliest", "smallest", "beginning"].includes(reset);
-  const ignored = Object.keys(config).filter((k) => !KNOWN.has(k));
+  const ignored = Object.keys(config).filter((k) => !KAFKAJS_KEYS.has(k));
   return { client, consumer, fromBeginning, ignored };
 }

@@ -6,7 +6,7 @@
  */
 
 import type { SASLOptions } from "@platformatic/kafka";
-import type { LibrdkafkaConfig } from "./config.ts";
+import { KAFKAJS_KEYS, type LibrdkafkaConfig } from "./config.ts";
 
 /** `@platformatic/kafka` consumer options derived from `[kafka]`. */
 export interface PlatformaticOptions {
@@ -31,27 +31,8 @@ export interface PlatformaticOptions {
   ignored: string[];
 }
 
-/** Keys this translation understands. */
-const KNOWN = new Set([
-  "bootstrap.servers",
-  "group.id",
-  "client.id",
-  "auto.offset.reset",
-  "session.timeout.ms",
-  "heartbeat.interval.ms",
-  "security.protocol",
-  "sasl.mechanisms",
-  "sasl.mechanism",
-  "sasl.username",
-  "sasl.password",
-  "ssl.ca.location",
-  "enable.auto.commit",
-  "fetch.min.bytes",
-  "fetch.max.bytes",
-  "fetch.wait.max.ms",
-  "max.partition.fetch.bytes",
-  "connect_timeout", // piddiplatsch's own: seconds to keep trying at start
-]);
+/** Keys this translation understands: kafkajs's, and the heartbeat interval. */
+const KNOWN: ReadonlySet<string> = new Set([...KAFKAJS_KEYS, "heartbeat.interval.ms"]);
 
 /** Options of {@linkcode toPlatformatic}. */
 export interface ToPlatformaticOptions {
