@@ -248,7 +248,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
         fault: utf8Fault(value, "value") ?? utf8Fault(key, "key"),
         source: { topic, partition, offset: message.offset },
         retries: 0,
-        ack: this.#acker(tracker, offset, bytes.length),
+        ack: delivery.acker(bytes.length, () => tracker.ack(offset)),
       });
       resolved = message.offset;
     }
@@ -316,18 +316,6 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     });
     this.#commitChain = next.catch(() => {});
     return next;
-  }
-
-  /** The acknowledgement of one delivered event (only its first call counts). */
-  #acker(tracker: PartitionTracker, offset: bigint, size: number): () => void {
-    let acked = false;
-    return () => {
-      if (acked) return;
-      acked = true;
-      this.#delivery.acknowledged(size);
-      tracker.ack(offset);
-      this.#delivery.wake();
-    };
   }
 }
 

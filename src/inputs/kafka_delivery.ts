@@ -10,13 +10,13 @@
 import type { KeyedEvent } from "../events/mod.ts";
 
 /** The longest wait between two looks at the idle clock, due commits and heartbeats, ms. */
-export const TICK_MS = 250;
+const TICK_MS = 250;
 
 /** A fetch gap longer than this means the broker is lost: the idle clock starts afresh. */
-export const FETCH_GAP_MS = 15_000;
+const FETCH_GAP_MS = 15_000;
 
 /** Default of {@linkcode DeliveryOptions.maxOutstandingBytes}. */
-export const DEFAULT_MAX_OUTSTANDING_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_OUTSTANDING_BYTES = 64 * 1024 * 1024;
 
 /** Options of {@linkcode Delivery}. */
 export interface DeliveryOptions {
@@ -98,11 +98,21 @@ export class Delivery {
     this.wake();
   }
 
-  /** A delivered event of `bytes` was acknowledged. */
-  acknowledged(bytes: number): void {
-    this.#outstanding--;
-    this.#outstandingBytes -= bytes;
-    this.#lastMessageAt = Date.now();
+  /**
+   * The acknowledgement of a delivered event of `bytes`: only its first call counts; it
+   * frees the event's place, calls `then` (the input's own bookkeeping) and wakes every wait.
+   */
+  acker(bytes: number, then: () => void): () => void {
+    let acked = false;
+    return () => {
+      if (acked) return;
+      acked = true;
+      this.#outstanding--;
+      this.#outstandingBytes -= bytes;
+      this.#lastMessageAt = Date.now();
+      then();
+      this.wake();
+    };
   }
 
   /** The group was joined: the idle clock starts. */

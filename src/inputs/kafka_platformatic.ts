@@ -213,7 +213,7 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
       fault: utf8Fault(value, "value") ?? utf8Fault(key, "key"),
       source: { topic: message.topic, partition, offset: offset.toString() },
       retries: 0,
-      ack: this.#acker(tracker, offset, bytes.length),
+      ack: this.#delivery.acker(bytes.length, () => this.#acked(tracker, offset)),
     };
     const fetch = this.#fetches;
     if (this.#gate.admit(partition, event, { offset, fetch, tracker })) {
@@ -225,25 +225,18 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     }
   }
 
-  /** The acknowledgement of one delivered event (only its first call counts). */
-  #acker(tracker: PartitionTracker, offset: bigint, size: number): () => void {
-    let acked = false;
-    return () => {
-      if (acked) return;
-      acked = true;
-      this.#delivery.acknowledged(size);
-      tracker.ack(offset);
-      if (this.#offsets.current(tracker)) {
-        const fetch = this.#fetches;
-        for (const event of this.#gate.release(tracker.partition, { fetch, tracker })) {
-          this.#delivery.handOut(event);
-        }
+  /** What an acknowledgement does here besides freeing the event's place. */
+  #acked(tracker: PartitionTracker, offset: bigint): void {
+    tracker.ack(offset);
+    if (this.#offsets.current(tracker)) {
+      const fetch = this.#fetches;
+      for (const event of this.#gate.release(tracker.partition, { fetch, tracker })) {
+        this.#delivery.handOut(event);
       }
-      if (this.#paused && this.#delivery.refilled() && !this.#delivery.closing) {
-        this.#paused = false;
-        this.#stream?.resume();
-      }
-      this.#delivery.wake();
-    };
+    }
+    if (this.#paused && this.#delivery.refilled() && !this.#delivery.closing) {
+      this.#paused = false;
+      this.#stream?.resume();
+    }
   }
 }
