@@ -51,13 +51,13 @@ export function splitItemId(id: unknown): ItemIdParts {
   const problem = textProblem(id);
   if (problem !== undefined) throw new PermanentError(`item id ${shown(id)} ${problem}`);
   const itemId = id.trim();
-  const segments = itemId.split(".");
-  if (segments.length < 2 || segments.some((segment) => segment === "")) {
+  // at least two segments, none empty: a dot, but none first, last or next to another
+  const cut = itemId.lastIndexOf(".");
+  if (cut < 0 || itemId.startsWith(".") || itemId.endsWith(".") || itemId.includes("..")) {
     throw new PermanentError(
       `item id ${shown(id)} must have at least two non-empty dot-separated segments`,
     );
   }
-  const cut = itemId.lastIndexOf(".");
   return { itemId, datasetId: itemId.slice(0, cut), version: itemId.slice(cut + 1) };
 }
 

@@ -120,21 +120,32 @@ function resolveGiven(
   fields: readonly string[],
   label: (name: string) => string,
 ): string | undefined {
-  let found: { field: string; suffix: string } | undefined;
+  // the field's label is made only for an error (once per field of every file otherwise)
+  let found: { name: string; suffix: string } | undefined;
   for (const name of fields) {
     if (!Object.hasOwn(source, name)) continue;
-    const field = label(name);
-    const suffix = suffixFromPid(source[name], field);
+    const value = source[name];
+    const suffix = suffixOrUndefined(value) ?? suffixFromPid(value, label(name));
     if (suffix === undefined) continue;
     if (found === undefined) {
-      found = { field, suffix };
+      found = { name, suffix };
     } else if (found.suffix !== suffix) {
       throw new PermanentError(
-        `conflicting PID fields: ${found.field} names ${found.suffix} but ${field} names ${suffix}`,
+        `conflicting PID fields: ${label(found.name)} names ${found.suffix} but ${
+          label(name)
+        } names ${suffix}`,
       );
     }
   }
   return found?.suffix;
+}
+
+/** {@linkcode suffixFromPid} of a value it takes without an error, else `undefined`. */
+function suffixOrUndefined(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const text = value.trim();
+  const suffix = text.slice(text.lastIndexOf("/") + 1);
+  return isUuid(suffix) ? suffix.toLowerCase() : undefined;
 }
 
 function accessor(name: string): string {

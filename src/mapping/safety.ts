@@ -98,17 +98,23 @@ export function parsedUrlProblem(text: string): string | undefined {
 const RECENT_URLS = 4;
 
 /**
+ * Host names that passed {@linkcode hostProblem}, for every event of the process: data nodes
+ * are few and come back in every event. Emptied when full, so that hostile names cannot grow it.
+ */
+const PASSED_HOSTS = new Set<string>();
+const PASSED_HOSTS_MAX = 4096;
+
+/**
  * The URL and host checks above with a memory of texts that passed them. Each check is a
  * pure function of its text, so a text equal to one that passed passes again without a
  * second scan; a failure is worked out (with its reason) every time. A URL is checked where it
  * is read and again soon after, in its record: the last few URLs that passed are kept (found
- * by comparison, no hashing of long texts); hosts are kept for the memory's life. Meant to
- * live for one event.
+ * by comparison, no hashing of long texts); hosts are kept for the process (bounded). Meant
+ * to live for one event.
  */
 export class PassedChecks {
   #recentUrls: string[] = [];
   #next = 0;
-  #hosts = new Set<string>();
 
   /** {@linkcode urlProblem}, remembered. */
   url(text: string): string | undefined {
@@ -122,11 +128,14 @@ export class PassedChecks {
     return problem;
   }
 
-  /** {@linkcode hostProblem}, remembered. */
+  /** {@linkcode hostProblem}, remembered (for the process: see `PASSED_HOSTS`). */
   host(text: string): string | undefined {
-    if (this.#hosts.has(text)) return undefined;
+    if (PASSED_HOSTS.has(text)) return undefined;
     const problem = hostProblem(text);
-    if (problem === undefined) this.#hosts.add(text);
+    if (problem === undefined) {
+      if (PASSED_HOSTS.size >= PASSED_HOSTS_MAX) PASSED_HOSTS.clear();
+      PASSED_HOSTS.add(text);
+    }
     return problem;
   }
 }

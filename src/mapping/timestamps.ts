@@ -16,6 +16,9 @@ export function normaliseTimestamp(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
   const text = value.trim();
   if (text === "") return undefined;
+  // a trailing Z is a zone (the common case, without the zone pattern's scan)
+  const last = text.charCodeAt(text.length - 1);
+  if (last === 0x5a || last === 0x7a) return text;
   if (DATE_TIME.test(text) && !ZONE.test(text)) return `${text}Z`;
   return text;
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { PermanentError } from "../../src/errors/mod.ts";
 import { buildDatasetRecord, isRetracted, splitItemId } from "../../src/mapping/dataset.ts";
 
@@ -15,6 +16,26 @@ Deno.test("splitItemId: non-string or fewer than two segments is a permanent err
   for (const bad of [undefined, 7, "", "CMIP6", "CMIP6..v1", "CMIP6.v1."]) {
     assert.throws(() => splitItemId(bad), PermanentError, String(bad));
   }
+});
+
+Deno.test("splitItemId: takes exactly the ids of two or more non-empty dot-separated segments", () => {
+  const id = fc.string({ unit: fc.constantFrom("a", "B", "1", ".", " ", "-"), maxLength: 12 });
+  fc.assert(
+    fc.property(id, (text) => {
+      // the rule as written: split at every dot (after trimming), at least two segments, none empty
+      const segments = text.trim().split(".");
+      const valid = segments.length >= 2 && segments.every((segment) => segment !== "");
+      if (!valid) {
+        assert.throws(() => splitItemId(text), PermanentError, text);
+        return;
+      }
+      const parts = splitItemId(text);
+      assert.equal(parts.itemId, text.trim());
+      assert.equal(parts.version, segments.at(-1));
+      assert.equal(parts.datasetId, segments.slice(0, -1).join("."));
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 Deno.test("isRetracted: true and strings true/1/yes in any case", () => {

@@ -11,6 +11,8 @@ Deno.test("normaliseTimestamp keeps zoned timestamps and plain dates", () => {
   assert.equal(normaliseTimestamp("2026-07-19T09:14:11+02:00"), "2026-07-19T09:14:11+02:00");
   assert.equal(normaliseTimestamp("2026-07-19T09:14:11-0500"), "2026-07-19T09:14:11-0500");
   assert.equal(normaliseTimestamp("2026-07-19"), "2026-07-19");
+  assert.equal(normaliseTimestamp("2026-07-19t09:14:11z"), "2026-07-19t09:14:11z");
+  assert.equal(normaliseTimestamp("2026-07-19 09:14Z "), "2026-07-19 09:14Z");
 });
 
 Deno.test("normaliseTimestamp ignores empty and non-string values", () => {
