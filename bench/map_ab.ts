@@ -12,9 +12,8 @@
 
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import type { StacItem } from "../src/plugins/types.ts";
-import { makeCmip6Event } from "../tests/fixtures/events.ts";
 import type * as Projects from "../src/projects/mod.ts";
+import { mapBenchEventText, parseAndMap } from "./mapping.ts";
 import { median } from "./report.ts";
 
 /** What a side exports: that of `src/projects/mod.ts` (the earlier commit's is taken alike). */
@@ -41,18 +40,10 @@ async function checkout(commit: string): Promise<string> {
 /** Events per second of one side, parsing and mapping `text` for `ms` milliseconds. */
 function rate(side: Side, text: string, ms: number): number {
   const plugin = side.createPlugin("cmip6");
-  const now = new Date("2030-01-01T00:00:00Z");
   const started = performance.now();
   let events = 0;
   while (performance.now() - started < ms) {
-    const event = JSON.parse(text);
-    const payload = event.data.payload;
-    plugin.map(payload.item as StacItem, {
-      prefix: "21.TEST",
-      eventTime: event.metadata.time,
-      collectionId: payload.collection_id,
-      now,
-    });
+    parseAndMap(plugin, text);
     events++;
   }
   return events / (ms / 1000);
@@ -78,7 +69,7 @@ async function main(): Promise<void> {
     const before: Side = await import(`${dir}/src/projects/mod.ts`);
     const now: Side = await import("../src/projects/mod.ts");
     const files = Number(values.files);
-    const text = JSON.stringify(makeCmip6Event({ files, replicas: ["replica.example.org"] }));
+    const text = mapBenchEventText(files);
     const ms = Number(values.ms);
     rate(before, text, 1000); // warm-up of both
     rate(now, text, 1000);
@@ -94,20 +85,8 @@ async function main(): Promise<void> {
         a.push(rate(before, text, ms));
       }
     }
-    const event = JSON.parse(text);
-    const context = {
-      prefix: "21.TEST",
-      eventTime: event.metadata.time,
-      collectionId: event.data.payload.collection_id,
-      now: new Date("2030-01-01T00:00:00Z"),
-    };
     const mapped = (side: Side): string =>
-      JSON.stringify(
-        side.createPlugin("cmip6").map(
-          structuredClone(event.data.payload.item) as StacItem,
-          context,
-        ),
-      );
+      JSON.stringify(parseAndMap(side.createPlugin("cmip6"), text));
     const round = (values: number[]): string => values.map((v) => Math.round(v)).join(" ");
     console.log(`${files} files per event, ${values.rounds} rounds of ${ms} ms`);
     console.log(`  ${commit}: ${round(a)} ev/s (median ${Math.round(median(a))})`);
