@@ -1,9 +1,11 @@
 /**
  * The growth series through Kafka: one event of N files on a topic of its own (its
  * `max.message.bytes` raised to take it), read by the Kafka input and taken through the
- * dry-run pipeline in process. The time of an event is from the acknowledgement of a
- * one-file event sent just before it to its own acknowledgement: fetching, decoding,
- * mapping and writing it, without start-up or the group join.
+ * dry-run pipeline in process. The time of an event is from the moment the input hands
+ * on a one-file event sent just before it to the big event's acknowledgement: fetching,
+ * decoding, mapping and writing it (and the one-file event), without start-up or the group
+ * join. (Not from one acknowledgement to the other: the pipeline prepares the big event
+ * while the small one is written, and their lines may go out in one write.)
  *
  * @module
  */
@@ -47,16 +49,18 @@ export async function kafkaEventSeconds(bootstrap: string, files: number): Promi
       idleTimeoutMs: 1000,
       commit: false,
     });
+    let handedOn = NaN;
     const acked: number[] = [];
     const timed = (async function* (): AsyncGenerator<KeyedEvent> {
       for await (const event of input) {
+        if (Number.isNaN(handedOn)) handedOn = performance.now();
         yield { ...event, ack: (o) => (acked.push(performance.now()), event.ack(o)) };
       }
     })();
     await wiring.pipeline.run(timed);
     await wiring.close();
     if (acked.length !== 2) throw new Error(`${acked.length} of 2 events acknowledged`);
-    return (acked[1] - acked[0]) / 1000;
+    return (Math.max(...acked) - handedOn) / 1000;
   } finally {
     await producer.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});

@@ -9,7 +9,8 @@
 import { join } from "node:path";
 import { type Config, loadConfig } from "../src/config/mod.ts";
 import { fileEvents } from "../src/inputs/mod.ts";
-import type { StacItem } from "../src/plugins/types.ts";
+import type { ProjectPlugin, StacItem } from "../src/plugins/types.ts";
+import type { MappedEvent } from "../src/records/mod.ts";
 import { createPlugin } from "../src/projects/mod.ts";
 import { wirePipeline } from "../src/runner/mod.ts";
 import { Stats } from "../src/stats/mod.ts";
@@ -29,23 +30,33 @@ function timeLoop(seconds: number, body: () => void): number {
   return n / ((performance.now() - started) / 1000);
 }
 
+/** The mapping clock of the in-process figures. */
+const MAP_NOW = new Date("2030-01-01T00:00:00Z");
+
+/** The event the in-process figures map: `files` files, each with one replica. */
+export function mapBenchEventText(files: number): string {
+  return JSON.stringify(makeCmip6Event({ files, replicas: ["replica.example.org"] }));
+}
+
+/** Parses an event's text and maps it with a plugin: the work of the in-process figures. */
+export function parseAndMap(plugin: ProjectPlugin, text: string): MappedEvent {
+  const event = JSON.parse(text);
+  const payload = event.data.payload;
+  return plugin.map(payload.item as StacItem, {
+    prefix: "21.TEST",
+    eventTime: event.metadata.time,
+    collectionId: payload.collection_id,
+    now: MAP_NOW,
+  });
+}
+
 /** Parse and map of 1- and 50-file events in this process, in a loop. */
 export function mapInProcess(report: Report): void {
   console.log("\n== mapping in process (parse + map)");
   const plugin = createPlugin("cmip6");
-  const now = new Date("2030-01-01T00:00:00Z");
   for (const files of [1, 50]) {
-    const text = JSON.stringify(makeCmip6Event({ files, replicas: ["replica.example.org"] }));
-    const rate = timeLoop(3, () => {
-      const event = JSON.parse(text);
-      const payload = event.data.payload;
-      plugin.map(payload.item as StacItem, {
-        prefix: "21.TEST",
-        eventTime: event.metadata.time,
-        collectionId: payload.collection_id,
-        now,
-      });
-    });
+    const text = mapBenchEventText(files);
+    const rate = timeLoop(3, () => parseAndMap(plugin, text));
     if (files === 50) {
       report.row("map in process, 50 files/event", `${fmt(rate)} ev/s`, {
         target: ">= 5,000",

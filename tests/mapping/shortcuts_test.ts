@@ -145,6 +145,30 @@ Deno.test("PassedChecks: remembered checks give what checking afresh gives, in a
   );
 });
 
+Deno.test("PassedChecks: a URL with the head of one that passed gets what checking afresh gives", () => {
+  // heads: a plain URL cut after some `/` (or not), with ports, queries, fragments, long hosts
+  const head = fc.tuple(
+    fc.constantFrom("https://", "http://"),
+    host,
+    fc.constantFrom("", ":80", ":8443", ":123456"),
+    fc.string({ unit: pathChar, maxLength: 12 }),
+  ).map(([scheme, h, port, path]) => `${scheme}${h}${port}${path}`);
+  const rest = fc.oneof(
+    fc.string({ unit: pathChar, maxLength: 12 }),
+    fc.string({ unit: fc.constantFrom(...visible, "\u00e4", " ", "\\"), maxLength: 8 }),
+    fc.integer({ min: 2000, max: 2100 }).map((length) => "a".repeat(length)),
+  );
+  fc.assert(
+    fc.property(head, fc.array(rest, { minLength: 1, maxLength: 6 }), (start, rests) => {
+      const checks = new PassedChecks();
+      for (const text of [start, ...rests.map((r) => start + r), ...rests.map((r) => r + start)]) {
+        assert.equal(checks.url(text), urlProblem(text), text);
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 Deno.test("recordProblems: the quick clean-record test never hides what the full walk finds", () => {
   const text = fc.oneof(
     { weight: 4, arbitrary: fc.string({ unit: "grapheme-ascii", maxLength: 12 }) },
