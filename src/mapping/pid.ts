@@ -68,13 +68,18 @@ export function pidFieldNames(kind: "pid" | "tracking_id", options: PidFieldNami
 /**
  * The suffix of a PID value (`hdl:<prefix>/<uuid>`, `<prefix>/<uuid>` or `<uuid>`), lower-case;
  * `undefined` if the value is absent or empty. Throws `PermanentError` naming `field` if the
- * value is not a string or its suffix is not a UUID.
+ * value is not a string or its suffix is not a UUID; `field` may be given as a function, called
+ * only then.
  */
-export function suffixFromPid(value: unknown, field: string): string | undefined {
+export function suffixFromPid(
+  value: unknown,
+  field: string | (() => string),
+): string | undefined {
   if (value === undefined || value === null) return undefined;
+  const named = (): string => typeof field === "string" ? field : field();
   if (typeof value !== "string") {
     throw new PermanentError(
-      `${field} must be a string, got ${typeof value} ${JSON.stringify(value)}`,
+      `${named()} must be a string, got ${typeof value} ${JSON.stringify(value)}`,
     );
   }
   const text = value.trim();
@@ -82,7 +87,7 @@ export function suffixFromPid(value: unknown, field: string): string | undefined
   const suffix = text.slice(text.lastIndexOf("/") + 1);
   if (!isUuid(suffix)) {
     throw new PermanentError(
-      `${field} has suffix ${JSON.stringify(suffix)} (from ${JSON.stringify(text)}), not a UUID`,
+      `${named()} has suffix ${JSON.stringify(suffix)} (from ${JSON.stringify(text)}), not a UUID`,
     );
   }
   return suffix.toLowerCase();
@@ -124,8 +129,7 @@ function resolveGiven(
   let found: { name: string; suffix: string } | undefined;
   for (const name of fields) {
     if (!Object.hasOwn(source, name)) continue;
-    const value = source[name];
-    const suffix = suffixOrUndefined(value) ?? suffixFromPid(value, label(name));
+    const suffix = suffixFromPid(source[name], () => label(name));
     if (suffix === undefined) continue;
     if (found === undefined) {
       found = { name, suffix };
@@ -138,14 +142,6 @@ function resolveGiven(
     }
   }
   return found?.suffix;
-}
-
-/** {@linkcode suffixFromPid} of a value it takes without an error, else `undefined`. */
-function suffixOrUndefined(value: unknown): string | undefined {
-  if (typeof value !== "string") return undefined;
-  const text = value.trim();
-  const suffix = text.slice(text.lastIndexOf("/") + 1);
-  return isUuid(suffix) ? suffix.toLowerCase() : undefined;
 }
 
 function accessor(name: string): string {
