@@ -7,9 +7,9 @@
 
 import {
   hostProblem,
+  isPlainHttpUrl,
   MAX_PLAIN_URL,
   parsedUrlProblem,
-  PLAIN_HTTP_URL,
   PLAIN_REST,
   plainUrlStem,
 } from "./text_rules.ts";
@@ -45,10 +45,8 @@ export class PassedChecks {
     const recent = this.#recentUrls;
     for (let i = 0; i < recent.length; i++) if (recent[i] === text) return undefined;
     let problem: string | undefined;
-    if (text.length > MAX_PLAIN_URL) {
-      problem = parsedUrlProblem(text);
-    } else if (!this.#hasStem(text)) {
-      if (PLAIN_HTTP_URL.test(text)) this.#keepStem(text);
+    if (!this.#hasStem(text)) {
+      if (isPlainHttpUrl(text)) this.#keepStem(text);
       else problem = parsedUrlProblem(text);
     }
     if (problem === undefined) {
@@ -71,6 +69,7 @@ export class PassedChecks {
 
   /** Whether a text (not over the shortcut's length) is a kept stem and a plain rest. */
   #hasStem(text: string): boolean {
+    if (text.length > MAX_PLAIN_URL) return false;
     const stems = this.#stems;
     for (let i = 0; i < stems.length; i++) {
       const stem = stems[i];

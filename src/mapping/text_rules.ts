@@ -52,7 +52,7 @@ export function hostProblem(host: string): string | undefined {
  * longer than a DNS name (253) and a label that starts with `xn--` (punycode, which the parser
  * decodes and may refuse) take the slow way, as `parsedUrlProblem` would not pass them all.
  */
-export const PLAIN_HTTP_URL =
+const PLAIN_HTTP_URL =
   /^https?:\/\/(?=[^:/?#]{1,253}(?:[:/?#]|$))(?:(?![Xx][Nn]--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*(?![Xx][Nn]--)[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::\d{1,4})?(?:[/?#][!-[\]-~]*)?$/;
 
 /** Whether a text is not an absolute http(s) URL without credentials, spaces or control characters. */
