@@ -344,3 +344,42 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "consume: an event larger than the fetch size of a partition comes whole, between small ones",
+  kafkaTest,
+  async () => {
+    const fetchBytes = 64 * 1024;
+    const { kafka, ws, stop } = await startKafkaServices({
+      workspace: { sections: { kafka: [`"max.partition.fetch.bytes" = ${fetchBytes}`] } },
+    });
+    try {
+      const sizes = [1, 300, 1];
+      const events = sizes.map((files, i) =>
+        makeCmip6Event({
+          files,
+          itemId: `CMIP6.CMIP.TEST-INST.TEST-ESM1-0.fetch.r${i + 1}i1p1f1.Amon.tas.gn.v20240101`,
+        })
+      );
+      const values = events.map((e) => JSON.stringify(e));
+      assert.ok(values[1].length > 2 * fetchBytes, `the large event has ${values[1].length} bytes`);
+      // One send each: three record batches, the middle one larger than a fetch may be.
+      for (const [i, event] of events.entries()) {
+        await produce(kafka.bootstrap, ws.topic, [{ key: itemIdOf(event), value: values[i] }], {
+          partitions: 1,
+        });
+      }
+      const dry = await runCli(["-c", ws.config, "consume", "--dry-run", "--idle-timeout", "3"], {
+        cwd: ws.dir,
+      });
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.equal(summaryCount(dry.stderr, "messages"), 3);
+      assert.equal(summaryCount(dry.stderr, "errors"), 0);
+      const lines = await readJsonLines(join(ws.dir, "outputs", "handles"));
+      assert.equal(lines.length, sizes.reduce((sum, files) => sum + files + 1, 0));
+      assert.deepEqual([...new Set(lines.map((line) => Number(line.offset)))].sort(), [0, 1, 2]);
+    } finally {
+      await stop();
+    }
+  },
+);

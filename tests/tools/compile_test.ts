@@ -110,6 +110,14 @@ async function readUntil(
   return text;
 }
 
+Deno.test("the compile and piddiplatsch tasks run with the same V8 flags", async () => {
+  const v8 = (words: readonly string[]): string[] =>
+    words.filter((w) => w.startsWith("--v8-flags"));
+  const compiled = v8(COMPILE_ARGS);
+  assert.equal(compiled.length, 1, `the compile task should set --v8-flags once: ${compiled}`);
+  assert.deepEqual(v8(await taskWords("piddiplatsch")), compiled);
+});
+
 Deno.test("the compile and piddiplatsch tasks grant the same explicit permissions", async () => {
   const compile = [...COMPILE_ARGS];
   const flags = permissionFlags(compile);
