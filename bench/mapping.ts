@@ -125,10 +125,10 @@ async function pipelineSeconds(config: Config, path: string): Promise<number> {
 
 /** The sizes of the growth series, and how many runs each takes per round. */
 const GROWTH_SIZES: ReadonlyArray<readonly [files: number, runsPerRound: number]> = [
-  [1, 3],
-  [1000, 3],
-  [10_000, 1],
-  [50_000, 1],
+  [1, 9],
+  [1000, 9],
+  [10_000, 3],
+  [50_000, 2],
 ];
 const GROWTH_ROUNDS = 5;
 const EXTENSIONS = ["json", "jsonl"] as const;
