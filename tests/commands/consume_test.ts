@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { expectedRecords, itemIdOf } from "../fixtures/expected.ts";
-import { makeCmip6Event, makeCmip6Events } from "../fixtures/events.ts";
+import { makeCmip6Event, makeCmip6Events, testItemId } from "../fixtures/events.ts";
 import {
   cliCommand,
   produce,
@@ -356,10 +356,7 @@ Deno.test(
     try {
       const sizes = [1, 300, 1];
       const events = sizes.map((files, i) =>
-        makeCmip6Event({
-          files,
-          itemId: `CMIP6.CMIP.TEST-INST.TEST-ESM1-0.fetch.r${i + 1}i1p1f1.Amon.tas.gn.v20240101`,
-        })
+        makeCmip6Event({ files, itemId: testItemId("fetch", i + 1) })
       );
       const values = events.map((e) => JSON.stringify(e));
       assert.ok(values[1].length > 2 * fetchBytes, `the large event has ${values[1].length} bytes`);
