@@ -38,26 +38,18 @@ export function summaryLine(result: CliResult): string {
   return [lines[at], ...projects].join("\n");
 }
 
-/** GET /api/handles/<handle>: the response body, or undefined for 404. */
+/**
+ * GET /api/handles/<handle>: the response body, or undefined for 404 (and, with `ifServed`,
+ * for 400: a server that does not serve the handle's prefix).
+ */
 async function getHandle(
   serverUrl: string,
   handle: string,
+  options: { ifServed?: boolean } = {},
 ): Promise<Record<string, unknown> | undefined> {
   const response = await fetch(`${serverUrl}/api/handles/${handle}`);
   const body = await response.json() as Record<string, unknown>;
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`GET ${handle}: HTTP ${response.status}`);
-  return body;
-}
-
-/** GET on a server that may not serve the handle's prefix: undefined for 404 and 400. */
-async function getHandleIfServed(
-  serverUrl: string,
-  handle: string,
-): Promise<Record<string, unknown> | undefined> {
-  const response = await fetch(`${serverUrl}/api/handles/${handle}`);
-  const body = await response.json() as Record<string, unknown>;
-  if (response.status === 404 || response.status === 400) return undefined;
+  if (response.status === 404 || (options.ifServed && response.status === 400)) return undefined;
   if (!response.ok) throw new Error(`GET ${handle}: HTTP ${response.status}`);
   return body;
 }
@@ -87,7 +79,7 @@ export async function handleRows(
       const holders: string[] = [];
       let body: Record<string, unknown> | undefined;
       for (const server of servers) {
-        const found = await getHandleIfServed(server.url, record.handle);
+        const found = await getHandle(server.url, record.handle, { ifServed: true });
         if (found === undefined) continue;
         holders.push(server.profile.name);
         if (server.profile === event.profile) body = found;
