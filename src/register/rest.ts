@@ -125,6 +125,16 @@ export class HandleRestClient {
     return answer?.status === 201 ? "created" : "replaced";
   }
 
+  /**
+   * Creates or replaces a record from raw values (`PUT ?overwrite=true`), as they are, e.g.
+   * the values of a record read with {@linkcode HandleRestClient.get} and amended.
+   */
+  async putValues(handle: string, values: HandleValue[]): Promise<"created" | "replaced"> {
+    const body = JSON.stringify({ values });
+    const answer = await this.#request("PUT", handle, { body, query: "?overwrite=true" });
+    return answer?.status === 201 ? "created" : "replaced";
+  }
+
   /** Resolves a handle; `undefined` when it does not exist. */
   async get(handle: string): Promise<HandleValue[] | undefined> {
     const answer = await this.#request("GET", handle, { allow404: true });
