@@ -1,6 +1,6 @@
 /**
  * The classes of trouble an event can meet on its way through the pipeline.
- * Each class decides what happens to the event: see `../shared/spec/events.md`.
+ * Each class decides what happens to the event: see `docs/events.md`.
  *
  * @module
  */

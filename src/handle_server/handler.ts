@@ -1,6 +1,6 @@
 /**
  * The request handler of the handle server: the Handle REST API subset of
- * `../shared/spec/handle-api.md` over a {@link HandleStore}.
+ * `docs/handle-api.md` over a {@link HandleStore}.
  *
  * Permission rule (403): an authenticated caller may write only when (a) its indexed
  * handle belongs to the served prefix (`300:21.TEST/user` for prefix `21.TEST`) or is the

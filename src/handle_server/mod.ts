@@ -1,6 +1,6 @@
 /**
  * The project's own Handle REST server (`handle-server`): the subset of the Handle.Net
- * HTTP JSON REST API that `../shared/spec/handle-api.md` describes, served with
+ * HTTP JSON REST API that `docs/handle-api.md` describes, served with
  * `Deno.serve`, with an optional durable data file and an optional artificial write
  * latency. Tests, benchmarks and the demo register handles into it.
  *

@@ -39,7 +39,7 @@ export interface StacMapperOptions {
 
 /**
  * Maps a STAC item to one dataset record and one record per valid file asset, as
- * `../shared/spec/records.md` says. Throws `PermanentError` with a one-line reason
+ * `docs/records.md` says. Throws `PermanentError` with a one-line reason
  * naming the field or asset when the item is invalid.
  */
 export function mapStacItem(

@@ -1,6 +1,6 @@
 /**
  * The project-agnostic mapping of a STAC item to Handle records
- * (`../shared/spec/records.md`): identifiers, files, hosting, checksums and the
+ * (`docs/records.md`): identifiers, files, hosting, checksums and the
  * dataset record. A project supplies only its names and settings.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Project identity of an event (`../shared/spec/projects.md`): the payload's
+ * Project identity of an event (`docs/projects.md`): the payload's
  * `collection_id`, then `item.collection`, then `item.properties.project`; each a
  * non-empty string or a list of exactly one, compared case-insensitively. The
  * first segment of `item.id` never decides.

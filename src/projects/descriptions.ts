@@ -1,5 +1,5 @@
 /**
- * The ESGF projects piddiplatsch knows, as data (`../shared/spec/projects.md`).
+ * The ESGF projects piddiplatsch knows, as data (`docs/projects.md`).
  * Adding a project is one more entry here and its `[plugins.NAME]` defaults in
  * `config/default.toml`; the one generic mapper of `src/mapping/` serves all.
  *

@@ -1,6 +1,6 @@
 /**
  * Handle records: what a project plugin makes of an event and what a registrar
- * writes. The shape follows `../shared/spec/records.md`.
+ * writes. The shape follows `docs/records.md`.
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * Every project on one topic, each on its own Handle server: events of the four
- * projects (modelled on the 2026 samples, with and without source PIDs), an unknown
+ * projects (made from the project's samples, with and without source PIDs), an unknown
  * project and a collection_id/collection conflict go through the real broker, the
  * real CLI and three real `handle-server`s (one per prefix).
  */
@@ -13,8 +13,10 @@ import {
   itemOfEvent,
   PROJECT_FACTS,
   SAMPLE_PROJECTS,
+  samplePath,
   type SampleProject,
 } from "../fixtures/projects.ts";
+import { pythonToolTest } from "../fixtures/python_tool.ts";
 import {
   kafkaForTests,
   makeWorkspace,
@@ -229,9 +231,7 @@ Deno.test("map --dry-run over the samples: lines name the project and profile", 
   const servers = await startServers();
   const ws = await makeWorkspace({ sections: profileSections(servers, "all") });
   try {
-    const paths = SAMPLE_PROJECTS.map((p) =>
-      new URL(`../../../shared/samples/publication_2026/${p}.json`, import.meta.url).pathname
-    );
+    const paths = SAMPLE_PROJECTS.map(samplePath);
     const run = await runCli(["-c", ws.config, "map", "--dry-run", ...paths], {
       cwd: ws.dir,
       env: profileEnv(),
@@ -252,45 +252,46 @@ Deno.test("map --dry-run over the samples: lines name the project and profile", 
   }
 });
 
-Deno.test("the seed configurations that validate run map --dry-run over the samples", async () => {
-  const seeds = new URL("../../../shared/seed/config/", import.meta.url).pathname;
-  const paths = SAMPLE_PROJECTS.map((p) =>
-    new URL(`../../../shared/samples/publication_2026/${p}.json`, import.meta.url).pathname
-  );
-  for (const name of ["esgf-example.toml", "observe.toml"]) {
-    const dir = await Deno.makeTempDir();
-    try {
-      const config = join(seeds, name);
-      const valid = await runCli(["-c", config, "config", "validate"], { cwd: dir });
-      assert.equal(valid.code, 0, `${name}: ${valid.stdout}`);
-      const run = await runCli(["-c", config, "map", "--dry-run", ...paths], { cwd: dir });
-      assert.equal(run.code, 0, `${name}: ${run.stderr}`);
-      // processor = "cmip6": CMIP6 is mapped, the other three projects are filtered
-      const lines = await readJsonLines(join(dir, "outputs", "handles"));
-      assert.deepEqual([...new Set(lines.map((l) => l.project))], ["cmip6"], name);
-      assert.equal(summaryCount(run.stderr, "filtered"), 3, name);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
+pythonToolTest(
+  "the Python tool's configurations run map --dry-run over the samples",
+  async (seeds) => {
+    const paths = SAMPLE_PROJECTS.map(samplePath);
+    for (const name of ["esgf-example.toml", "observe.toml"]) {
+      const dir = await Deno.makeTempDir();
+      try {
+        const config = join(seeds, name);
+        const valid = await runCli(["-c", config, "config", "validate"], { cwd: dir });
+        assert.equal(valid.code, 0, `${name}: ${valid.stdout}`);
+        const run = await runCli(["-c", config, "map", "--dry-run", ...paths], { cwd: dir });
+        assert.equal(run.code, 0, `${name}: ${run.stderr}`);
+        // processor = "cmip6": CMIP6 is mapped, the other three projects are filtered
+        const lines = await readJsonLines(join(dir, "outputs", "handles"));
+        assert.deepEqual([...new Set(lines.map((l) => l.project))], ["cmip6"], name);
+        assert.equal(summaryCount(run.stderr, "filtered"), 3, name);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
     }
-  }
-});
+  },
+);
 
-Deno.test("the configuration example of projects.md validates and runs map --dry-run over the samples", async () => {
-  const spec = await Deno.readTextFile(
-    new URL("../../../shared/spec/projects.md", import.meta.url),
-  );
-  const toml = /```toml\n([\s\S]*?)```/.exec(spec)?.[1];
-  assert.ok(toml, "projects.md has a TOML example");
+Deno.test("the first configuration example of docs/projects.md validates and runs map --dry-run over the samples", async () => {
+  const doc = await Deno.readTextFile(new URL("../../docs/projects.md", import.meta.url));
+  const toml = /```toml\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(toml, "docs/projects.md has a TOML example");
   const dir = await Deno.makeTempDir();
   try {
     const config = join(dir, "piddiplatsch.toml");
     await Deno.writeTextFile(config, toml);
-    const valid = await runCli(["-c", config, "config", "validate"], { cwd: dir });
+    // The passwords come from the environment, as the example's comments say.
+    const env = {
+      PIDDI_HANDLE_DKRZ_PASSWORD: "dkrz-secret",
+      PIDDI_HANDLE_CMIP7_PASSWORD: "7-secret",
+    };
+    const valid = await runCli(["-c", config, "config", "validate"], { cwd: dir, env });
     assert.equal(valid.code, 0, valid.stdout + valid.stderr);
-    const paths = SAMPLE_PROJECTS.map((p) =>
-      new URL(`../../../shared/samples/publication_2026/${p}.json`, import.meta.url).pathname
-    );
-    const run = await runCli(["-c", config, "map", "--dry-run", ...paths], { cwd: dir });
+    const paths = SAMPLE_PROJECTS.map(samplePath);
+    const run = await runCli(["-c", config, "map", "--dry-run", ...paths], { cwd: dir, env });
     assert.equal(run.code, 0, run.stderr);
     const lines = await readJsonLines(join(dir, "outputs", "handles"));
     const seen = new Map(

@@ -1,18 +1,18 @@
 /**
- * The Python tool's own configuration files (../shared/seed/config/), unchanged: each
- * passes `config validate` and drives `map --dry-run` over the samples. Old key names
- * are read as today's; keys that mean nothing any more get one warning each.
+ * The Python tool's own configuration files, unchanged: each passes `config validate`
+ * and drives `map --dry-run` over the project's samples. Old key names are read as
+ * today's; keys that mean nothing any more get one warning each. The files are not the
+ * project's: where they are absent these tests are ignored (see tests/fixtures/python_tool.ts).
  */
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadLayers } from "../../src/config/mod.ts";
 import { readJsonLines, runCli, summaryCount } from "../helpers.ts";
+import { SAMPLE_PROJECTS, samplePath } from "../fixtures/projects.ts";
+import { pythonToolTest } from "../fixtures/python_tool.ts";
 
-const SEEDS = new URL("../../../shared/seed/config/", import.meta.url).pathname;
-const SAMPLES = ["cmip6", "cmip6plus", "cmip7", "cordex-cmip6"].map((p) =>
-  new URL(`../../../shared/samples/publication_2026/${p}.json`, import.meta.url).pathname
-);
+const SAMPLES = SAMPLE_PROJECTS.map(samplePath);
 
 /**
  * A stand-in for the STAC API the Python defaults name (a remote service a test must not
@@ -34,36 +34,39 @@ function startStacStandIn(): { url: string; paths: string[]; close(): Promise<vo
 }
 
 for (const name of ["default.toml", "esgf-example.toml", "observe.toml", "tests-config.toml"]) {
-  Deno.test(`the Python tool's ${name} validates and drives map --dry-run over the samples`, async () => {
-    const dir = await Deno.makeTempDir();
-    const stac = startStacStandIn();
-    try {
-      const seed = join(SEEDS, name);
-      const valid = await runCli(["-c", seed, "config", "validate"], { cwd: dir });
-      assert.equal(valid.code, 0, `${name}:\n${valid.stdout}`);
-      assert.doesNotMatch(valid.stdout, /^error/m);
-      // The file as is, then one layer that points the STAC API at the stand-in.
-      const local = join(dir, "local.toml");
-      await Deno.writeTextFile(local, `[stac]\nbase_url = "${stac.url}"\n`);
-      const run = await runCli(["-c", seed, "-c", local, "map", "--dry-run", ...SAMPLES], {
-        cwd: dir,
-      });
-      assert.equal(run.code, 0, `${name}: ${run.stderr}`);
-      const lines = await readJsonLines(join(dir, "outputs", "handles"));
-      assert.ok(lines.length > 0, `${name}: no records`);
-      assert.deepEqual([...new Set(lines.map((l) => l.project))], ["cmip6"], name);
-      assert.equal(summaryCount(run.stderr, "filtered"), 3, name);
-      assert.equal(summaryCount(run.stderr, "errors"), 0, `${name}: ${run.stderr}`);
-      if (name === "default.toml") {
-        // preflight_stac and the stac lookup of the Python defaults went to the STAC API.
-        assert.ok(stac.paths.includes("/"), "no preflight probe");
-        assert.ok(stac.paths.includes("/search"), "no previous-version lookup");
+  pythonToolTest(
+    `the Python tool's ${name} validates and drives map --dry-run over the samples`,
+    async (seeds) => {
+      const dir = await Deno.makeTempDir();
+      const stac = startStacStandIn();
+      try {
+        const seed = join(seeds, name);
+        const valid = await runCli(["-c", seed, "config", "validate"], { cwd: dir });
+        assert.equal(valid.code, 0, `${name}:\n${valid.stdout}`);
+        assert.doesNotMatch(valid.stdout, /^error/m);
+        // The file as is, then one layer that points the STAC API at the stand-in.
+        const local = join(dir, "local.toml");
+        await Deno.writeTextFile(local, `[stac]\nbase_url = "${stac.url}"\n`);
+        const run = await runCli(["-c", seed, "-c", local, "map", "--dry-run", ...SAMPLES], {
+          cwd: dir,
+        });
+        assert.equal(run.code, 0, `${name}: ${run.stderr}`);
+        const lines = await readJsonLines(join(dir, "outputs", "handles"));
+        assert.ok(lines.length > 0, `${name}: no records`);
+        assert.deepEqual([...new Set(lines.map((l) => l.project))], ["cmip6"], name);
+        assert.equal(summaryCount(run.stderr, "filtered"), 3, name);
+        assert.equal(summaryCount(run.stderr, "errors"), 0, `${name}: ${run.stderr}`);
+        if (name === "default.toml") {
+          // preflight_stac and the stac lookup of the Python defaults went to the STAC API.
+          assert.ok(stac.paths.includes("/"), "no preflight probe");
+          assert.ok(stac.paths.includes("/search"), "no previous-version lookup");
+        }
+      } finally {
+        await stac.close();
+        await Deno.remove(dir, { recursive: true });
       }
-    } finally {
-      await stac.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  });
+    },
+  );
 }
 
 Deno.test("old names are aliases; obsolete keys are dropped with one warning each", async () => {

@@ -165,12 +165,12 @@ Deno.test("handle-server accepts, refuses and normalises values as the Handle.Ne
   }
 });
 
-/** The records of the real sample events of every project, and a record with every kind of field. */
+/** The records of the sample events of every project, and a record with every kind of field. */
 async function clientRecords(): Promise<HandleRecord[]> {
   const records: HandleRecord[] = [];
   for (const name of ["cmip6", "cmip6plus", "cmip7", "cordex-cmip6"]) {
     const text = await Deno.readTextFile(
-      new URL(`../../../shared/samples/publication_2026/${name}.json`, import.meta.url),
+      new URL(`../fixtures/samples/${name}.json`, import.meta.url),
     );
     const decoded = decodeEvent(text);
     if (decoded.method !== "POST") throw new Error(`the ${name} sample is not a POST event`);

@@ -4,13 +4,14 @@ import { createPlugin, type ProjectSettings } from "../../src/projects/mod.ts";
 import { uuidV3Url } from "../../src/mapping/pid.ts";
 import type { MapContext, ProjectPlugin, StacItem } from "../../src/plugins/types.ts";
 import { makeCmip6Event, makeCmip6Item } from "../fixtures/events.ts";
+import { v3 as uuidV3 } from "uuid";
 
 const PREFIX = "21.TEST";
 const NOW = new Date("2032-01-01T00:00:00.000Z");
 const UUID_A = "1b37978f-caf6-4e4a-9893-3266a93077a2";
 const UUID_B = "4485e7f1-06fb-46a5-99b3-2fb951eeb80d";
-const MRI_ID =
-  "CMIP6.HighResMIP.MRI.MRI-AGCM3-2-H.highresSST-present.r1i1p1f1.6hrPlevPt.psl.gn.v20190820";
+/** RFC 4122 URL namespace: the oracle of the UUID v3 fallback is the `uuid` package. */
+const URL_NAMESPACE = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
 
 function context(overrides: Partial<MapContext> = {}): MapContext {
   return {
@@ -42,8 +43,9 @@ function rejects(run: () => unknown, pattern: RegExp): void {
   });
 }
 
-async function sample(path: string): Promise<{ item: StacItem; context: MapContext }> {
-  const url = new URL(`../../../shared/samples/${path}`, import.meta.url);
+/** One of the project's own sample events (`tests/fixtures/samples/`), with its context. */
+async function sample(name: string): Promise<{ item: StacItem; context: MapContext }> {
+  const url = new URL(`../fixtures/samples/${name}`, import.meta.url);
   const event = JSON.parse(await Deno.readTextFile(url));
   return {
     item: event.data.payload.item,
@@ -339,76 +341,83 @@ Deno.test("the generated event envelope maps and is deterministic", () => {
   assert.deepEqual(first, second);
 });
 
-Deno.test("sample MRI: 7 file records and the dataset with the check values", async () => {
-  const { item: mri, context: ctx } = await sample(`data_challenge_04/CMIP6/${MRI_ID}.json`);
-  const mapped = plugin.map(mri, ctx);
+Deno.test("sample of seven files: 7 file records and the dataset, UUID v3 for the files", async () => {
+  const { item: seven, context: ctx } = await sample("cmip6_seven_files.json");
+  const id = String(seven.id);
+  const mapped = plugin.map(seven, ctx);
   assert.equal(mapped.files.length, 7);
-  assert.equal(mapped.dataset.handle, `${PREFIX}/b06058a6-1077-35cb-9500-1ccbd341d309`);
-  assert.equal(mapped.files[0].handle, `${PREFIX}/7afa385c-faa4-3a5f-85e6-79da95ef3add`);
+  // The legacy `pid` names the dataset; the files have none: UUID v3 of `<id>#<asset>`.
+  const datasetHandle = `${PREFIX}/${String(props(seven).pid).split("/")[1]}`;
+  assert.equal(mapped.dataset.handle, datasetHandle);
+  assert.deepEqual(
+    mapped.files.map((file) => file.handle),
+    Object.keys(assets(seven)).map((key) => `${PREFIX}/${uuidV3(`${id}#${key}`, URL_NAMESPACE)}`),
+  );
+  const first = assets(seven).data0000;
+  const href = String(first.href);
   assert.deepEqual(mapped.files[0].data, {
     AGGREGATION_LEVEL: "FILE",
-    FILE_NAME:
-      "psl_6hrPlevPt_MRI-AGCM3-2-H_highresSST-present_r1i1p1f1_gn_195001010000-195912311800.nc",
-    IS_PART_OF: `hdl:${PREFIX}/b06058a6-1077-35cb-9500-1ccbd341d309`,
-    CHECKSUM: "5e2ccce818126a752feee5b573514870359be4b6835287d5a8c511333731861e",
+    FILE_NAME: href.slice(href.lastIndexOf("/") + 1),
+    IS_PART_OF: `hdl:${datasetHandle}`,
+    CHECKSUM: String(first["file:checksum"]).slice(4),
     CHECKSUM_METHOD: "sha2-256",
-    FILE_SIZE: 6046567354,
-    DOWNLOAD_URL: String(assets(mri).data0000.href),
+    FILE_SIZE: first["file:size"],
+    DOWNLOAD_URL: href,
     ESGF: "ESGF2 TEST",
   });
   assert.deepEqual(mapped.dataset.data, {
     AGGREGATION_LEVEL: "DATASET",
-    DATASET_ID: MRI_ID.slice(0, MRI_ID.lastIndexOf(".")),
-    DATASET_VERSION: "v20190820",
+    DATASET_ID: id.slice(0, id.lastIndexOf(".")),
+    DATASET_VERSION: id.slice(id.lastIndexOf(".") + 1),
     HAS_PARTS: mapped.files.map((file) => `hdl:${file.handle}`),
-    HOSTING_NODE: { host: "esgf-data03.diasjp.net", published_on: "2025-08-05T11:35:48.537252Z" },
+    // No asset says when it was published: the event's time, in UTC.
+    HOSTING_NODE: { host: first["alternate:name"], published_on: `${ctx.eventTime}Z` },
     ESGF: "ESGF2 TEST",
   });
   assert.deepEqual(mapped.warnings, []);
   assert.equal(mapped.retracted, false);
 });
 
-Deno.test("sample IPSL: the mis-encoded md5 fails in strict mode and says so", async () => {
-  const { item: ipsl, context: ctx } = await sample(
-    "data_challenge_04/CMIP6/CMIP6.ScenarioMIP.IPSL.IPSL-CM6A-LR.ssp245.r1i1p1f1.Amon.pr.gr.v20190119.json",
-  );
-  rejects(() => plugin.map(ipsl, ctx), /^asset data0001: file:checksum .*mis-encoded md5.*d501/);
-  const lenient = createCmip6Plugin({ strictMode: false }).map(ipsl, ctx);
-  assert.equal(lenient.files.length, 1);
+Deno.test("sample md5 mis-encoded: fails in strict mode and says so; kept as unknown otherwise", async () => {
+  const { item: md5, context: ctx } = await sample("cmip6_md5_misencoded.json");
+  rejects(() => plugin.map(md5, ctx), /^asset data0001: file:checksum .*mis-encoded md5.*d501/);
+  const lenient = createCmip6Plugin({ strictMode: false }).map(md5, ctx);
+  assert.equal(lenient.files.length, 1, "reference_file is not a file of the dataset");
   assert.equal(lenient.files[0].data.CHECKSUM_METHOD, "unknown");
-  assert.equal(lenient.dataset.data.DATASET_VERSION, "v20190119");
-  assert.equal((lenient.dataset.data.HOSTING_NODE as { host: string }).host, "ceda.ac.uk");
+  assert.equal(lenient.dataset.data.DATASET_VERSION, "v20200102");
+  assert.equal(
+    (lenient.dataset.data.HOSTING_NODE as { host: string }).host,
+    assets(md5).data0001["alternate:name"],
+  );
 });
 
 Deno.test("sample invalid: pid 5.4 fails naming properties.pid", async () => {
-  const { item: bad, context: ctx } = await sample(
-    "data_challenge_04/CMIP6_invalid/CMIP6.ScenarioMIP.DKRZ.MPI-ESM1-2-HR.ssp126.r1i1p1f1.Eyr.baresoilFrac.gn.v20190710.json",
-  );
+  const { item: bad, context: ctx } = await sample("cmip6_pid_number.json");
   rejects(() => plugin.map(bad, ctx), /properties\.pid must be a string, got number 5\.4/);
 });
 
 Deno.test("sample invalid: missing file:size fails naming the asset", async () => {
-  const { item: bad, context: ctx } = await sample(
-    "data_challenge_04/CMIP6_invalid/CMIP6.ScenarioMIP.IPSL.IPSL-CM6A-LR.ssp245.r1i1p1f1.Amon.pr.gr.v20190119_missing_file_size.json",
-  );
+  const { item: bad, context: ctx } = await sample("cmip6_missing_file_size.json");
   rejects(() => plugin.map(bad, ctx), /^asset data0001: file:size missing/);
 });
 
-Deno.test("sample publication_2026/cmip6.json: canonical cmip6:pid and cmip6:tracking_id", async () => {
-  const { item: value, context: ctx } = await sample("publication_2026/cmip6.json");
+Deno.test("sample cmip6.json: canonical cmip6:pid and cmip6:tracking_id", async () => {
+  const { item: value, context: ctx } = await sample("cmip6.json");
   const mapped = plugin.map(value, ctx);
-  assert.equal(mapped.dataset.handle, `${PREFIX}/c8a64f32-53f9-393b-9fe3-0331dcb7759c`);
+  const file = Object.values(assets(value))[0];
+  const suffix = (pid: unknown): string => String(pid).slice(String(pid).indexOf("/") + 1);
+  assert.equal(mapped.dataset.handle, `${PREFIX}/${suffix(props(value)["cmip6:pid"])}`);
   assert.equal(mapped.files.length, 1);
-  assert.equal(mapped.files[0].handle, `${PREFIX}/1b37978f-caf6-4e4a-9893-3266a93077a2`);
+  assert.equal(mapped.files[0].handle, `${PREFIX}/${suffix(file["cmip6:tracking_id"])}`);
   assert.deepEqual(mapped.dataset.data.HOSTING_NODE, {
-    host: "ceda.ac.uk",
-    published_on: "2020-05-27T14:53:17Z",
+    host: file["alternate:name"],
+    published_on: file.created,
   });
   assert.deepEqual(mapped.dataset.data.HAS_PARTS, [`hdl:${mapped.files[0].handle}`]);
 });
 
-Deno.test("sample publication_2026/cmip6plus.json is not a CMIP6 event", async () => {
-  const { item: value, context: ctx } = await sample("publication_2026/cmip6plus.json");
+Deno.test("sample cmip6plus.json is not a CMIP6 event", async () => {
+  const { item: value, context: ctx } = await sample("cmip6plus.json");
   assert.ok(!plugin.accepts(ctx.collectionId!));
   rejects(() => plugin.map(value, ctx), /not CMIP6/);
 });
