@@ -17,6 +17,7 @@ import {
   consumeCommand,
   ExitError,
   type GlobalOptions,
+  handleCertCommand,
   handleServerCommand,
   mapCommand,
   publishCommand,
@@ -193,6 +194,15 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .option("--no-sessions", "offer no /api/sessions (clients fall back to Basic on every request)")
     .action((options) => run(handleServerCommand(globals(), options)));
+
+  program.command("handle-cert")
+    .description(
+      "show a Handle server's TLS certificate (subject, names, expiry) and its tls_pin_sha256",
+    )
+    .argument("[url]", "https URL of the server (default: server_url of the profile)")
+    .option("--profile <name>", "the Handle profile to read server_url and ca_file from")
+    .option("--ca-file <file>", "check the certificate against this CA as well")
+    .action((url, options) => run(handleCertCommand(globals(), url, options)));
 
   const config = program.command("config").description("check or print the configuration");
   config.command("validate")

@@ -6,6 +6,7 @@
 
 export { configShow, configValidate, type ShowCommandOptions } from "./config_cmd.ts";
 export { ExitError, type GlobalOptions } from "./context.ts";
+export { certificateLines, handleCertCommand, type HandleCertOptions } from "./handle_cert_cmd.ts";
 export { handleServerCommand, type HandleServerCommandOptions } from "./handle_server_cmd.ts";
 export {
   consumeCommand,

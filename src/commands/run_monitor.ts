@@ -15,7 +15,7 @@ import {
   type RunMonitor,
   startRunMonitor,
 } from "../monitor/mod.ts";
-import { EXIT, type RunSwitches, selectedProjects } from "../runner/mod.ts";
+import { EXIT, profileTls, type RunSwitches, selectedProjects } from "../runner/mod.ts";
 import type { Stats } from "../stats/mod.ts";
 import { ExitError } from "./context.ts";
 import denoJson from "../../deno.json" with { type: "json" };
@@ -49,7 +49,7 @@ export function startMonitorFor(
         serverUrl: profile.server_url,
         prefix: profile.prefix,
         timeout: profile.timeout,
-        caFile: profile.ca_file || undefined,
+        tls: profileTls(profile),
       });
     }
   }

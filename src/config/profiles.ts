@@ -28,6 +28,8 @@ export interface HandleProfile {
   verify_https: boolean;
   /** Extra CA certificate (PEM). */
   ca_file: string;
+  /** SHA-256 (hex) of the one server certificate to accept; "" for none. */
+  tls_pin_sha256: string;
   /** Seconds per request. */
   timeout: number;
   /** Requests in flight at the start (the limit adapts from there). */
@@ -48,6 +50,7 @@ const FALLBACK = {
   password: "",
   verify_https: true,
   ca_file: "",
+  tls_pin_sha256: "",
   timeout: 10,
   concurrency: 8,
   max_concurrency: 256,

@@ -58,6 +58,7 @@ export const handleSchema = z.object({
   password: z.string(),
   verify_https: z.boolean(),
   ca_file: z.string(),
+  tls_pin_sha256: z.string(),
   timeout: z.number().positive(),
   concurrency: z.number().int().min(1).max(256),
   max_concurrency: z.number().int().min(1).max(4096),

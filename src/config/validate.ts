@@ -12,6 +12,7 @@ import { suggest } from "../suggest/mod.ts";
 import type { HandleProfile } from "./profiles.ts";
 import type { LegacyNote } from "./legacy.ts";
 import { LIBRDKAFKA_KEYS } from "./librdkafka.ts";
+import { normalizePin } from "../tls/mod.ts";
 import type { Origins } from "./origin.ts";
 
 /** One finding of {@linkcode validateConfig}. */
@@ -285,11 +286,24 @@ function checkProfile(
     if (!profile.password) {
       error(key("password"), `the rest backend needs a password (or ${envName})`);
     }
-    if (!profile.verify_https) {
+    if (profile.tls_pin_sha256 && normalizePin(profile.tls_pin_sha256) === undefined) {
+      error(
+        key("tls_pin_sha256"),
+        "expected the SHA-256 of the server's certificate: 64 hex digits (see 'piddiplatsch handle-cert URL')",
+      );
+    } else if (profile.tls_pin_sha256 && (profile.ca_file || !profile.verify_https)) {
+      warn(
+        key("tls_pin_sha256"),
+        "set: the pinned certificate alone is accepted; ca_file and verify_https are not used",
+      );
+    } else if (!profile.verify_https) {
       warn(
         key("verify_https"),
-        "false: Deno verifies TLS unless run with --unsafely-ignore-certificate-errors=<host>; prefer ca_file",
+        "false: the server's certificate is not verified at all (anyone on the path can read the password); prefer tls_pin_sha256 or ca_file",
       );
+    }
+    if (profile.server_url.startsWith("http:") && profile.tls_pin_sha256) {
+      warn(key("tls_pin_sha256"), "set, but server_url is plain http: nothing to pin");
     }
   }
   // Demo credentials matter only where a selected project really sends them to a server.

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { createTransport, type TlsSettings, type Transport } from "../tls/mod.ts";
+
 /** The phases of a run. */
 export type Phase = "starting" | "running" | "stopping" | "stopped";
 
@@ -91,8 +93,8 @@ export interface ProbeTarget {
   prefix: string;
   /** Seconds per probe. */
   timeout: number;
-  /** PEM CA file to trust, if any. */
-  caFile?: string;
+  /** How the service's certificate is verified (CA file, pin, none). */
+  tls?: TlsSettings;
 }
 
 /** Probes every service that is down every `intervalMs` (default 5000) until stopped. */
@@ -101,12 +103,8 @@ export function startHandleProbe(
   targets: ProbeTarget[],
   options: { intervalMs?: number } = {},
 ): { stop(): void } {
-  const clients = new Map<string, Deno.HttpClient>();
-  for (const t of targets) {
-    if (t.caFile) {
-      clients.set(t.name, Deno.createHttpClient({ caCerts: [Deno.readTextFileSync(t.caFile)] }));
-    }
-  }
+  const transports = new Map<string, Transport>();
+  for (const t of targets) transports.set(t.name, createTransport(t.tls ?? {}));
   let stopped = false;
   let busy = false;
   const probe = async (): Promise<void> => {
@@ -120,9 +118,8 @@ export function startHandleProbe(
             encodeURIComponent(t.prefix)
           }/piddiplatsch-readiness-probe`;
           try {
-            const response = await fetch(url, {
+            const response = await transports.get(t.name)!.fetch(url, {
               signal: AbortSignal.timeout(t.timeout * 1000),
-              client: clients.get(t.name),
             });
             await response.body?.cancel();
             if (stopped) return;
@@ -144,7 +141,7 @@ export function startHandleProbe(
     stop(): void {
       stopped = true;
       clearInterval(timer);
-      for (const client of clients.values()) client.close();
+      for (const transport of transports.values()) transport.close();
     },
   };
 }

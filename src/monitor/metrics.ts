@@ -42,6 +42,8 @@ export interface RunMetricsOptions {
   partitions?: () => PartitionState[];
   /** Collect the process's own metrics (default true). */
   processMetrics?: boolean;
+  /** How each Handle profile verifies its server's certificate (`off`: not at all). */
+  tlsVerification?: Record<string, string>;
 }
 
 /** prom-client metrics read from `/proc/self`, which Deno opens only with --allow-all. */
@@ -136,6 +138,16 @@ export class RunMetrics {
           ? p.highWatermark - p.committed
           : 0n,
     );
+    const tls = new Gauge({
+      name: "piddiplatsch_handle_tls_unverified",
+      help: "1 when a Handle profile does not verify its server's certificate " +
+        "(verify_https = false), else 0.",
+      labelNames: ["profile"] as const,
+      registers,
+    });
+    for (const [profile, mode] of Object.entries(options.tlsVerification ?? {})) {
+      tls.set({ profile }, mode === "off" ? 1 : 0);
+    }
     new Gauge({
       name: "piddiplatsch_build_info",
       help: "Build information; the value is 1.",

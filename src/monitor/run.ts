@@ -11,6 +11,7 @@ import type { CounterName, Stats } from "../stats/mod.ts";
 import { Health, type ProbeTarget, startHandleProbe } from "./health.ts";
 import { type PartitionState, RunMetrics } from "./metrics.ts";
 import { observeEvents, observeRegistrar } from "./observe.ts";
+import { verificationOf } from "../tls/mod.ts";
 import { type ListenAddress, type MonitorServer, startMonitorServer } from "./server.ts";
 
 /** The project label of an event that failed before it was routed (e.g. not JSON). */
@@ -60,7 +61,13 @@ export interface RunMonitor {
 /** Starts the endpoint of a run (throws when the address cannot be bound). */
 export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
   let partitionSource = (): PartitionState[] => [];
-  const metrics = new RunMetrics({ version: options.version, partitions: () => partitionSource() });
+  const metrics = new RunMetrics({
+    version: options.version,
+    partitions: () => partitionSource(),
+    tlsVerification: Object.fromEntries(
+      options.services.map((s) => [s.name, verificationOf(s.tls ?? {})]),
+    ),
+  });
   const health = new Health({
     group: options.group,
     services: options.services.map((s) => s.name),

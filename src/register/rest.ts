@@ -4,7 +4,7 @@
  * user; plain Basic on servers without sessions), connection reuse, an adaptive bound on
  * requests in flight (see `adaptive_limit.ts`: it grows while latency holds and shrinks on
  * 429, 5xx, timeouts and growing latency), per-request timeout and bounded retries for
- * 429, 5xx, timeouts and refused connections. See `../shared/spec/handle-api.md`.
+ * 429, 5xx, timeouts and refused connections. See `docs/handle-api.md`.
  *
  * @module
  */
@@ -12,6 +12,7 @@
 import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
 import { type HandleRecord, type HandleValue, toHandleValues } from "../records/mod.ts";
 import { type TransientPolicy, withRetries } from "../transient/mod.ts";
+import { createTransport, type TlsSettings, type Transport } from "../tls/mod.ts";
 import { AdaptiveLimit } from "./adaptive_limit.ts";
 import { fetchFailure } from "./fetch_failure.ts";
 import { HandleSession } from "./session.ts";
@@ -35,8 +36,10 @@ export interface HandleRestOptions {
   maxConcurrency?: number;
   /** Called whenever the adaptive limit changes (a trace). */
   onLimit?: (limit: number) => void;
-  /** PEM file of a site CA to trust in addition to the system's. */
-  caFile?: string;
+  /** How to verify the server's certificate (CA file, pin, or none); see `src/tls/`. */
+  tls?: TlsSettings;
+  /** The profile's configuration table (e.g. `handles.profiles.cmip7`), for messages. */
+  section?: string;
   /** Retry policy for transient failures. */
   policy: TransientPolicy;
   /** Called for every retry (for the `retries` counter). */
@@ -76,9 +79,13 @@ export class HandleRestClient {
   readonly #base: string;
   readonly #limit: AdaptiveLimit;
   readonly #session: HandleSession;
-  #client?: Deno.HttpClient;
+  readonly #transport: Transport;
 
-  /** Creates a client; reads `caFile` synchronously when given. */
+  /**
+   * Creates a client; reads the CA file of `tls` synchronously when given.
+   *
+   * @throws {Error} when the TLS settings are unusable (a pin that is no SHA-256, an unreadable CA file).
+   */
   constructor(options: HandleRestOptions) {
     this.#options = options;
     this.#base = options.serverUrl.replace(/\/+$/, "");
@@ -90,15 +97,14 @@ export class HandleRestClient {
       isOverload: (error) => error instanceof OverloadError,
       onChange: options.onLimit,
     });
-    if (options.caFile) {
-      this.#client = Deno.createHttpClient({ caCerts: [Deno.readTextFileSync(options.caFile)] });
-    }
+    this.#transport = createTransport(options.tls ?? {});
     this.#session = new HandleSession({
       base: this.#base,
       basic: basicAuth(options.username, options.password),
       username: options.username,
       timeout: options.timeout,
-      client: this.#client,
+      transport: this.#transport,
+      section: options.section,
       enabled: options.sessions,
     });
   }
@@ -173,16 +179,19 @@ export class HandleRestClient {
     const report = (status?: number): void =>
       this.#options.onResponse?.({ method, status, seconds: (performance.now() - started) / 1000 });
     try {
-      response = await fetch(url, {
+      response = await this.#transport.fetch(url, {
         method,
         headers,
         body: options.body,
         signal: AbortSignal.timeout(this.#options.timeout * 1000),
-        client: this.#client,
       });
     } catch (error) {
       report();
-      const failure = fetchFailure(error, { base: this.#base, timeout: this.#options.timeout });
+      const failure = fetchFailure(error, {
+        base: this.#base,
+        timeout: this.#options.timeout,
+        section: this.#options.section,
+      });
       // No answer in time: a sign of overload for the adaptive limit.
       const timeout = error instanceof DOMException && error.name === "TimeoutError";
       throw timeout ? new OverloadError(failure.message) : failure;
@@ -205,18 +214,25 @@ export class HandleRestClient {
       }
     }
     if (status === 401 || status === 403) {
+      const hint = this.#base.startsWith("http://") && auth !== undefined
+        ? " (Handle.Net servers accept credentials only over HTTPS: use https:// in server_url)"
+        : "";
       throw new ConfigurationError(
-        `Handle service ${this.#base} refused user ${this.#options.username}: HTTP ${status}${detail}`,
+        `Handle service ${this.#base} refused user ${this.#options.username}: HTTP ${status}${detail}${hint}`,
       );
     }
     throw new PermanentError(`Handle service rejected ${handle}: HTTP ${status}${detail}`);
   }
 
-  /** Closes the session on the server, then releases the TLS client, if any. */
+  /** How this client verifies the server's certificate. */
+  get verification(): Transport["verification"] {
+    return this.#transport.verification;
+  }
+
+  /** Closes the session on the server, then releases the connections. */
   async close(): Promise<void> {
     await this.#session.close();
-    this.#client?.close();
-    this.#client = undefined;
+    this.#transport.close();
   }
 }
 

@@ -1,15 +1,18 @@
 /**
- * The Handle REST session of one client: opened once (`POST /api/sessions`), authenticated
- * once with the Basic credentials (`GET /api/sessions/this` carrying both the session and
- * the credentials), then named on every write as `Authorization: Handle sessionId="..."`,
- * so that the server checks the password once per run instead of once per request. An
- * expired session (401) is replaced by a new one; a server without sessions (404, 405 or
- * 501 on `POST /api/sessions`, or an answer without a session id) gets plain Basic credentials on every request.
+ * The Handle REST session of one client, opened the way Handle.Net servers do it:
+ * `POST /api/sessions` carrying the Basic credentials opens an authenticated session (the
+ * answer says `"authenticated": true`; a wrong password still gets 201, with
+ * `"error": "Identity not verified"`), then every write names it as
+ * `Authorization: Handle sessionId="..."`, so that the server checks the password once
+ * per run instead of once per request. An expired or closed session (401) is replaced by
+ * a new one; a server without sessions (404, 405 or 501 on `POST /api/sessions`, or an
+ * answer without a session id) gets plain Basic credentials on every request.
  *
  * @module
  */
 
 import { ConfigurationError, TransientError } from "../errors/mod.ts";
+import type { Transport } from "../tls/mod.ts";
 import { fetchFailure } from "./fetch_failure.ts";
 
 /** Options of {@linkcode HandleSession}. */
@@ -22,8 +25,10 @@ export interface HandleSessionOptions {
   username: string;
   /** Per-request timeout, seconds. */
   timeout: number;
-  /** The TLS client, if any. */
-  client?: Deno.HttpClient;
+  /** How requests reach the server (its TLS settings); the global `fetch` by default. */
+  transport?: Pick<Transport, "fetch">;
+  /** The profile's configuration table (e.g. `handles.profiles.cmip7`), for messages. */
+  section?: string;
   /** Whether to try sessions at all; true by default. */
   enabled?: boolean;
 }
@@ -101,25 +106,25 @@ export class HandleSession {
   }
 
   async #openSession(): Promise<void> {
-    const opened = await this.#fetch("POST", "/api/sessions");
+    const opened = await this.#fetch("POST", "/api/sessions", this.#options.basic);
     const text = await opened.text();
     if ([404, 405, 501].includes(opened.status)) {
       this.#mode = "basic";
       return;
     }
     this.#check(opened.status, "opening a session");
-    const id = (safeJson(text) as { sessionId?: unknown } | undefined)?.sessionId;
+    const answer = safeJson(text) as
+      | { sessionId?: unknown; authenticated?: unknown; error?: unknown }
+      | undefined;
+    const id = answer?.sessionId;
     if (typeof id !== "string" || id === "") {
       this.#mode = "basic"; // an answer that names no session: a server without sessions
       return;
     }
-    const both = `${sessionHeader(id)}, ${this.#options.basic}`;
-    const checked = await this.#fetch("GET", "/api/sessions/this", both);
-    const state = safeJson(await checked.text()) as { authenticated?: unknown } | undefined;
-    this.#check(checked.status, "authenticating the session");
-    if (state?.authenticated !== true) {
+    if (answer?.authenticated !== true) {
+      const why = typeof answer?.error === "string" ? `: ${answer.error}` : "";
       throw new ConfigurationError(
-        `Handle service ${this.#options.base} did not authenticate user ${this.#options.username}`,
+        `Handle service ${this.#options.base} did not authenticate user ${this.#options.username}${why} (check username and password of the profile)`,
       );
     }
     this.#id = id;
@@ -141,12 +146,12 @@ export class HandleSession {
   async #fetch(method: string, path: string, authorization?: string): Promise<Response> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (authorization !== undefined) headers.Authorization = authorization;
+    const send = this.#options.transport?.fetch ?? fetch;
     try {
-      return await fetch(`${this.#options.base}${path}`, {
+      return await send(`${this.#options.base}${path}`, {
         method,
         headers,
         signal: AbortSignal.timeout(this.#options.timeout * 1000),
-        client: this.#options.client,
       });
     } catch (error) {
       throw fetchFailure(error, this.#options);

@@ -25,6 +25,7 @@ export {
   buildRoutes,
   isDryRun,
   profileClient,
+  profileTls,
   type ProjectSwitches,
   type RunObservers,
   runSelection,

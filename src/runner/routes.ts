@@ -7,7 +7,9 @@
 
 import type { Config } from "../config/mod.ts";
 import { type HandleProfile, handleProfiles, profileNameFor } from "../config/profiles.ts";
-import { ConfigurationError } from "../errors/mod.ts";
+import { getLogger } from "@logtape/logtape";
+import { ConfigurationError, describeError } from "../errors/mod.ts";
+import type { TlsSettings } from "../tls/mod.ts";
 import { createVersionLookup } from "../lookup/mod.ts";
 import type { ProjectRoute, VersionLookup } from "../pipeline/mod.ts";
 import {
@@ -100,25 +102,63 @@ export interface RunObservers {
 /** What a profile's REST client takes besides the profile's own settings. */
 export type ProfileClientOptions = Omit<
   HandleRestOptions,
-  "serverUrl" | "prefix" | "username" | "password" | "timeout" | "concurrency" | "caFile"
+  "serverUrl" | "prefix" | "username" | "password" | "timeout" | "concurrency" | "tls" | "section"
 >;
 
-/** The REST client of a Handle profile: its server, credentials, timeout and concurrency. */
+/** The TLS settings of a Handle profile (`ca_file`, `tls_pin_sha256`, `verify_https`). */
+export function profileTls(profile: HandleProfile): TlsSettings {
+  return {
+    caFile: profile.ca_file || undefined,
+    pinSha256: profile.tls_pin_sha256 || undefined,
+    verify: profile.verify_https,
+  };
+}
+
+/** The profiles already warned about (once per process). */
+const warnedUnverified = new Set<string>();
+
+/**
+ * The REST client of a Handle profile: its server, credentials, TLS settings, timeout and
+ * concurrency. The one place where profiles become clients (runs, `verify`, `publish`).
+ * A profile that does not verify its server's certificate is said loudly, once.
+ *
+ * @throws {ConfigurationError} when its TLS settings are unusable.
+ */
 export function profileClient(
   profile: HandleProfile,
   options: ProfileClientOptions,
 ): HandleRestClient {
-  return new HandleRestClient({
-    serverUrl: profile.server_url,
-    prefix: profile.prefix,
-    username: profile.username,
-    password: profile.password,
-    timeout: profile.timeout,
-    concurrency: profile.concurrency,
-    maxConcurrency: profile.max_concurrency,
-    caFile: profile.ca_file || undefined,
-    ...options,
-  });
+  const tls = profileTls(profile);
+  let client: HandleRestClient;
+  try {
+    client = new HandleRestClient({
+      serverUrl: profile.server_url,
+      prefix: profile.prefix,
+      username: profile.username,
+      password: profile.password,
+      timeout: profile.timeout,
+      concurrency: profile.concurrency,
+      maxConcurrency: profile.max_concurrency,
+      tls,
+      section: profile.key,
+      ...options,
+    });
+  } catch (error) {
+    throw new ConfigurationError(`${profile.key}: TLS settings: ${describeError(error)}`);
+  }
+  if (
+    client.verification === "off" && profile.server_url.startsWith("https:") &&
+    !warnedUnverified.has(profile.name)
+  ) {
+    warnedUnverified.add(profile.name);
+    getLogger(["piddiplatsch", "tls"]).warn(
+      "TLS VERIFICATION IS OFF for Handle profile {profile} ({url}): verify_https = false; " +
+        "anyone on the path can read its password. Pin the certificate instead " +
+        "(tls_pin_sha256; see 'piddiplatsch handle-cert {url}')",
+      { profile: profile.name, url: profile.server_url },
+    );
+  }
+  return client;
 }
 
 /** What the routes are built with. */

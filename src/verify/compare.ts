@@ -88,7 +88,8 @@ function byType(values: ServerValue[]): Map<string, string> {
 function parts(text: string): string[] | undefined {
   try {
     const list = JSON.parse(text);
-    return Array.isArray(list) ? list.map(String) : undefined;
+    // handle names are case-insensitive (a Handle.Net server may answer them in upper case)
+    return Array.isArray(list) ? list.map((part) => String(part).toLowerCase()) : undefined;
   } catch {
     return undefined;
   }
