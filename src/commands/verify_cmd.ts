@@ -2,7 +2,7 @@
  * `verify [paths…] [--topic [T]] [--since TIME] [--format text|json] [PROJECTS]`: checks on
  * the Handle servers (each project's profile; a dry-run line's profile or the one serving its
  * prefix) that the records the inputs must have produced are there and equal; exit 1 when
- * anything is missing or different.
+ * anything is missing or different or an input could not be verified.
  *
  * @module
  */
@@ -152,7 +152,8 @@ export async function verifyCommand(
           `${summary.unverifiable} input(s) not verifiable`,
       );
     }
-    return summary.missing + summary.different > 0 ? EXIT.failed : EXIT.ok;
+    // An input that could not be verified is no success: nothing vouches for it.
+    return summary.missing + summary.different + summary.unverifiable > 0 ? EXIT.failed : EXIT.ok;
   } finally {
     await Promise.all([...clients.values()].map(({ client }) => client.close()));
     await logging.close();

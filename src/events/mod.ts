@@ -40,6 +40,11 @@ export interface KeyedEvent {
   /** How often it has been retried already (0 for a fresh event). */
   retries: number;
   /**
+   * The `id` of the failure or skipped line the event was restored from (`retry`): a
+   * new line for it keeps that id, so that the event is counted once across runs.
+   */
+  recordId?: string;
+  /**
    * Called exactly once when the event is done: registered, or recorded in a failure
    * or skipped file. The input may then commit it. Never called for an event left
    * for the next run.

@@ -86,6 +86,7 @@ export async function* retryEvents(
         value: restored.value,
         source: { file: line.file, line: line.line },
         retries: restored.retries,
+        ...(restored.identity === undefined ? {} : { recordId: restored.identity }),
         ack: (outcome) => options.onAck?.(file, outcome),
       };
     }

@@ -16,10 +16,15 @@ export {
   SkipRecorder,
 } from "./recorders.ts";
 export {
+  buildRecordLine,
   eventBody,
+  parseRecordLine,
+  type RawAbout,
   readRecordLine,
   RECORD_FORMAT,
+  type RecordBody,
   type RecordedEvent,
+  recordedIdOf,
   recordId,
 } from "./record_format.ts";
 export { RecordedIds } from "./recorded_ids.ts";

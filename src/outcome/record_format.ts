@@ -1,6 +1,7 @@
 /**
- * The layout of a failure or skipped line, written by the recorders and read back by
- * `retry`. The event is kept whole under one reserved key, next to the record's own
+ * The layout of a failure or skipped line: the one module that writes it (the
+ * recorders) and reads it (`retry`, `verify`, the recorders' own duplicate check).
+ * The event is kept whole under one reserved key, next to the record's own
  * bookkeeping, so that no field of an event can pass for bookkeeping:
  *
  * ```text
@@ -16,8 +17,9 @@
  * event.
  *
  * `id` identifies the event at its source (source, key and text): the same event
- * recorded twice (it was read again after a stop) has the same id, so that the
- * recorder can leave out the second line and `retry` replays it once.
+ * recorded twice (it was read again after a stop, or `retry` met it again) has the
+ * same id, so that the recorder can leave out the second line and `retry` replays it
+ * once. An event replayed by `retry` keeps the id of the line it came from.
  *
  * @module
  */
@@ -27,6 +29,49 @@ import type { Provenance } from "../events/mod.ts";
 
 /** The `format` of lines written by this version. */
 export const RECORD_FORMAT = 2;
+
+/** Metadata attached to a failure or skipped line. */
+export interface RecordInfos {
+  /** When it failed (failures) or was skipped (skipped). */
+  failure_timestamp?: string;
+  /** When it was skipped. */
+  skip_timestamp?: string;
+  /** How often the event had been retried. */
+  retries: number;
+  /** One-line reason. */
+  reason: string;
+  /** Attempts made at the failing service before giving up (skipped lines). */
+  attempts?: number;
+  /** The project the event was routed to, when known. */
+  project?: string;
+  /** The record key. */
+  key: string | null;
+  /** Where the event came from. */
+  source: Provenance;
+}
+
+/** What a line says of an event kept as text that was cut or could not be kept as JSON. */
+export interface RawAbout {
+  /** Its length in UTF-8 bytes. */
+  raw_bytes: number;
+  /** SHA-256 of those bytes, in hex. */
+  raw_sha256: string;
+  /** Whether `__raw__` is only its start. */
+  raw_cut: boolean;
+}
+
+/** A failure or skipped line: `__infos__` (id and format first), then the event whole. */
+export interface RecordLine {
+  /** The bookkeeping. */
+  __infos__: RecordInfos & { id: string; format: number } & Partial<RawAbout>;
+  /** The event, when it is a JSON object. */
+  __event__?: unknown;
+  /** The event's text, when it is not. */
+  __raw__?: string;
+}
+
+/** The event part of a line: the JSON object, or the text (and what it was, if cut). */
+export type RecordBody = { object: Record<string, unknown> } | { text: string; about?: RawAbout };
 
 /** The id of an event at its source: 32 hex digits of SHA-256 over source, key and text. */
 export function recordId(source: Provenance | null, key: string | null, value: string): string {
@@ -54,6 +99,14 @@ export function eventBody(value: string): { __event__: unknown } | { __raw__: st
   return { __raw__: value };
 }
 
+/** Builds a line of this layout from its id, its bookkeeping and the event's body. */
+export function buildRecordLine(id: string, infos: RecordInfos, body: RecordBody): RecordLine {
+  if ("object" in body) {
+    return { __infos__: { id, format: RECORD_FORMAT, ...infos }, __event__: body.object };
+  }
+  return { __infos__: { id, format: RECORD_FORMAT, ...infos, ...body.about }, __raw__: body.text };
+}
+
 /** An event read back from a failure or skipped line. */
 export interface RecordedEvent {
   /** The event text to process again. */
@@ -63,36 +116,42 @@ export interface RecordedEvent {
   /** How often it had been retried when it was recorded (0 when unknown). */
   retries: number;
   /**
-   * The same for every line that records the same event at the same source; a line
-   * that is not a record at all gets `undefined` (it is never taken for a duplicate).
+   * The same for every line that records the same event at the same source (the line's
+   * `id` when it has one); a line that is not a record at all gets `undefined` (it is
+   * never taken for a duplicate).
    */
   identity?: string;
+  /** The project the line names (`__infos__.project`), when it names one. */
+  project?: string;
+  /** The line's reason, when it has one. */
+  reason?: string;
 }
 
 /**
  * Reads one line of a failure or skipped file, in this layout, the earlier one or the
- * Python tool's. A line that is not a JSON object comes back as its own text.
+ * Python tool's; undefined when it is none of them (not a JSON object with an
+ * `__infos__` object beside the event, or a line of this layout without its event).
  */
-export function readRecordLine(text: string, fallbackKey: string | null): RecordedEvent {
+export function parseRecordLine(text: string): RecordedEvent | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { value: text, key: fallbackKey, retries: 0 };
+    return undefined;
   }
-  if (!isObject(parsed)) return { value: text, key: fallbackKey, retries: 0 };
-  const { __infos__: rawInfos, ...rest } = parsed;
-  const infos = isObject(rawInfos) ? rawInfos : {};
+  if (!isObject(parsed) || !isObject(parsed.__infos__)) return undefined;
+  const { __infos__: infos, ...rest } = parsed as Record<string, unknown> & {
+    __infos__: Record<string, unknown>;
+  };
   const retries = Number.isInteger(infos.retries) && (infos.retries as number) >= 0
     ? infos.retries as number
     : 0;
-  const key = typeof infos.key === "string" ? infos.key : fallbackKey;
-  let value: string | undefined;
+  const key = typeof infos.key === "string" ? infos.key : null;
+  let value: string;
   if (infos.format === RECORD_FORMAT) {
     if ("__event__" in rest) value = JSON.stringify(rest.__event__);
     else if (typeof rest.__raw__ === "string") value = rest.__raw__;
-    // a line of this layout without either is not a record: replayed as its own text
-    if (value === undefined) return { value: text, key: fallbackKey, retries: 0 };
+    else return undefined;
   } else {
     // Earlier layout / Python tool: the event's fields beside __infos__; a text that was
     // not an object is `__raw__` and then the only other key.
@@ -102,7 +161,46 @@ export function readRecordLine(text: string, fallbackKey: string | null): Record
       : JSON.stringify(rest);
   }
   const source = isObject(infos.source) ? infos.source as Provenance : null;
-  return { value, key, retries, identity: recordId(source, key, value) };
+  const id = infos.format === RECORD_FORMAT && typeof infos.id === "string" &&
+      /^[0-9a-f]{32}$/.test(infos.id)
+    ? infos.id
+    : recordId(source, key, value);
+  return {
+    value,
+    key,
+    retries,
+    identity: id,
+    ...(typeof infos.project === "string" ? { project: infos.project } : {}),
+    ...(typeof infos.reason === "string" ? { reason: infos.reason } : {}),
+  };
+}
+
+/**
+ * Reads one line of a failure or skipped file for `retry`: as {@linkcode parseRecordLine},
+ * with the fallback key when the line names none; any other line comes back as its own
+ * text (replayed, it fails again visibly). A plain event object (no `__infos__`) is
+ * replayed as it is.
+ */
+export function readRecordLine(text: string, fallbackKey: string | null): RecordedEvent {
+  const recorded = parseRecordLine(text);
+  if (recorded === undefined) return { value: text, key: fallbackKey, retries: 0 };
+  return recorded.key === null ? { ...recorded, key: fallbackKey } : recorded;
+}
+
+const ID_PREFIX = '{"__infos__":{"id":"';
+
+/**
+ * The `id` of a whole line this version wrote, read cheaply (lines of other layouts and
+ * torn lines give undefined).
+ */
+export function recordedIdOf(line: string): string | undefined {
+  if (!line.startsWith(ID_PREFIX)) return undefined;
+  try {
+    const id = JSON.parse(line).__infos__.id;
+    return typeof id === "string" ? id : undefined;
+  } catch {
+    return undefined; // a torn line: not a record
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

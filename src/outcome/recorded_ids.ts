@@ -7,6 +7,8 @@
  * @module
  */
 
+import { recordedIdOf } from "./record_format.ts";
+
 /** Files above this size are not read for ids. */
 export const MAX_SCAN_BYTES = 64 * 1024 * 1024;
 
@@ -60,13 +62,8 @@ async function readIds(path: string, maxBytes: number): Promise<Set<string> | un
   }
   const ids = new Set<string>();
   for (const line of text.split("\n")) {
-    if (!line.startsWith('{"__infos__":{"id":"')) continue;
-    try {
-      const id = JSON.parse(line).__infos__.id;
-      if (typeof id === "string") ids.add(id);
-    } catch {
-      // a torn line: not a record
-    }
+    const id = recordedIdOf(line); // a torn line is not a record
+    if (id !== undefined) ids.add(id);
   }
   return ids;
 }

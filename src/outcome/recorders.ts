@@ -19,41 +19,19 @@
 import { join } from "node:path";
 import { DailyJsonlWriter } from "./jsonl_writer.ts";
 import { keepEvent, keepText, type Kept, keptNote } from "./kept.ts";
-import { numbersBeyondDouble, RECORD_FORMAT, recordId } from "./record_format.ts";
+import {
+  buildRecordLine,
+  numbersBeyondDouble,
+  recordId,
+  type RecordInfos,
+  type RecordLine,
+} from "./record_format.ts";
 import { RecordedIds } from "./recorded_ids.ts";
 import { findDepthExcess, MAX_JSON_DEPTH } from "../decode/limits.ts";
 import { describeError, MAX_REASON_CHARS, reasonLine } from "../errors/mod.ts";
-import type { KeyedEvent, Provenance } from "../events/mod.ts";
+import type { KeyedEvent } from "../events/mod.ts";
 
-/** Metadata attached to a failure or skipped line. */
-export interface RecordInfos {
-  /** When it failed (failures) or was skipped (skipped). */
-  failure_timestamp?: string;
-  /** When it was skipped. */
-  skip_timestamp?: string;
-  /** How often the event had been retried. */
-  retries: number;
-  /** One-line reason. */
-  reason: string;
-  /** Attempts made at the failing service before giving up (skipped lines). */
-  attempts?: number;
-  /** The project the event was routed to, when known. */
-  project?: string;
-  /** The record key. */
-  key: string | null;
-  /** Where the event came from. */
-  source: Provenance;
-}
-
-/** A failure or skipped line: `__infos__` (id and format first), then the event whole. */
-export interface RecordLine {
-  /** The bookkeeping. */
-  __infos__: RecordInfos & { id: string; format: number };
-  /** The event, when it is a JSON object. */
-  __event__?: unknown;
-  /** The event's text, when it is not. */
-  __raw__?: string;
-}
+export type { RecordInfos, RecordLine } from "./record_format.ts";
 
 /** Builds a failure or skipped line. */
 export function recordLine(
@@ -71,14 +49,13 @@ function keptOf(event: KeyedEvent, maxEventBytes: number | undefined): Kept {
 }
 
 function lineOf(event: KeyedEvent, kept: Kept, infos: RecordInfos): RecordLine {
-  const id = recordId(event.source, event.key, event.value);
-  if ("object" in kept) {
-    return { __infos__: { id, format: RECORD_FORMAT, ...infos }, __event__: kept.object };
-  }
+  // An event replayed by `retry` keeps the id of the line it came from.
+  const id = event.recordId ?? recordId(event.source, event.key, event.value);
+  if ("object" in kept) return buildRecordLine(id, infos, { object: kept.object });
   const about = kept.about
     ? { raw_bytes: kept.about.bytes, raw_sha256: kept.about.sha256, raw_cut: kept.about.cut }
-    : {};
-  return { __infos__: { id, format: RECORD_FORMAT, ...infos, ...about }, __raw__: kept.text };
+    : undefined;
+  return buildRecordLine(id, infos, { text: kept.text, about });
 }
 
 /**

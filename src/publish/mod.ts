@@ -15,7 +15,16 @@
 import { join } from "node:path";
 import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
 import type { HandleRecord } from "../records/mod.ts";
-import type { HandleRestClient } from "../register/mod.ts";
+import { type HandleRestClient, parseDryRunLine } from "../register/mod.ts";
+import { parseReceiptLine, receiptKey, receiptLine } from "./receipt.ts";
+
+export {
+  parseReceiptLine,
+  type Receipt,
+  receiptKey,
+  receiptLine,
+  type ReceiptResult,
+} from "./receipt.ts";
 
 /** One event's records read from a dry-run file. */
 export interface PublishGroup {
@@ -63,8 +72,6 @@ export interface PublishOptions {
   signal?: AbortSignal;
 }
 
-const RECORD_FIELDS = new Set(["handle", "URL", "data"]);
-
 /**
  * Reads dry-run files into groups (one per event); `profileOf` names the profile of a
  * line (the one it names, else one serving its prefix), undefined when none serves it.
@@ -81,13 +88,13 @@ export async function readPublishGroups(
     for (const [i, line] of text.split("\n").entries()) {
       if (line.trim() === "") continue;
       const where = `${file}:${i + 1}`;
-      const parsed = parseLine(line);
+      const parsed = parseDryRunLine(line);
       if (typeof parsed === "string") {
         groups.push({ where, records: [], refused: `${where}: ${parsed}` });
         lastKey = undefined;
         continue;
       }
-      const { record, key, profile: named } = parsed;
+      const { record, eventKey: key, profile: named } = parsed;
       let group = groups.at(-1);
       if (group === undefined || key !== lastKey) {
         group = { where, records: [] };
@@ -125,14 +132,8 @@ export async function publishedHandles(dir: string): Promise<Set<string>> {
   for (const entry of entries) {
     if (!entry.isFile || !entry.name.endsWith(".jsonl")) continue;
     for (const line of (await Deno.readTextFile(join(dir, entry.name))).split("\n")) {
-      try {
-        const receipt = JSON.parse(line) as { handle?: unknown; server?: unknown };
-        if (typeof receipt.handle === "string" && typeof receipt.server === "string") {
-          done.add(`${receipt.server} ${receipt.handle}`);
-        }
-      } catch {
-        // a line torn by a kill: that handle is published again
-      }
+      const receipt = parseReceiptLine(line); // a torn line: that handle is published again
+      if (receipt !== undefined) done.add(receiptKey(receipt.server, receipt.handle));
     }
   }
   return done;
@@ -146,9 +147,13 @@ export async function publishGroups(
   const result: PublishResult = { created: 0, replaced: 0, resumed: 0, failures: [] };
   const receipt = await Deno.open(options.receipt, { append: true, create: true });
   const encoder = new TextEncoder();
-  const write = async (handle: string, outcome: string, server: string): Promise<void> => {
-    const line = { handle, result: outcome, server, time: new Date().toISOString() };
-    await receipt.write(encoder.encode(JSON.stringify(line) + "\n"));
+  const write = async (
+    handle: string,
+    outcome: "created" | "replaced",
+    server: string,
+  ): Promise<void> => {
+    const line = receiptLine({ handle, result: outcome, server, time: new Date().toISOString() });
+    await receipt.write(encoder.encode(line));
   };
   const put = async (record: HandleRecord, target: PublishTarget): Promise<void> => {
     const outcome = await target.client.put(record);
@@ -168,7 +173,7 @@ export async function publishGroups(
         continue;
       }
       const todo = group.records.filter((record) =>
-        !options.done?.has(`${target.server} ${record.handle}`)
+        !options.done?.has(receiptKey(target.server, record.handle))
       );
       result.resumed += group.records.length - todo.length;
       if (todo.length === 0) continue;
@@ -194,34 +199,6 @@ export async function publishGroups(
     receipt.close();
   }
   return result;
-}
-
-function parseLine(
-  line: string,
-): { record: HandleRecord; key: string; profile?: string } | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return "not JSON";
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return "not a dry-run line (an object with handle, URL and data)";
-  }
-  const fields = value as Record<string, unknown>;
-  const { handle, URL, data, profile } = fields;
-  if (typeof handle !== "string" || !handle.includes("/") || typeof URL !== "string") {
-    return "not a dry-run line (an object with handle, URL and data)";
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    return `${handle}: data is not an object`;
-  }
-  const provenance = Object.entries(fields).filter(([name]) => !RECORD_FIELDS.has(name));
-  return {
-    record: { handle, URL, data: data as Record<string, unknown> },
-    key: JSON.stringify(provenance),
-    profile: typeof profile === "string" ? profile : undefined,
-  };
 }
 
 function worst(errors: unknown[]): unknown {

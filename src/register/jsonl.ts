@@ -1,6 +1,7 @@
 /**
  * The dry-run registrar (`--dry-run` or `[handle].backend = "jsonl"`): one line per
- * record in `outputs/handles/handles_<UTC date>.jsonl`, with provenance. The
+ * record in `outputs/handles/handles_<UTC date>.jsonl`, with provenance, in the layout of
+ * `dry_run_line.ts`. The
  * records of one event are written together (with those of other events ready at the
  * same time, see `DailyJsonlWriter`).
  *
@@ -9,30 +10,16 @@
 
 import { join } from "node:path";
 import { DailyJsonlWriter } from "../outcome/mod.ts";
-import { provenanceFields } from "../events/mod.ts";
 import { type HandleRecord, recordText } from "../records/mod.ts";
+import { eventFields } from "./dry_run_line.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
+
+export { jsonlLine } from "./dry_run_line.ts";
 
 /** Options of {@linkcode JsonlRegistrar}. */
 export interface JsonlRegistrarOptions {
   /** The clock (tests). */
   now?: () => Date;
-}
-
-/** One dry-run line. */
-export function jsonlLine(
-  record: HandleRecord,
-  options: { context: RegisterContext; timestamp: string },
-): Record<string, unknown> {
-  return {
-    handle: record.handle,
-    URL: record.URL,
-    data: record.data,
-    timestamp: options.timestamp,
-    project: options.context.project,
-    ...(options.context.profile === undefined ? {} : { profile: options.context.profile }),
-    ...provenanceFields(options.context.source),
-  };
 }
 
 /** Writes records as JSON lines instead of registering them. */
@@ -52,8 +39,8 @@ export class JsonlRegistrar implements Registrar {
   }
 
   /**
-   * Appends one line per record, as {@linkcode jsonlLine} gives them; the fields shared by
-   * every record of the event are turned into JSON once.
+   * Appends one line per record, as `jsonlLine` (`dry_run_line.ts`) gives them; the fields
+   * shared by every record of the event are turned into JSON once.
    */
   register(records: HandleRecord[], context: RegisterContext): Promise<void> {
     return this.registerTexts(records.map(recordText), context);
@@ -62,12 +49,8 @@ export class JsonlRegistrar implements Registrar {
   /** {@linkcode JsonlRegistrar.register} for records already as their `recordText`s. */
   async registerTexts(texts: readonly string[], context: RegisterContext): Promise<void> {
     const timestamp = this.#now().toISOString();
-    // The fields after handle, URL and data, as jsonlLine orders them, as JSON once.
-    const { handle: _h, URL: _u, data: _d, ...rest } = jsonlLine(
-      { handle: "", URL: "", data: {} },
-      { context, timestamp },
-    );
-    const tail = `,${JSON.stringify(rest).slice(1)}\n`;
+    // The event's fields after handle, URL and data, as jsonlLine orders them, as JSON once.
+    const tail = `,${JSON.stringify(eventFields(context, timestamp)).slice(1)}\n`;
     let text = "";
     for (const record of texts) text += record.slice(0, -1) + tail;
     await this.#writer.appendText(text);

@@ -13,5 +13,12 @@ export {
   type HandleRestOptions,
   RestRegistrar,
 } from "./rest.ts";
-export { jsonlLine, JsonlRegistrar, type JsonlRegistrarOptions } from "./jsonl.ts";
+export { JsonlRegistrar, type JsonlRegistrarOptions } from "./jsonl.ts";
+export {
+  type DryRunEntry,
+  eventFields,
+  jsonlLine,
+  parseDryRunLine,
+  RECORD_MARKS,
+} from "./dry_run_line.ts";
 export { AdaptiveLimit, type AdaptiveLimitOptions } from "./adaptive_limit.ts";

@@ -3,15 +3,19 @@
  * and the profile each must be on. Event texts go through the steps `consume` takes before
  * registering (decode, route to the project, PATCH through the STAC API, previous-version
  * lookup, map); dry-run handle lines are records already. A later record of the same
- * handle replaces an earlier one.
+ * handle replaces an earlier one. Failure and skipped lines (every layout `retry` reads,
+ * `../outcome/record_format.ts`) and dry-run lines (`../register/dry_run_line.ts`) are
+ * read by the modules that write them.
  *
  * @module
  */
 
 import { decodeEvent } from "../decode/mod.ts";
 import { describeError } from "../errors/mod.ts";
+import { parseRecordLine } from "../outcome/mod.ts";
 import { type ItemSource, mapEvent, type Router } from "../pipeline/mod.ts";
 import { type HandleRecord, registrationOrder } from "../records/mod.ts";
+import { parseDryRunLine } from "../register/mod.ts";
 
 /** One input line: an event (raw or restored from a failure or skipped line) or a record. */
 export interface InputText {
@@ -64,14 +68,8 @@ export async function expect(
   options: ExpectOptions,
 ): Promise<void> {
   expectation.events++;
-  let value: unknown;
-  try {
-    value = JSON.parse(input.text);
-  } catch {
-    value = undefined;
-  }
-  const line = asRecord(value);
-  if (line !== undefined) {
+  const line = parseDryRunLine(input.text);
+  if (typeof line !== "string") {
     const { record } = line;
     const prefix = record.handle.slice(0, record.handle.indexOf("/"));
     const profile = options.profileOf(prefix, line.profile);
@@ -83,7 +81,7 @@ export async function expect(
     return;
   }
   try {
-    const decoded = decodeEvent(restored(value) ?? input.text);
+    const decoded = decodeEvent(parseRecordLine(input.text)?.value ?? input.text);
     const { name, route } = options.router.route(decoded.project);
     if (route === undefined) {
       expectation.unverifiable.push(`${input.where}: filtered (project ${name} not selected)`);
@@ -97,26 +95,4 @@ export async function expect(
   } catch (error) {
     expectation.unverifiable.push(`${input.where}: ${describeError(error)}`);
   }
-}
-
-/** A dry-run handle line as a record and the profile it names, or undefined. */
-function asRecord(value: unknown): { record: HandleRecord; profile?: string } | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const { handle, URL, data, profile } = value as Record<string, unknown>;
-  if (typeof handle !== "string" || !handle.includes("/") || typeof URL !== "string") {
-    return undefined;
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
-  return {
-    record: { handle, URL, data: data as Record<string, unknown> },
-    profile: typeof profile === "string" ? profile : undefined,
-  };
-}
-
-/** The event of a failure or skipped line (`__infos__` taken off, `__raw__` restored). */
-function restored(value: unknown): unknown {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
-  const { __infos__: infos, __raw__: raw, ...event } = value as Record<string, unknown>;
-  if (infos === undefined && raw === undefined) return value;
-  return typeof raw === "string" ? raw : event;
 }

@@ -88,6 +88,13 @@ Deno.test("retry: a failure retried twice lands in failures/r2/ with retries 2",
     }
     assert.deepEqual(await listFiles(failures), ["r0", "r1", "r2"]);
     assert.equal(handles.size(), 2, "only the valid event is registered");
+    // The three lines, one per run, record one event: it is replayed and counted once.
+    const all = await runCli(["-c", ws.config, "retry", join("outputs", "failures")], {
+      cwd: ws.dir,
+    });
+    assert.equal(all.code, 1, all.stderr);
+    assert.match(all.stdout, /retry: total 1 event\(s\), 0 succeeded, 1 failed/);
+    assert.equal(all.stdout.match(/1 duplicate line\(s\) left out/g)?.length, 2, all.stdout);
   } finally {
     await handles.close();
     await ws.remove();

@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { recordLine } from "../../src/outcome/mod.ts";
 import { basicAuth } from "../../src/register/mod.ts";
 import { makeCmip6Events } from "../fixtures/events.ts";
 import {
@@ -100,11 +101,35 @@ Deno.test("verify: events file, dry-run file and topic; clean, then injected fau
         /verify: 9 handle\(s\) from (3|9) input\(s\): 9 ok, 0 missing, 0 different/,
       );
     }
-    const failureLine = { ...events[0], __infos__: { reason: "TRANSIENT x", retries: 1 } };
-    await Deno.writeTextFile(join(ws.dir, "skipped.jsonl"), JSON.stringify(failureLine) + "\n");
+    // A skipped line of the earlier layout and one as this version writes it.
+    const earlierLine = { ...events[0], __infos__: { reason: "TRANSIENT x", retries: 1 } };
+    const currentLine = recordLine({
+      key: "k1",
+      value: JSON.stringify(events[1]),
+      source: { topic: ws.topic, partition: 0, offset: "1" },
+      retries: 0,
+      ack: () => {},
+    }, {
+      skip_timestamp: new Date().toISOString(),
+      retries: 0,
+      reason: "TRANSIENT x",
+      attempts: 3,
+      key: "k1",
+      source: { topic: ws.topic, partition: 0, offset: "1" },
+    });
+    await Deno.writeTextFile(
+      join(ws.dir, "skipped.jsonl"),
+      `${JSON.stringify(earlierLine)}\n${JSON.stringify(currentLine)}\n`,
+    );
     const fromSkipped = await cli("verify", "skipped.jsonl");
     assert.equal(fromSkipped.code, 0, fromSkipped.stderr);
-    assert.match(fromSkipped.stdout, /verify: 3 handle\(s\) from 1 input\(s\): 3 ok/);
+    assert.match(fromSkipped.stdout, /verify: 6 handle\(s\) from 2 input\(s\): 6 ok/);
+    // An input that cannot be verified is no success.
+    await Deno.writeTextFile(join(ws.dir, "bad.jsonl"), "not an event\n");
+    const unverifiable = await cli("verify", "skipped.jsonl", "bad.jsonl");
+    assert.equal(unverifiable.code, 1, unverifiable.stderr);
+    assert.match(unverifiable.stdout, /6 ok, 0 missing, 0 different, 1 input\(s\) not verifiable/);
+    assert.match(unverifiable.stderr, /not verifiable: bad\.jsonl:1: /);
     const future = await cli("verify", "--topic", "--since", "2999-01-01T00:00:00Z");
     assert.equal(future.code, 0, future.stderr);
     assert.match(future.stdout, /verify: 0 handle\(s\) from 0 input\(s\)/);
