@@ -15,7 +15,7 @@ import { type TransientPolicy, withRetries } from "../transient/mod.ts";
 import { createTransport, type TlsSettings, type Transport } from "../tls/mod.ts";
 import { AdaptiveLimit } from "./adaptive_limit.ts";
 import { fetchFailure } from "./fetch_failure.ts";
-import { HandleSession } from "./session.ts";
+import { HandleSession, plainHttpHint } from "./session.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
 
 /** Options of {@linkcode HandleRestClient}. */
@@ -214,9 +214,7 @@ export class HandleRestClient {
       }
     }
     if (status === 401 || status === 403) {
-      const hint = this.#base.startsWith("http://") && auth !== undefined
-        ? " (Handle.Net servers accept credentials only over HTTPS: use https:// in server_url)"
-        : "";
+      const hint = auth !== undefined ? plainHttpHint(this.#base) : "";
       throw new ConfigurationError(
         `Handle service ${this.#base} refused user ${this.#options.username}: HTTP ${status}${detail}${hint}`,
       );

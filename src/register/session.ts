@@ -137,7 +137,9 @@ export class HandleSession {
     const where = `Handle service ${this.#options.base}`;
     if (status === 401 || status === 403) {
       throw new ConfigurationError(
-        `${where} refused user ${this.#options.username}: HTTP ${status} ${what}`,
+        `${where} refused user ${this.#options.username}: HTTP ${status} ${what}${
+          plainHttpHint(this.#options.base)
+        }`,
       );
     }
     throw new TransientError(`${where}: HTTP ${status} ${what}`);
@@ -157,6 +159,13 @@ export class HandleSession {
       throw fetchFailure(error, this.#options);
     }
   }
+}
+
+/** What to say when credentials were refused over plain HTTP: Handle.Net wants HTTPS. */
+export function plainHttpHint(base: string): string {
+  return base.startsWith("http://")
+    ? " (Handle.Net servers accept credentials only over HTTPS: use https:// in server_url)"
+    : "";
 }
 
 function sessionHeader(id: string): string {
