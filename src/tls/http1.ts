@@ -78,7 +78,7 @@ export class Http1Client {
     const reused = this.#idle.get(key)?.pop();
     try {
       return toResponse(
-        await this.#exchange(reused ?? await this.#connect(target, signal), {
+        await this.#exchange(reused ?? await this.#connect(target, key, signal), {
           request,
           key,
           head: init.method === "HEAD",
@@ -87,7 +87,7 @@ export class Http1Client {
       );
     } catch (error) {
       if (reused === undefined || !(error instanceof StaleConnection)) throw error;
-      const socket = await this.#connect(target, signal);
+      const socket = await this.#connect(target, key, signal);
       return toResponse(await this.#exchange(socket, { request, key, head: false, signal }));
     }
   }
@@ -116,7 +116,7 @@ export class Http1Client {
     return body === undefined ? bytes : Buffer.concat([bytes, body]);
   }
 
-  #connect(target: URL, signal?: AbortSignal): Promise<tls.TLSSocket> {
+  #connect(target: URL, key: string, signal?: AbortSignal): Promise<tls.TLSSocket> {
     const host = target.hostname.replace(/^\[|\]$/g, "");
     return new Promise((resolve, reject) => {
       const socket = tls.connect({
@@ -136,6 +136,13 @@ export class Http1Client {
       socket.once("secureConnect", () => {
         signal?.removeEventListener("abort", abort);
         socket.off("error", fail);
+        // an idle connection the server closes leaves the pool; errors of idle ones are moot
+        socket.on("error", () => {});
+        socket.once("close", () => {
+          const list = this.#idle.get(key);
+          const at = list?.indexOf(socket) ?? -1;
+          if (at >= 0) list!.splice(at, 1);
+        });
         const certificate = socket.getPeerCertificate();
         const actual = certificate?.raw ? certificatePin(certificate.raw) : "";
         if (this.#check.pin !== undefined && actual !== this.#check.pin) {
@@ -171,11 +178,6 @@ export class Http1Client {
           const idle = this.#idle.get(options.key) ?? [];
           idle.push(socket);
           this.#idle.set(options.key, idle);
-          socket.once("close", () => {
-            const list = this.#idle.get(options.key);
-            const at = list?.indexOf(socket) ?? -1;
-            if (at >= 0) list!.splice(at, 1);
-          });
         } else socket.destroy();
         resolve(parsed!);
       };
