@@ -12,6 +12,7 @@
  */
 
 import { kafkaBootstrapForTests } from "./kafka/broker.ts";
+import { prepareHandleNet } from "./handle_net/prepare.ts";
 
 /** Runs `deno <args>`, echoing its output; returns the exit code and what it printed. */
 async function deno(args: string[], env: Record<string, string> = {}): Promise<[number, string]> {
@@ -70,6 +71,9 @@ if (extra.length === 0) {
   await step("lint", ["lint"]);
   await step("type check", ["check", "main.ts", "src/", "tests/", "bench/", "tools/"]);
 }
+
+// The real Handle.Net servers' jars, fetched once before the tests start them in parallel.
+console.log(`\n== handle.net: ${await prepareHandleNet()}`);
 
 if (!Deno.env.get("KAFKA_BOOTSTRAP")) {
   console.log("\n== kafka: starting a local broker for the suite");
