@@ -4,7 +4,7 @@
  * `Deno.serve`, with an optional durable data file and an optional artificial write
  * latency. Tests, benchmarks and the demo register handles into it.
  *
- * Behaviour in brief (details in README, "The local Handle server"):
+ * Behaviour in brief (details in `docs/stand-in.md`):
  * - values are read and answered as the Handle.Net codec does (`values.ts`);
  * - `GET /api/handles/{prefix}/{suffix}` (`?type=T`, `?index=I` repeatable, `auth=true`
  *   accepted) resolves; values the public may not read are shown to authenticated callers
@@ -42,6 +42,8 @@
 
 import { createHandleHandler } from "./handler.ts";
 import { HandleStore } from "./store.ts";
+import { serveDualPort } from "./dual_port.ts";
+import { makeSelfSignedCertificate } from "./tls_cert.ts";
 
 export { createHandleHandler, ResponseCode } from "./handler.ts";
 export type { HandleHandlerOptions, RequestHandler } from "./handler.ts";
@@ -73,6 +75,13 @@ export interface HandleServerOptions {
   maxInflight?: number;
   /** A file that keeps the records across restarts (append log, compacted at start/close). */
   dataFile?: string;
+  /**
+   * Serve HTTPS with a self-signed certificate made at start (RSA 2048, `CN=anonymous`,
+   * like a fresh Handle.Net server's), and plain HTTP on the same port; credentials then
+   * count only over HTTPS. `names` adds them as subjectAltName (none by default, as on a
+   * real server: the certificate is then valid for no host name).
+   */
+  tls?: boolean | { names?: string[] };
   /** Aborting it closes the server (as {@link HandleServer.close}). */
   signal?: AbortSignal;
   /** Called once the server listens. */
@@ -81,8 +90,14 @@ export interface HandleServerOptions {
 
 /** A running handle server. */
 export interface HandleServer {
-  /** The base URL, e.g. "http://127.0.0.1:8000". */
+  /** The base URL, e.g. "http://127.0.0.1:8000", or "https://..." with `tls`. */
   url: string;
+  /** The plain-HTTP URL of the same port (equal to `url` without `tls`). */
+  httpUrl: string;
+  /** With `tls`: the certificate (PEM). */
+  certPem?: string;
+  /** With `tls`: lowercase hex SHA-256 of the DER certificate. */
+  pin?: string;
   /** The port listened on. */
   port: number;
   /** Stops serving, waits for requests in flight and flushes the data file. */
@@ -109,20 +124,35 @@ export async function startHandleServer(options: HandleServerOptions): Promise<H
     sessionTtlSeconds: options.sessionTtlSeconds,
     latencyPerInflightMs: options.latencyPerInflightMs,
     maxInflight: options.maxInflight,
+    httpsOnly: Boolean(options.tls),
   });
   const hostname = options.host ?? "127.0.0.1";
-  let server: Deno.HttpServer<Deno.NetAddr>;
+  const certificate = options.tls
+    ? await makeSelfSignedCertificate(options.tls === true ? {} : options.tls)
+    : undefined;
+  let server: { port: number; shutdown(): Promise<void> };
   try {
-    server = Deno.serve({
-      hostname,
-      port: options.port ?? 0,
-      onListen: (addr) => options.onListen?.({ hostname: addr.hostname, port: addr.port }),
-    }, handler);
+    if (certificate === undefined) {
+      const plain = Deno.serve({
+        hostname,
+        port: options.port ?? 0,
+        onListen: (addr) => options.onListen?.({ hostname: addr.hostname, port: addr.port }),
+      }, handler);
+      server = { port: plain.addr.port, shutdown: () => plain.shutdown() };
+    } else {
+      server = serveDualPort({
+        hostname,
+        port: options.port ?? 0,
+        cert: certificate.certPem,
+        key: certificate.keyPem,
+      }, handler);
+      options.onListen?.({ hostname, port: server.port });
+    }
   } catch (error) {
     await store.close();
     throw error;
   }
-  const port = server.addr.port;
+  const port = server.port;
   let closing: Promise<void> | undefined;
   function close(): Promise<void> {
     closing ??= (async () => {
@@ -142,7 +172,10 @@ export async function startHandleServer(options: HandleServerOptions): Promise<H
   }
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   return {
-    url: `http://${host}:${port}`,
+    url: `${certificate ? "https" : "http"}://${host}:${port}`,
+    httpUrl: `http://${host}:${port}`,
+    certPem: certificate?.certPem,
+    pin: certificate?.pin,
     port,
     close,
     size: () => store.size,
