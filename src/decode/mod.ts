@@ -1,6 +1,6 @@
 /**
  * Step 1 of the pipeline: decode the raw text of an event into an envelope the
- * pipeline understands (`../shared/spec/events.md`). Every fault is a
+ * pipeline understands (see `docs/events.md`). Every fault is a
  * {@linkcode PermanentError} with a one-line reason.
  *
  * @module
@@ -34,9 +34,17 @@ export interface PatchOperation {
   from?: string;
 }
 
+/**
+ * The change a PATCH event carries: RFC 6902 operations (sent as a bare list or as
+ * `{"operations": [...]}`), or an RFC 7396 merge patch of the item (any other object).
+ */
+export type ItemPatch =
+  | { operations: PatchOperation[] }
+  | { merge: Record<string, unknown> };
+
 /** Fields every decoded event has. */
 interface DecodedBase {
-  /** The project the event names (`../shared/spec/projects.md`), as written there. */
+  /** The project the event names (`docs/projects.md`), as written there. */
   project: string;
   /** `data.payload.collection_id` (or the item's collection), if any. */
   collectionId?: string;
@@ -62,8 +70,8 @@ export interface DecodedPatch extends DecodedBase {
   method: "PATCH";
   /** The id of the item to patch. */
   itemId: string;
-  /** The operations. */
-  operations: PatchOperation[];
+  /** The change, in the form it came. */
+  patch: ItemPatch;
 }
 
 /** A decoded event. */
@@ -151,15 +159,7 @@ export function decodeEvent(
     const itemId = optionalString(payload.item_id, "data.payload.item_id");
     if (itemId === undefined) throw new PermanentError("PATCH without data.payload.item_id");
     checkIdText(itemId, "data.payload.item_id");
-    const patch = payload.patch;
-    const operations = isObject(patch)
-      ? patch.operations
-      : Array.isArray(patch)
-      ? patch
-      : undefined;
-    if (!Array.isArray(operations)) {
-      throw new PermanentError("PATCH without data.payload.patch.operations");
-    }
+    const patch = patchOf(payload.patch);
     const collectionId = resolveProject({ collectionId: payload.collection_id });
     if (collectionId === undefined) {
       throw new PermanentError("PATCH without data.payload.collection_id");
@@ -167,7 +167,7 @@ export function decodeEvent(
     return {
       method: "PATCH",
       itemId,
-      operations: operations as PatchOperation[],
+      patch,
       project: collectionId,
       collectionId,
       time,
@@ -177,10 +177,32 @@ export function decodeEvent(
   throw new PermanentError(`unsupported data.payload.method ${JSON.stringify(payload.method)}`);
 }
 
+/**
+ * The three forms of `data.payload.patch`: a list of operations, an object holding them
+ * under `operations`, or any other object, a merge patch.
+ */
+function patchOf(patch: unknown): ItemPatch {
+  if (Array.isArray(patch)) return { operations: patch as PatchOperation[] };
+  if (!isObject(patch)) {
+    throw new PermanentError(
+      patch === undefined || patch === null
+        ? "PATCH without data.payload.patch"
+        : `data.payload.patch is ${jsonType(patch)}, not a list of operations or an object`,
+    );
+  }
+  if (!Object.hasOwn(patch, "operations")) return { merge: patch };
+  if (!Array.isArray(patch.operations)) {
+    throw new PermanentError(
+      `data.payload.patch.operations is ${jsonType(patch.operations)}, not a list`,
+    );
+  }
+  return { operations: patch.operations as PatchOperation[] };
+}
+
 function jsonType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 // C0 controls, DEL and C1 controls.

@@ -62,7 +62,8 @@ export function hostingAssetOrder(assets: Record<string, unknown>): string[] {
  * Resolves `HOSTING_NODE` and `REPLICA_NODES`: host = first non-empty `alternate:name`
  * (else `unknown`); time = first non-empty `published_on` / `created` / `updated` of an
  * asset, else `properties.created` / `updated`, else the event time, else now; replicas =
- * every `alternate` key once, with the alternate's own `published_on` or the time.
+ * every `alternate` key once, with the alternate's own time (see
+ * {@linkcode alternateTime}) or the dataset's.
  */
 export function resolveHosting(
   assets: Record<string, unknown>,
@@ -108,7 +109,7 @@ export function resolveHosting(
         continue;
       }
       seen.add(replicaHost);
-      const own = isObject(alternate) ? normaliseTimestamp(alternate.published_on) : undefined;
+      const own = isObject(alternate) ? alternateTime(alternate) : undefined;
       replicaNodes.push({ host: replicaHost, published_on: own ?? publishedOn });
     }
   }
@@ -117,4 +118,13 @@ export function resolveHosting(
     replicaNodes,
     warnings,
   };
+}
+
+/**
+ * The time of a replica: its alternate entry's `published_on`, else `created`, else
+ * `updated` (esg-publisher's replication writes `created` and `updated` only).
+ */
+export function alternateTime(alternate: Record<string, unknown>): string | undefined {
+  return normaliseTimestamp(alternate.published_on) ?? normaliseTimestamp(alternate.created) ??
+    normaliseTimestamp(alternate.updated);
 }

@@ -6,14 +6,14 @@
  */
 
 import { PermanentError } from "../errors/mod.ts";
-import type { HandleRecord, MappedEvent } from "../records/mod.ts";
+import { AMEND_IF_EXISTS, type HandleRecord, type MappedEvent } from "../records/mod.ts";
 import type { MapContext, StacItem } from "../plugins/types.ts";
 import { buildDatasetRecord, isRetracted, splitItemId } from "./dataset.ts";
 import { fileAssetKeys, mapFile } from "./files.ts";
 import { resolveHosting } from "./hosting.ts";
 import { resolveDatasetSuffix } from "./pid.ts";
 import { resolveProject } from "./project.ts";
-import { PassedChecks, recordProblems } from "./safety.ts";
+import { PassedChecks, recordProblems, shown, textProblem } from "./safety.ts";
 import { normaliseTimestamp } from "./timestamps.ts";
 import { isObject } from "./values.ts";
 
@@ -79,6 +79,14 @@ export function mapStacItem(
     strict: options.strict,
   };
   for (const key of fileAssetKeys(assets, options.excludedAssetKeys)) {
+    const keyProblem = textProblem(key);
+    if (keyProblem !== undefined) {
+      // the key names its file's handle (UUID v3 of "<item id>#<key>"): no handle without it
+      const problem = `asset key ${shown(key)} ${keyProblem}`;
+      if (options.strict) throw new PermanentError(problem);
+      warnings.push(`${problem}: asset skipped`);
+      continue;
+    }
     const mapped = mapFile(key, assets[key], fileOptions);
     if (!mapped.ok) {
       const problems = mapped.problems.join("; ");
@@ -130,6 +138,8 @@ export function mapStacItem(
   // The last guard: whatever the checks above missed never reaches a record.
   const unsafe = recordProblems(dataset, checks);
   if (unsafe.length > 0) throw new PermanentError(`dataset record: ${unsafe.join("; ")}`);
+  // A retraction amends the record where it exists (a retracted item may have lost its files).
+  if (retracted) dataset.retraction = AMEND_IF_EXISTS;
   return {
     itemId: parts.itemId,
     warnings: [...new Set(warnings)],

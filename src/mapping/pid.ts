@@ -48,8 +48,16 @@ export function isUuid(text: string): boolean {
   return true;
 }
 
-/** UUID v3 (MD5, URL namespace) of a name, lower-case. */
+/**
+ * UUID v3 (MD5, URL namespace) of a name, lower-case. A name that is not well-formed Unicode
+ * (a lone surrogate) has no UTF-8 form to hash: a `PermanentError`.
+ */
 export function uuidV3Url(name: string): string {
+  if (!name.isWellFormed()) {
+    throw new PermanentError(
+      `cannot derive a handle from ${shownName(name)}: it holds a lone surrogate`,
+    );
+  }
   return uuidV3(name, URL_NAMESPACE).toLowerCase();
 }
 
@@ -146,4 +154,9 @@ function resolveGiven(
 
 function accessor(name: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+}
+
+/** A name in a reason: as JSON (a lone surrogate escaped), at most 80 characters. */
+function shownName(name: string): string {
+  return JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
 }

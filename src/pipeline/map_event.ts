@@ -46,7 +46,7 @@ export async function mapEvent(
   } else {
     if (!options.items) throw new PermanentError("PATCH event but no STAC API is configured");
     const current = await options.items.fetchItem(decoded.collectionId!, decoded.itemId);
-    item = applyItemPatch(current, decoded.operations, {
+    item = applyItemPatch(current, decoded.patch, {
       ...DEFAULT_PATCH_LIMITS,
       maxItemBytes: options.maxItemBytes ?? DEFAULT_PATCH_LIMITS.maxItemBytes,
     });

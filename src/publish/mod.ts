@@ -7,15 +7,16 @@
  * dry-run line, refuses its event. Every handle written is appended at once to the run's
  * receipt (`outputs/published/published_<time>_<id>.jsonl`: handle, created or replaced,
  * server, time), so that `--resume` can skip what earlier receipts show done on the same
- * server.
+ * server. A retracted dataset's line (`"retraction": "amend-if-exists"`) amends the record
+ * where its handle exists, its files left alone (see `../register/amend.ts`).
  *
  * @module
  */
 
 import { join } from "node:path";
 import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
-import type { HandleRecord } from "../records/mod.ts";
-import { type HandleRestClient, parseDryRunLine } from "../register/mod.ts";
+import { AMEND_IF_EXISTS, amendsIfExists, type HandleRecord } from "../records/mod.ts";
+import { amendRetraction, type HandleRestClient, parseDryRunLine } from "../register/mod.ts";
 import { parseReceiptLine, receiptKey, receiptLine } from "./receipt.ts";
 
 export {
@@ -101,7 +102,9 @@ export async function readPublishGroups(
         groups.push(group);
         lastKey = key;
       }
-      group.records.push(record);
+      // a retracted dataset's line: amend its record where it exists (see `amend.ts`)
+      const marked = parsed.marks.retraction === AMEND_IF_EXISTS;
+      group.records.push(marked ? { ...record, retraction: AMEND_IF_EXISTS } : record);
       const linePrefix = record.handle.slice(0, record.handle.indexOf("/"));
       const profile = profileOf(linePrefix, named);
       if (group.refused !== undefined) continue;
@@ -178,6 +181,16 @@ export async function publishGroups(
       result.resumed += group.records.length - todo.length;
       if (todo.length === 0) continue;
       try {
+        const last = group.records.at(-1)!;
+        if (
+          todo.at(-1) === last && amendsIfExists(last) &&
+          await amendRetraction(last, target.client) !== "absent"
+        ) {
+          // a retraction of a registered dataset: its record amended, its files untouched
+          result.replaced++;
+          await write(last.handle, "replaced", target.server);
+          continue;
+        }
         const dataset = todo.at(-1) === group.records.at(-1) ? todo.pop() : undefined;
         const settled = await Promise.allSettled(todo.map((record) => put(record, target)));
         const failed = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");

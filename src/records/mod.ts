@@ -8,6 +8,13 @@
 /** Whether a record describes a dataset or one of its files. */
 export type AggregationLevel = "DATASET" | "FILE";
 
+/**
+ * The marker of a retracted dataset's record: where its handle exists, the record there is
+ * amended (it keeps every value and gains `RETRACTED_ON`) instead of being replaced by this
+ * one; where it does not, this record is registered.
+ */
+export const AMEND_IF_EXISTS = "amend-if-exists";
+
 /** One Handle record before it is sent anywhere. */
 export interface HandleRecord {
   /** `<prefix>/<suffix>`, without the `hdl:` scheme. */
@@ -19,6 +26,8 @@ export interface HandleRecord {
    * empty values are already left out.
    */
   data: Record<string, unknown>;
+  /** Set on the record of a retracted dataset: see {@linkcode AMEND_IF_EXISTS}. */
+  retraction?: typeof AMEND_IF_EXISTS;
 }
 
 /** What one event maps to. */
@@ -43,16 +52,55 @@ export function registrationOrder(mapped: MappedEvent): HandleRecord[] {
 }
 
 /**
- * A record as one JSON text, `{"handle":…,"URL":…,"data":…}`: how a record travels between
- * threads and how a dry-run line begins.
+ * A record as one JSON text, `{"handle":…,"URL":…,"data":…}` (and `"retraction":…` when it
+ * is marked): how a record travels between threads and how a dry-run line begins.
  */
 export function recordText(record: HandleRecord): string {
-  return JSON.stringify({ handle: record.handle, URL: record.URL, data: record.data });
+  const { handle, URL, data, retraction } = record;
+  return JSON.stringify(retraction ? { handle, URL, data, retraction } : { handle, URL, data });
 }
 
 /** The record of a {@linkcode recordText}. */
 export function recordFromText(text: string): HandleRecord {
   return JSON.parse(text) as HandleRecord;
+}
+
+/** Whether a record is marked to amend an existing record (a retracted dataset's). */
+export function amendsIfExists(record: HandleRecord): boolean {
+  return record.retraction === AMEND_IF_EXISTS;
+}
+
+/**
+ * The values of an existing record amended by a retraction: every value kept as it is
+ * (indexes, `HS_ADMIN` and all), and `RETRACTED_ON` added at the first free index after the
+ * record's last one below {@linkcode ADMIN_INDEX}. `undefined` when the record already holds
+ * a `RETRACTED_ON`: the first retraction time stands.
+ */
+export function amendedValues(
+  values: readonly HandleValue[],
+  retractedOn: string,
+): HandleValue[] | undefined {
+  if (values.some((value) => value.type === "RETRACTED_ON")) return undefined;
+  const used = new Set(values.map((value) => value.index));
+  let index = 1 + Math.max(1, ...values.map((v) => v.index).filter((i) => i < ADMIN_INDEX));
+  while (used.has(index)) index++;
+  return [
+    ...values,
+    { index, type: "RETRACTED_ON", data: { format: "string", value: retractedOn } },
+  ];
+}
+
+/**
+ * A record amended by a retraction as {@linkcode amendedValues} amends its values: the same
+ * fields, with `RETRACTED_ON` added after the others unless it holds one.
+ */
+export function amendedRecord(record: HandleRecord, retractedOn: string): HandleRecord {
+  if (Object.hasOwn(record.data, "RETRACTED_ON")) return record;
+  return {
+    handle: record.handle,
+    URL: record.URL,
+    data: { ...record.data, RETRACTED_ON: retractedOn },
+  };
 }
 
 /**

@@ -22,3 +22,10 @@ export {
   RECORD_MARKS,
 } from "./dry_run_line.ts";
 export { AdaptiveLimit, type AdaptiveLimitOptions } from "./adaptive_limit.ts";
+export {
+  AmendingRegistrar,
+  type AmendingRegistrarOptions,
+  type AmendOutcome,
+  amendRetraction,
+  type RecordStore,
+} from "./amend.ts";

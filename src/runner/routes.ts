@@ -21,6 +21,7 @@ import {
 } from "../projects/mod.ts";
 import type { OffloadProject } from "../offload/mod.ts";
 import {
+  AmendingRegistrar,
   HandleRestClient,
   type HandleRestOptions,
   JsonlRegistrar,
@@ -216,7 +217,8 @@ export function buildRoutes(
         onResponse: observers?.request && ((r) => observers.request!(profile.name, r)),
       });
       clients.push(client);
-      registrar = new RestRegistrar(client);
+      // a retraction amends the dataset's record where it exists (read through the client)
+      registrar = new AmendingRegistrar(new RestRegistrar(client), client);
       registrar = observers?.registrar?.(profile.name, registrar) ?? registrar;
       registrars.set(profile.name, registrar);
     }

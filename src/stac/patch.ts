@@ -1,34 +1,41 @@
 /**
- * Applies the RFC 6902 operations of a PATCH event to a STAC item, one at a time
- * and within limits: a bounded number of operations, a bounded size and nesting of
- * the patched item (checked before each operation that adds to it, so that a small
- * patch whose `copy` operations double the item stops at the limit), and no path
- * through `__proto__`, `constructor` or `prototype`. Every fault is a permanent one.
+ * Applies the patch of a PATCH event to a STAC item, in any of its forms: RFC 6902
+ * operations (a bare list or `{"operations": [...]}`) or an RFC 7396 merge patch. Within
+ * limits: a bounded number of operations (merge patch: members set or removed), a bounded
+ * size and nesting of the patched item, checked before each change that adds to it (so that
+ * a small patch whose `copy` operations double the item stops at the limit before its
+ * memory grows), and no path or member through `__proto__`, `constructor` or `prototype`.
+ * Every fault is a permanent one.
  *
  * @module
  */
 
-import jsonpatch from "fast-json-patch";
 import { PermanentError } from "../errors/mod.ts";
-import { DEFAULT_MAX_EVENT_BYTES, type PatchOperation } from "../decode/mod.ts";
+import { DEFAULT_MAX_EVENT_BYTES, type ItemPatch, type PatchOperation } from "../decode/mod.ts";
 import { MAX_JSON_DEPTH } from "../decode/limits.ts";
 import type { StacItem } from "../plugins/types.ts";
+import {
+  applyOperation,
+  type CheckedOperation,
+  checkOperation,
+  cloneJson,
+  OperationError,
+  type PatchBudget,
+  shownPointer,
+} from "./json_patch.ts";
+import { applyMergePatch, MergeError } from "./merge_patch.ts";
 import { measureJson } from "./measure.ts";
 
-const OPS = new Set(["add", "remove", "replace", "move", "copy", "test"]);
-
-/** Path segments a patch may not go through. */
-export const REFUSED_PATH_SEGMENTS: ReadonlySet<string> = new Set([
-  "__proto__",
-  "constructor",
-  "prototype",
-]);
+export { REFUSED_PATH_SEGMENTS } from "./pointer.ts";
 
 /** Limits of a patch and of the item it makes. */
 export interface PatchLimits {
-  /** The most operations one patch may have. */
+  /** The most operations one patch may have (merge patch: members it sets or removes). */
   maxOperations: number;
-  /** The largest patched item, in bytes of its JSON text (approximately). */
+  /**
+   * The largest patched item, in bytes of its JSON text (approximately) plus 16 per object
+   * or array (see `measure.ts`).
+   */
   maxItemBytes: number;
   /** The deepest nesting of the patched item. */
   maxDepth: number;
@@ -41,111 +48,73 @@ export const DEFAULT_PATCH_LIMITS: PatchLimits = {
   maxDepth: MAX_JSON_DEPTH,
 };
 
-/** Returns a patched copy of `item`; throws {@linkcode PermanentError} naming the bad operation. */
+/**
+ * Returns a patched copy of `item` (a bare list of operations is taken as
+ * `{operations: list}`); throws {@linkcode PermanentError} naming the bad operation or member.
+ */
 export function applyItemPatch(
   item: StacItem,
-  operations: PatchOperation[],
+  patch: ItemPatch | PatchOperation[],
   limits: PatchLimits = DEFAULT_PATCH_LIMITS,
 ): StacItem {
-  if (operations.length === 0) throw new PermanentError("invalid JSON Patch: no operations");
-  if (operations.length > limits.maxOperations) {
-    throw new PermanentError(
-      `invalid JSON Patch: ${operations.length} operations, over the limit of ${limits.maxOperations}`,
-    );
-  }
-  for (const [i, op] of operations.entries()) checkOperation(op, i);
+  const form: ItemPatch = Array.isArray(patch) ? { operations: patch } : patch;
+  const checked = "operations" in form ? checkOperations(form.operations, limits) : undefined;
   const start = measureJson(item, { maxBytes: limits.maxItemBytes, maxDepth: limits.maxDepth });
   if (start.over) {
     throw new PermanentError(
       `the STAC item to patch is over ${limits.maxItemBytes} bytes or ${limits.maxDepth} levels deep`,
     );
   }
-  let document: unknown = structuredClone(item);
-  let bytes = start.bytes;
-  for (const [i, op] of operations.entries()) {
-    const label = `operation ${i} (${op.op} ${cut(op.path)})`;
-    const added = addedValue(document, op);
-    if (added !== undefined) {
-      const depth = Math.max(pointerDepth(op.path), 0);
-      const size = measureJson(added.value, {
-        maxBytes: limits.maxItemBytes - bytes,
-        maxDepth: limits.maxDepth - depth,
-      });
-      if (size.over) {
-        throw new PermanentError(
-          `invalid JSON Patch: ${label} makes the item larger than ${limits.maxItemBytes} bytes or deeper than ${limits.maxDepth} levels`,
-        );
-      }
-      bytes += size.bytes;
-    }
+  const budget: PatchBudget = {
+    maxBytes: limits.maxItemBytes,
+    maxDepth: limits.maxDepth,
+    bytes: start.bytes,
+  };
+  let document = cloneJson(item);
+  if (checked === undefined) {
     try {
-      // The validator is called with the document: it checks that the path exists.
-      document = jsonpatch.applyOperation(
-        document,
-        op as jsonpatch.Operation,
-        jsonpatch.validator,
-        true,
-        true,
-        i,
-      )
-        .newDocument;
-    } catch (cause) {
-      const name = (cause as { name?: string }).name;
-      const why = name && name !== "Error" && name !== "TypeError"
-        ? name
-        : String((cause as Error).message).split("\n")[0];
-      throw new PermanentError(`invalid JSON Patch: ${label}: ${why}`);
+      document = applyMergePatch(document, (form as { merge: Record<string, unknown> }).merge, {
+        budget,
+        limits,
+      });
+    } catch (error) {
+      if (!(error instanceof MergeError)) throw error;
+      const where = error.pointer === "" ? "" : ` member ${shownPointer(error.pointer)}`;
+      throw new PermanentError(`invalid merge patch:${where} ${error.message}`);
+    }
+    return document as StacItem;
+  }
+  for (const [i, operation] of checked.entries()) {
+    try {
+      document = applyOperation(document, operation, budget);
+    } catch (error) {
+      if (!(error instanceof OperationError)) throw error;
+      const { op, path } = operation.op;
+      const label = `operation ${i} (${op} ${cut(path)})`;
+      throw new PermanentError(`invalid JSON Patch: ${label}: ${error.message}`);
     }
   }
   return document as StacItem;
 }
 
-function checkOperation(op: PatchOperation, i: number): void {
-  if (typeof op !== "object" || op === null || Array.isArray(op) || !OPS.has(op.op)) {
-    const name = typeof op === "object" && op !== null ? (op as { op?: unknown }).op : op;
+/** Checks the count and the form of every operation before any is applied. */
+function checkOperations(operations: unknown[], limits: PatchLimits): CheckedOperation[] {
+  if (operations.length === 0) throw new PermanentError("invalid JSON Patch: no operations");
+  if (operations.length > limits.maxOperations) {
     throw new PermanentError(
-      `invalid JSON Patch: operation ${i} has op ${JSON.stringify(name) ?? "undefined"}`,
+      `invalid JSON Patch: ${operations.length} operations, over the limit of ${limits.maxOperations}`,
     );
   }
-  for (const field of ["path", "from"] as const) {
-    const pointer = op[field];
-    if (pointer === undefined && field === "from") continue;
-    if (typeof pointer !== "string" || (pointer !== "" && !pointer.startsWith("/"))) {
-      throw new PermanentError(
-        `invalid JSON Patch: operation ${i} (${op.op}) has ${field} ${
-          JSON.stringify(pointer) ?? "undefined"
-        }, not a JSON Pointer`,
-      );
-    }
-    for (const segment of pointer.split("/").slice(1)) {
-      const key = segment.replaceAll("~1", "/").replaceAll("~0", "~");
-      if (REFUSED_PATH_SEGMENTS.has(key)) {
-        throw new PermanentError(
-          `invalid JSON Patch: operation ${i} (${op.op}) ${field} ${
-            JSON.stringify(cut(pointer))
-          } goes through "${key}", which is refused`,
-        );
+  return operations.map((op, i) => {
+    try {
+      return checkOperation(op, i);
+    } catch (error) {
+      if (error instanceof OperationError) {
+        throw new PermanentError(`invalid JSON Patch: ${error.message}`);
       }
+      throw error;
     }
-  }
-  if ((op.op === "move" || op.op === "copy") && typeof op.from !== "string") {
-    throw new PermanentError(`invalid JSON Patch: operation ${i} (${op.op}) has no from`);
-  }
-}
-
-/** The value an operation adds to the document, if it adds one. */
-function addedValue(document: unknown, op: PatchOperation): { value: unknown } | undefined {
-  if (op.op === "add" || op.op === "replace") return { value: op.value };
-  if (op.op !== "copy") return undefined;
-  try {
-    return { value: jsonpatch.getValueByPointer(document, op.from!) };
-  } catch {
-    return undefined; // applying the operation reports the bad pointer
-  }
-}
-
-function pointerDepth(pointer: string): number {
-  return pointer === "" ? 0 : pointer.split("/").length - 1;
+  });
 }
 
 /** A pointer shown in a reason: at most 80 characters. */

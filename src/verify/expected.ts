@@ -14,7 +14,13 @@ import { decodeEvent } from "../decode/mod.ts";
 import { describeError } from "../errors/mod.ts";
 import { parseRecordLine } from "../outcome/mod.ts";
 import { type ItemSource, mapEvent, type Router } from "../pipeline/mod.ts";
-import { type HandleRecord, registrationOrder } from "../records/mod.ts";
+import {
+  AMEND_IF_EXISTS,
+  amendedRecord,
+  amendsIfExists,
+  type HandleRecord,
+  registrationOrder,
+} from "../records/mod.ts";
 import { parseDryRunLine } from "../register/mod.ts";
 
 /** One input line: an event (raw or restored from a failure or skipped line) or a record. */
@@ -76,7 +82,10 @@ export async function expect(
     if (profile === undefined) {
       expectation.unverifiable.push(`${input.where}: no Handle profile serves prefix ${prefix}`);
     } else {
-      expectation.records.set(record.handle, { record, profile });
+      const marked = line.marks.retraction === AMEND_IF_EXISTS;
+      expectRecord(expectation, marked ? { ...record, retraction: AMEND_IF_EXISTS } : record, {
+        profile,
+      });
     }
     return;
   }
@@ -89,10 +98,40 @@ export async function expect(
     }
     const mapped = await mapEvent(decoded, route, { items: options.items, now: new Date() });
     const profile = route.profile ?? "default";
+    if (amendsEarlier(expectation, mapped.dataset)) {
+      expectRecord(expectation, mapped.dataset, { profile }); // its files are left alone
+      return;
+    }
     for (const record of registrationOrder(mapped)) {
       expectation.records.set(record.handle, { record, profile });
     }
   } catch (error) {
     expectation.unverifiable.push(`${input.where}: ${describeError(error)}`);
   }
+}
+
+/** Whether `record` is a retraction that amends a record an earlier input expects. */
+function amendsEarlier(expectation: Expectation, record: HandleRecord): boolean {
+  return amendsIfExists(record) && expectation.records.has(record.handle);
+}
+
+/**
+ * Expects a record; a retraction of a record an earlier input expects amends that one (it
+ * keeps every field and gains `RETRACTED_ON`, see `docs/records.md`).
+ */
+function expectRecord(
+  expectation: Expectation,
+  record: HandleRecord,
+  options: { profile: string },
+): void {
+  const earlier = expectation.records.get(record.handle);
+  if (earlier !== undefined && amendsIfExists(record)) {
+    const retractedOn = String(record.data.RETRACTED_ON ?? new Date().toISOString());
+    expectation.records.set(record.handle, {
+      ...earlier,
+      record: amendedRecord(earlier.record, retractedOn),
+    });
+    return;
+  }
+  expectation.records.set(record.handle, { record, profile: options.profile });
 }

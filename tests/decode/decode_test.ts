@@ -36,7 +36,24 @@ Deno.test("each malformed envelope fails with a reason naming what is missing", 
     ],
     [
       { data: { payload: { method: "PATCH", collection_id: "CMIP6", item_id: "x" } } },
-      /PATCH without data\.payload\.patch\.operations/,
+      /^PATCH without data\.payload\.patch$/,
+    ],
+    [
+      { data: { payload: { method: "PATCH", collection_id: "CMIP6", item_id: "x", patch: 5 } } },
+      /^data\.payload\.patch is a number, not a list of operations or an object$/,
+    ],
+    [
+      {
+        data: {
+          payload: {
+            method: "PATCH",
+            collection_id: "CMIP6",
+            item_id: "x",
+            patch: { operations: {} },
+          },
+        },
+      },
+      /^data\.payload\.patch\.operations is an object, not a list$/,
     ],
     [{ data: { payload: { method: "DELETE" } } }, /unsupported data\.payload\.method "DELETE"/],
     [{ data: { type: "OTHER", payload: {} } }, /data\.type is "OTHER"/],
@@ -54,4 +71,24 @@ Deno.test("each malformed envelope fails with a reason naming what is missing", 
       return true;
     });
   }
+});
+
+Deno.test("PATCH: a bare list, {operations: [...]} and a merge patch are all read", () => {
+  const operations = [{ op: "add", path: "/properties/retracted", value: true }];
+  const envelope = (patch: unknown): Record<string, unknown> => {
+    const event = makePatchEvent("CMIP6.a.b.v1", []) as {
+      data: { payload: Record<string, unknown> };
+    };
+    event.data.payload.patch = patch;
+    return event;
+  };
+  const of = (patch: unknown): unknown => {
+    const decoded = decodeEvent(JSON.stringify(envelope(patch)));
+    assert.equal(decoded.method, "PATCH");
+    return decoded.method === "PATCH" ? decoded.patch : undefined;
+  };
+  assert.deepEqual(of(operations), { operations });
+  assert.deepEqual(of({ operations }), { operations });
+  const merge = { properties: { retracted: true }, assets: { data0001: null } };
+  assert.deepEqual(of(merge), { merge });
 });

@@ -111,3 +111,34 @@ Deno.test("no alternates: no replica nodes", () => {
   });
   assert.deepEqual(hosting.replicaNodes, []);
 });
+
+Deno.test("replica time: the alternate's published_on, else created, else updated, else T", () => {
+  const alternate = (times: Record<string, string>): Record<string, unknown> => ({
+    href: "https://replica.example/f.nc",
+    ...times,
+  });
+  const hosting = resolveHosting({
+    data0000: {
+      published_on: "2020-01-01T00:00:00Z",
+      alternate: {
+        "a.example": alternate({
+          published_on: "2021-01-01T00:00:00Z",
+          created: "2022-01-01T00:00:00Z",
+        }),
+        // esg-publisher's add_replica writes created and updated, never published_on
+        "b.example": alternate({
+          created: "2022-02-02T00:00:00Z",
+          updated: "2023-03-03T00:00:00Z",
+        }),
+        "c.example": alternate({ updated: "2023-04-04T00:00:00Z" }),
+        "d.example": alternate({}),
+      },
+    },
+  }, { properties: {}, now: NOW });
+  assert.deepEqual(hosting.replicaNodes, [
+    { host: "a.example", published_on: "2021-01-01T00:00:00Z" },
+    { host: "b.example", published_on: "2022-02-02T00:00:00Z" },
+    { host: "c.example", published_on: "2023-04-04T00:00:00Z" },
+    { host: "d.example", published_on: "2020-01-01T00:00:00Z" },
+  ]);
+});

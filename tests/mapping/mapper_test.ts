@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { PermanentError } from "../../src/errors/mod.ts";
 import { mapStacItem, type StacMapperOptions } from "../../src/mapping/mapper.ts";
 import { uuidV3Url } from "../../src/mapping/pid.ts";
 import type { StacItem } from "../../src/plugins/types.ts";
@@ -66,4 +67,43 @@ Deno.test("mapStacItem: properties or assets of the wrong type are permanent err
     () => mapStacItem(value, { prefix: "21.T7", now: new Date(0) }, CMIP7),
     /assets must be an object/,
   );
+});
+
+Deno.test("mapStacItem: an asset key with a lone surrogate fails, naming the key", () => {
+  const item = cmip7Item();
+  const assets = item.assets as Record<string, Record<string, unknown>>;
+  const asset = assets["tas.nc"];
+  delete asset["cmip7:tracking_id"]; // the key names the file's handle (UUID v3)
+  delete asset.tracking_id;
+  item.assets = { "data\udc00": asset };
+  const context = { prefix: "21.T7", collectionId: "CMIP7", now: new Date(0) };
+  assert.throws(
+    () => mapStacItem(item, context, CMIP7),
+    (e: Error) =>
+      e instanceof PermanentError &&
+      e.message === 'asset key "data\\udc00" holds a lone surrogate (not well-formed Unicode)',
+  );
+  const lenient = mapStacItem(
+    { ...item, assets: { "data\udc00": asset, ok: { ...asset } } },
+    context,
+    { ...CMIP7, strict: false },
+  );
+  assert.equal(lenient.files.length, 1);
+  assert.match(
+    lenient.warnings[0],
+    /^asset key "data\\udc00" holds a lone surrogate .*: asset skipped$/,
+  );
+  assert.throws(() => uuidV3Url("x\ud800"), PermanentError);
+});
+
+Deno.test("mapStacItem: a retracted dataset's record is marked amend-if-exists", () => {
+  const item = cmip7Item();
+  const context = { prefix: "21.T7", collectionId: "CMIP7", now: new Date(0) };
+  assert.equal(mapStacItem(item, context, CMIP7).dataset.retraction, undefined);
+  (item.properties as Record<string, unknown>).retracted = true;
+  item.assets = {};
+  const mapped = mapStacItem(item, { ...context, eventTime: "2025-05-05T05:05:05" }, CMIP7);
+  assert.equal(mapped.dataset.retraction, "amend-if-exists");
+  assert.equal(mapped.dataset.data.RETRACTED_ON, "2025-05-05T05:05:05Z");
+  assert.equal(mapped.files.length, 0);
 });
