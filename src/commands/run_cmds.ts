@@ -46,6 +46,8 @@ interface OpenHooks {
   eventsInFlight(): number;
   /** Whether the pipeline decodes an event's text on a worker thread (no need to parse it). */
   offloads(text: string): boolean;
+  /** Events held for a service that is down (they stay delivered, unacknowledged). */
+  eventsHeld(): number;
 }
 
 /** An input, optionally reporting where its partitions stand. */
@@ -75,6 +77,7 @@ async function runWith(
       observers: monitor?.observers,
     });
   } catch (error) {
+      service: options.group === true,
     stop.dispose();
     await monitor?.close();
     throw configurationExit(error);
@@ -88,6 +91,7 @@ async function runWith(
       limit: wiring?.requestLimit(),
     }),
     intervalSeconds: config.stats.interval_seconds,
+      waiting: wiring?.waitingFor(),
     summaryInterval: config.stats.summary_interval,
     dbPath: config.stats.enable_db ? config.stats.db_path : undefined,
     verbose: globals.verbose,
@@ -117,6 +121,7 @@ async function runWith(
     } catch (error) {
       await wiring.close();
       if (stop.signal.aborted) return { result: {}, code: EXIT.ok }; // stopped while waiting
+        eventsHeld: () => wiring.eventsHeld(),
       const refused = permissionRefusal(error);
       if (refused) {
         throw new ExitError(`cannot open the input: ${refused.message}`, EXIT.configuration);
@@ -180,14 +185,17 @@ export async function consumeCommand(
     const { code } = await runWith(
       context,
       options,
-      async ({ signal, onGroup, eventsInFlight }) =>
+      async ({ signal, onGroup, eventsInFlight, eventsHeld }) =>
         await openKafkaInput({
           kafka: config.kafka,
           topic: config.consumer.topic,
           idleTimeoutMs: options.idleTimeout !== undefined ? options.idleTimeout * 1000 : undefined,
           // Delivered ahead of the pipeline: four times the events it takes in flight now
           // (more measurably raised the resident memory of a drain, not the rate).
-          maxOutstanding: () => Math.max(16, eventsInFlight() * 4),
+          // Events held for a service that is down come on top (up to consumer.max_waiting).
+          maxOutstanding: () => Math.max(16, eventsInFlight() * 4) + eventsHeld(),
+          maxOutstandingBytes: 64 * 1024 * 1024 + config.consumer.max_waiting_bytes,
+          holding: () => eventsHeld() > 0,
           commit: !dryRun,
           connectTimeout: config.kafka.connect_timeout,
           waitForTopic: config.consumer.wait_for_topic,

@@ -17,6 +17,9 @@ export const transientSchema = z.object({
   backoff_initial: seconds,
   backoff_max: seconds,
   preflight_stac: z.boolean(),
+  on_outage: z.enum(["wait", "stop"]),
+  probe_initial: seconds,
+  probe_max: seconds,
 }).strict();
 
 /** Schema of `[consumer]`. */
@@ -30,6 +33,8 @@ export const consumerSchema = z.object({
   workers: z.union([z.literal("auto"), z.number().int().min(0).max(64)]),
   wait_for_topic: z.boolean(),
   kafka_client: z.enum(["kafkajs", "platformatic"]),
+  max_waiting: z.number().int().min(1),
+  max_waiting_bytes: z.number().int().min(1024),
   transient: transientSchema,
 }).strict();
 

@@ -57,6 +57,12 @@ export interface KafkaInputOptions {
   signal?: AbortSignal;
   /** Told when the group is joined (true) and when it is left or being rebalanced (false). */
   onGroup?: (joined: boolean) => void;
+  /**
+   * Whether the pipeline holds events for a service that is down: a batch then need not
+   * wait for the batches before it (the held events would stop every partition's fetch);
+   * the outstanding bounds still apply.
+   */
+  holding?: () => boolean;
 }
 
 /** Where one partition stands, for monitoring. */
@@ -258,7 +264,9 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     // thread, or waiting for the Handle service); the batches before it must be done. On a
     // rebalance, everything delivered is drained first.
     const first = batch.messages.length > 0 ? BigInt(batch.messages[0].offset) : 0n;
-    while (tracker.pendingBefore(first) && !delivery.closing) await waitForAcks();
+    while (
+      tracker.pendingBefore(first) && !delivery.closing && !this.#options.holding?.()
+    ) await waitForAcks();
     if (rebalancing || !isRunning() || isStale()) {
       while (!tracker.drained && !delivery.closing) await waitForAcks();
       if (delivery.closing && !tracker.drained) tracker.abandon(); // the rest stays uncommitted

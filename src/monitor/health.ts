@@ -1,7 +1,8 @@
 /**
  * Liveness and readiness of a run. Ready means: running, the consumer group joined
- * (for a Kafka input) and every Handle service answered its last request or probe.
- * A service that stops answering is probed again until it answers.
+ * (for a Kafka input), every Handle service answered its last request or probe, and no
+ * service is waited for (a `consume` that holds events for a service that is down says
+ * which and since when). A service that stops answering is probed again until it answers.
  *
  * @module
  */
@@ -19,6 +20,8 @@ export interface Readiness {
   phase: Phase;
   /** Why it is not ready (empty when ready). */
   reasons: string[];
+  /** The services waited for: name, since when (ISO 8601) and why. */
+  waiting: Array<{ dependency: string; since: string; reason: string }>;
 }
 
 /** Options of {@linkcode Health}. */
@@ -36,6 +39,7 @@ export class Health {
   readonly #group: boolean;
   #joined = false;
   readonly #services = new Map<string, string | undefined>();
+  readonly #waiting = new Map<string, { since: Date; reason: string }>();
 
   /** Starts in phase "starting", group not joined, no service answered yet. */
   constructor(options: HealthOptions) {
@@ -64,6 +68,17 @@ export class Health {
     if (this.#services.has(name)) this.#services.set(name, reason);
   }
 
+  /** The run waits for `name` (down since `since`), or (`since` undefined) no more. */
+  waitingFor(name: string, since?: Date, reason = ""): void {
+    if (since === undefined) this.#waiting.delete(name);
+    else this.#waiting.set(name, { since, reason });
+  }
+
+  /** Whether the run waits for `name` now. */
+  waitsFor(name: string): boolean {
+    return this.#waiting.has(name);
+  }
+
   /** The services whose last request or probe failed (or that never answered). */
   servicesDown(): string[] {
     return [...this.#services].filter(([, reason]) => reason !== undefined).map(([name]) => name);
@@ -76,10 +91,18 @@ export class Health {
       reasons.push(this.#phaseReason ? `${this.#phase}: ${this.#phaseReason}` : this.#phase);
     }
     if (this.#group && !this.#joined) reasons.push("consumer group not joined");
+    const waiting = [...this.#waiting].map(([dependency, w]) => ({
+      dependency,
+      since: w.since.toISOString(),
+      reason: w.reason,
+    }));
+    for (const w of waiting) {
+      reasons.push(`waiting for ${w.dependency} since ${w.since}: ${w.reason}`);
+    }
     for (const [name, reason] of this.#services) {
       if (reason !== undefined) reasons.push(`Handle service ${name}: ${reason}`);
     }
-    return { ready: reasons.length === 0, phase: this.#phase, reasons };
+    return { ready: reasons.length === 0, phase: this.#phase, reasons, waiting };
   }
 }
 

@@ -68,6 +68,10 @@ export class RunMetrics {
   readonly #retries: Counter<string>;
   readonly #inFlight: Gauge<string>;
   readonly #lastRegistration: Gauge<string>;
+  readonly #dependencyUp: Gauge<"dependency">;
+  readonly #lastSuccess: Gauge<"dependency">;
+  readonly #held: Gauge<string>;
+  readonly #heldBytes: Gauge<string>;
 
   /** Registers every metric. */
   constructor(options: RunMetricsOptions) {
@@ -106,6 +110,30 @@ export class RunMetrics {
     this.#lastRegistration = new Gauge({
       name: "piddiplatsch_last_registration_timestamp_seconds",
       help: "When the last event was registered (seconds since the epoch); 0 before the first.",
+      registers,
+    });
+    this.#dependencyUp = new Gauge({
+      name: "piddiplatsch_dependency_up",
+      help: "Whether a service the run needs answers (1) or is waited for (0), by dependency " +
+        '(e.g. "Handle service cmip7", "STAC API", "output folder").',
+      labelNames: ["dependency"] as const,
+      registers,
+    });
+    this.#lastSuccess = new Gauge({
+      name: "piddiplatsch_dependency_last_success_timestamp_seconds",
+      help: "When a service last did its work (a registration, a patched item), by dependency.",
+      labelNames: ["dependency"] as const,
+      registers,
+    });
+    this.#held = new Gauge({
+      name: "piddiplatsch_events_held",
+      help:
+        "Events held, unacknowledged, for a service that is down (at most consumer.max_waiting).",
+      registers,
+    });
+    this.#heldBytes = new Gauge({
+      name: "piddiplatsch_events_held_bytes",
+      help: "Bytes of the events held for a service that is down.",
       registers,
     });
     const partitions = options.partitions ?? ((): PartitionState[] => []);
@@ -207,6 +235,22 @@ export class RunMetrics {
       },
       timing.seconds,
     );
+  }
+
+  /** A service went down (false) or answers again (true). */
+  dependencyUp(name: string, up: boolean): void {
+    this.#dependencyUp.set({ dependency: name }, up ? 1 : 0);
+  }
+
+  /** A service did its work at `at`. */
+  dependencySucceeded(name: string, at: Date): void {
+    this.#lastSuccess.set({ dependency: name }, at.getTime() / 1000);
+  }
+
+  /** The events (and bytes) held for services that are down now. */
+  held(events: number, bytes: number): void {
+    this.#held.set(events);
+    this.#heldBytes.set(bytes);
   }
 
   /** `n` retries happened. */

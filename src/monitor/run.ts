@@ -102,6 +102,17 @@ export function startRunMonitor(options: RunMonitorOptions): RunMonitor {
           );
         }
       },
+      dependency: {
+        dependency(state): void {
+          health.waitingFor(state.name, state.up ? undefined : state.since, state.reason);
+          metrics.dependencyUp(state.name, state.up);
+        },
+        success(name, at): void {
+          metrics.dependencySucceeded(name, at);
+          if (!health.waitsFor(name)) metrics.dependencyUp(name, true);
+        },
+        held: (events, bytes) => metrics.held(events, bytes),
+      },
       registrar: (profile, registrar) =>
         observeRegistrar(registrar, (result, n, context) => {
           metrics.handlesDone(profile, result, n);

@@ -71,6 +71,7 @@ export function monitorHandler(
           status: r.ready ? "ready" : "not ready",
           phase: r.phase,
           reasons: r.reasons,
+          ...(r.waiting.length > 0 ? { waiting: r.waiting } : {}),
         });
       }
       case "/metrics":

@@ -1,8 +1,10 @@
 /**
  * Append-only JSONL files with daily rotation (`<dir>/<stem>_<UTC date>.jsonl`).
  * Records appended while a write is under way go out together in the next write (one
- * write call, and for durable files one `fdatasync`, per batch); a torn last line left
- * by a crash is closed off before anything new is appended.
+ * write call, and for durable files one `fdatasync`, per batch). A write that fails (disk
+ * full, permission, read-only folder) is cut back off the file, so that no torn line is
+ * left, and rejects with a {@linkcode OutputWriteError} naming the path; a torn last line
+ * left by a crash (or by an older version) is closed off before anything new is appended.
  *
  * @module
  */
@@ -12,6 +14,19 @@ import { dirname, join } from "node:path";
 /** The UTC date of a moment as `YYYY-MM-DD`. */
 export function utcDate(moment: Date = new Date()): string {
   return moment.toISOString().slice(0, 10);
+}
+
+/** A file that could not be written: the message names the path and the reason. */
+export class OutputWriteError extends Error {
+  /** The file (or folder) that could not be written. */
+  readonly path: string;
+  /** Wraps the error of writing `path`. */
+  constructor(path: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`cannot write ${path}: ${reason.split("\n")[0]}`, { cause });
+    this.name = "OutputWriteError";
+    this.path = path;
+  }
 }
 
 /** Options of {@linkcode DailyJsonlWriter}. */
@@ -94,15 +109,44 @@ export class DailyJsonlWriter {
 
   async #write(text: string): Promise<void> {
     const path = this.pathFor();
-    if (path !== this.#path) await this.#open(path);
+    try {
+      if (path !== this.#path) await this.#open(path);
+    } catch (error) {
+      throw new OutputWriteError(path, error);
+    }
     const bytes = this.#encoder.encode(text);
+    const file = this.#file!;
     let written = 0;
-    while (written < bytes.length) written += await this.#file!.write(bytes.subarray(written));
-    if (this.#durable) await this.#file!.syncData();
+    try {
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      if (this.#durable) await file.syncData();
+    } catch (error) {
+      if (written > 0) await this.#cutBack(file, written);
+      throw new OutputWriteError(path, error);
+    }
+  }
+
+  /**
+   * After a failed write: the `written` bytes of it cut off the end of the file, back to
+   * the last whole line (only what this write added: other processes may append to the
+   * same file). When even that fails, the file is closed; the next write closes the torn
+   * line off first (see `#open`).
+   */
+  async #cutBack(file: Deno.FsFile, written: number): Promise<void> {
+    try {
+      const { size } = await file.stat();
+      await file.truncate(Math.max(0, size - written));
+    } catch {
+      file.close();
+      this.#file = undefined;
+      this.#path = undefined;
+    }
   }
 
   async #open(path: string): Promise<void> {
     this.#file?.close();
+    this.#file = undefined;
+    this.#path = undefined;
     await Deno.mkdir(dirname(path), { recursive: true });
     const file = await Deno.open(path, { create: true, append: true, read: true });
     const { size } = await file.stat();
@@ -115,7 +159,14 @@ export class DailyJsonlWriter {
       } finally {
         reader.close();
       }
-      if (last[0] !== 0x0a) await file.write(new Uint8Array([0x0a])); // close a torn line
+      if (last[0] !== 0x0a) {
+        try {
+          await file.write(new Uint8Array([0x0a])); // close a torn line
+        } catch (error) {
+          file.close();
+          throw error;
+        }
+      }
     }
     this.#file = file;
     this.#path = path;

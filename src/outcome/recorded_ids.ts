@@ -31,6 +31,8 @@ export class RecordedIds {
     if (!ids) {
       ids = readIds(path, this.#maxBytes);
       this.#files.set(path, ids);
+      // A file that cannot be read now (permission, a folder missing) is read again next time.
+      ids.catch(() => this.#files.delete(path));
     }
     const set = await ids;
     if (!set) return true;

@@ -22,6 +22,8 @@ export interface FlowSteps {
   concurrency(): number;
   /** Whether the run was stopped (no more events are taken or started). */
   stopped(): boolean;
+  /** Whether intake pauses now (events held for a service reached their bound). */
+  paused?(): boolean;
 }
 
 /** Options of {@linkcode Flow}. */
@@ -60,6 +62,8 @@ export class Flow {
   #sequence = 0;
   /** Resolved when an event in flight ends (one waiter, no race over every event in flight). */
   #slotFreed?: () => void;
+  /** Resolved when intake may go on after a pause. */
+  #unpaused?: () => void;
 
   /** A flow of the events of `iterator` through `steps`. */
   constructor(iterator: AsyncIterator<KeyedEvent>, steps: FlowSteps, options: FlowOptions) {
@@ -71,6 +75,11 @@ export class Flow {
   /** Wakes every wait of the flow, to look at the stop condition again. */
   wake(): void {
     for (const wake of this.#haltWaiters) wake();
+  }
+
+  /** Intake may go on (it looks at {@linkcode FlowSteps.paused} again). */
+  unpause(): void {
+    this.#unpaused?.();
   }
 
   /**
@@ -116,6 +125,11 @@ export class Flow {
         ) {
           await this.#untilHalt(new Promise<void>((resolve) => this.#spaceFreed = resolve));
           this.#spaceFreed = undefined;
+        }
+        // Events held for a service that is down reached their bound: take nothing new.
+        while (this.#steps.paused?.() && !this.#halted()) {
+          await this.#untilHalt(new Promise<void>((resolve) => this.#unpaused = resolve));
+          this.#unpaused = undefined;
         }
         if (this.#halted()) break;
         const next = await this.#untilHalt(this.#iterator.next());

@@ -19,15 +19,17 @@ import { PermanentError } from "../errors/mod.ts";
 import { type KeyedEvent, type Outcome, provenanceText } from "../events/mod.ts";
 import type { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
 import type { PreparePool } from "../offload/mod.ts";
-import {
-  type MappedEvent,
-  recordFromText,
-  registrationOrder,
-  type RenderedEvent,
-} from "../records/mod.ts";
-import type { RegisterContext, Registrar } from "../register/mod.ts";
+import type { MappedEvent, RenderedEvent } from "../records/mod.ts";
 import { Flow } from "./flow.ts";
 import { settleError, type StopKind } from "./settle.ts";
+import { type DependencyState, type Held, Waiting } from "./waiting.ts";
+import {
+  dependencyOf,
+  handleDependency,
+  type OutageOptions,
+  register,
+  STAC_DEPENDENCY,
+} from "./steps.ts";
 import { type Prepared, prepareEvent } from "./prepare.ts";
 import type { ProjectRoute, Router } from "./routes.ts";
 import { type ItemSource, mapEvent } from "./map_event.ts";
@@ -43,7 +45,9 @@ export {
   type VersionLookup,
 } from "./routes.ts";
 
-export type { StopKind } from "./settle.ts";
+export { OUTPUT_DEPENDENCY, outputFault, type StopKind } from "./settle.ts";
+export type { DependencyState, Held, WaitingObserver } from "./waiting.ts";
+export { handleDependency, type OutageOptions, STAC_DEPENDENCY } from "./steps.ts";
 
 /** What stopped a run early. */
 export interface StopReason {
@@ -82,6 +86,12 @@ export interface PipelineOptions {
    * without it every step runs here.
    */
   offload?: PreparePool;
+  /**
+   * Ride out outages (`consume` with `on_outage = "wait"`): an event that needs a service
+   * that is down is held, unacknowledged, and tried again once it answers; without it a
+   * transient failure stops the run (or, with `force`, is skipped).
+   */
+  outages?: OutageOptions;
 }
 
 /** Events prepared ahead of those in flight, at most, when steps run on other threads. */
@@ -102,10 +112,22 @@ export class Pipeline {
   readonly #log = getLogger(["piddiplatsch", "pipeline"]);
   #stop?: StopReason;
   #stopNow?: () => void;
+  #waiting?: Waiting;
+  #unkeyed = 0;
 
   /** Creates a pipeline. */
   constructor(options: PipelineOptions) {
     this.#o = options;
+  }
+
+  /** Events held now for a service that is down (0 when outages are not waited out). */
+  get heldEvents(): number {
+    return this.#waiting?.events ?? 0;
+  }
+
+  /** The services waited for now, since when and why. */
+  waitingFor(): DependencyState[] {
+    return this.#waiting?.downNow() ?? [];
   }
 
   /**
@@ -119,7 +141,14 @@ export class Pipeline {
   ): Promise<RunResult> {
     this.#stop = undefined;
     const iterator = events[Symbol.asyncIterator]();
-    const flow = new Flow(iterator, {
+    const outages = this.#o.outages;
+    const waiting = outages && new Waiting({
+      ...outages,
+      concurrency: () => this.#concurrency(),
+      onFree: () => flow.unpause(),
+    });
+    this.#waiting = waiting;
+    const flow: Flow = new Flow(iterator, {
       prepare: (event) =>
         prepareEvent(event, {
           limits: this.#o.limits ?? DEFAULT_EVENT_LIMITS,
@@ -129,16 +158,29 @@ export class Pipeline {
       process: (event, prepared) => this.#process(event, prepared),
       concurrency: () => this.#concurrency(),
       stopped: () => this.#stop !== undefined,
+      paused: () => waiting?.full() ?? false,
     }, {
       window: this.#o.offload ? PREPARE_AHEAD : 1,
       windowChars: PREPARE_AHEAD_CHARS,
       signal: options.signal,
     });
-    this.#stopNow = () => flow.wake();
+    this.#stopNow = () => {
+      flow.wake();
+      waiting?.close();
+    };
+    const abandon = (): void => waiting?.close();
+    options.signal?.addEventListener("abort", abandon, { once: true });
     try {
       await flow.run();
+      // The input ended: the held events still go on (a stop or a signal leaves them).
+      if (options.signal?.aborted) waiting?.close();
+      await waiting?.whenEmpty();
     } finally {
+      options.signal?.removeEventListener("abort", abandon);
       this.#stopNow = undefined;
+      waiting?.close();
+      await waiting?.settled();
+      this.#waiting = undefined;
       await iterator.return?.();
     }
     return { stop: this.#stop };
@@ -182,39 +224,88 @@ export class Pipeline {
   }
 
   async #process(event: KeyedEvent, prepared: Prepared): Promise<void> {
+    const held = await this.#attempt(event, prepared);
+    if (held === undefined) return;
+    const key = prepared.orderKey ?? `\u0000${this.#unkeyed++}`;
+    this.#waiting?.hold(
+      key,
+      event.value.length,
+      held,
+      (probe) => this.#attempt(event, prepared, { again: true, probe }),
+    );
+  }
+
+  /**
+   * Takes an event through the steps; resolves to why it is held when a service it needs
+   * is down (only when outages are waited out), else undefined (acknowledged, or the run
+   * stops). `again`: a held event tried once more (not counted again); `probe`: the
+   * dependency this try probes.
+   */
+  async #attempt(
+    event: KeyedEvent,
+    prepared: Prepared,
+    options: { again?: boolean; probe?: string } = {},
+  ): Promise<Held | undefined> {
     const o = this.#o;
+    const first = options.again !== true;
+    const waiting = this.#waiting;
     const where = provenanceText(event.source);
+    const started = Date.now();
     let project: string | undefined;
+    let dependency: string | undefined;
     try {
-      if (o.dump) await o.dump.record(event);
+      if (o.dump && first) await o.dump.record(event);
       if (prepared.error) {
-        o.stats.add("messages");
+        if (first) o.stats.add("messages");
         throw prepared.error;
       }
       const routed = o.router.route(prepared.decoded?.project ?? prepared.project!);
       project = routed.name;
       const count = { project };
-      o.stats.add("messages", 1, count);
+      if (first) o.stats.add("messages", 1, count);
       const route = routed.route;
-      if (route === undefined) return this.#ackFiltered(event, project);
+      if (route === undefined) {
+        this.#ackFiltered(event, project);
+        return undefined;
+      }
+      const handles = handleDependency(route.profile);
+      const patch = prepared.decoded?.method === "PATCH";
+      if (waiting !== undefined) {
+        const key = prepared.orderKey;
+        if (first && key !== undefined && waiting.keyHeld(key)) {
+          return { dependency: waiting.dependencyOfKey(key)!, reason: "", behind: true };
+        }
+        for (const name of patch ? [STAC_DEPENDENCY, handles] : [handles]) {
+          if (name !== options.probe && waiting.isDown(name)) {
+            return { dependency: name, reason: waiting.reasonOf(name) };
+          }
+        }
+      }
+      dependency = route.lookup !== undefined || patch ? STAC_DEPENDENCY : undefined;
       const mapped = await this.#mapped(prepared, route, count);
+      if (patch) waiting?.succeeded(STAC_DEPENDENCY, started);
+      dependency = handles;
       for (const warning of mapped.warnings) {
         this.#log.warn("{where}: {item}: {warning}", { where, item: mapped.itemId, warning });
       }
       const context = { project, profile: route.profile, source: event.source };
-      const handles = await register(route.registrar, mapped, context);
-      o.stats.add("handles", handles, count);
+      const written = await register(route.registrar, mapped, context);
+      waiting?.succeeded(handles, started);
+      o.stats.add("handles", written, count);
       o.stats.add("warnings", mapped.warnings.length, count);
       if (mapped.retracted) o.stats.add("retracted", 1, count);
       o.stats.add("replicas", mapped.replicas, count);
       this.#log.debug("{where}: {item}: {count} handles", {
         where,
         item: mapped.itemId,
-        count: handles,
+        count: written,
       });
       this.#ack(event, "registered");
     } catch (error) {
-      await this.#settle(event, error, project);
+      return await this.#settle(event, error, {
+        project,
+        dependency: dependencyOf(error, dependency),
+      });
     }
   }
 
@@ -245,8 +336,13 @@ export class Pipeline {
     event.ack(outcome);
   }
 
-  #settle(event: KeyedEvent, error: unknown, project?: string): Promise<void> {
+  #settle(
+    event: KeyedEvent,
+    error: unknown,
+    at: { project?: string; dependency?: string },
+  ): Promise<Held | undefined> {
     const o = this.#o;
+    const project = at.project;
     return settleError(event, error, {
       failures: o.failures,
       skipped: o.skipped,
@@ -255,25 +351,8 @@ export class Pipeline {
       stats: o.stats,
       project,
       halt: (kind, reason) => this.#halt(kind, reason),
+      wait: this.#waiting !== undefined,
+      dependency: at.dependency,
     });
   }
-}
-
-/**
- * Registers the records of a mapped event, those mapped on another thread as the texts they
- * came as when the registrar takes texts; resolves to the number of records.
- */
-async function register(
-  registrar: Registrar,
-  mapped: MappedEvent | RenderedEvent,
-  context: RegisterContext,
-): Promise<number> {
-  if (!("records" in mapped)) {
-    const records = registrationOrder(mapped);
-    await registrar.register(records, context);
-    return records.length;
-  }
-  if (registrar.registerTexts !== undefined) await registrar.registerTexts(mapped.records, context);
-  else await registrar.register(mapped.records.map(recordFromText), context);
-  return mapped.records.length;
 }

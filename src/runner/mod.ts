@@ -13,7 +13,13 @@ import { ConfigurationError, describeError, TransientError } from "../errors/mod
 import type { KeyedEvent } from "../events/mod.ts";
 import { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
 import { PreparePool } from "../offload/mod.ts";
-import { Pipeline, routerOf, type RunResult } from "../pipeline/mod.ts";
+import {
+  type DependencyState,
+  type OutageOptions,
+  Pipeline,
+  routerOf,
+  type RunResult,
+} from "../pipeline/mod.ts";
 import { findProject } from "../projects/mod.ts";
 import type { Registrar } from "../register/mod.ts";
 import { StacClient } from "../stac/mod.ts";
@@ -65,6 +71,10 @@ export interface Wiring {
   /** Whether an event's text goes to a worker thread (an input need not parse it then). */
   offloads(text: string): boolean;
   /** Closes registrar and recorders. */
+  /** Events held now for a service that is down (`on_outage = "wait"`; 0 otherwise). */
+  eventsHeld(): number;
+  /** The services waited for now, since when and why. */
+  waitingFor(): DependencyState[];
   close(): Promise<void>;
 }
 
@@ -75,6 +85,24 @@ export function transientPolicy(config: Config): TransientPolicy {
 }
 
 /** Builds the pipeline for a configuration and the run's switches. */
+/**
+ * How a service run (`consume`) rides out outages: with `on_outage = "wait"` (the default)
+ * it holds what needs a service that is down, up to `max_waiting`; undefined for "stop".
+ */
+export function outageOptions(
+  config: Config,
+  observer?: OutageOptions["observer"],
+): OutageOptions | undefined {
+  const t = config.consumer.transient;
+  if (t.on_outage !== "wait") return undefined;
+  return {
+    policy: { probeInitial: t.probe_initial, probeMax: t.probe_max },
+    maxEvents: config.consumer.max_waiting,
+    maxBytes: config.consumer.max_waiting_bytes,
+    observer,
+  };
+}
+
 export function wirePipeline(
   config: Config,
   options: RunSwitches & {
@@ -84,6 +112,11 @@ export function wirePipeline(
     /** Called whenever the adaptive request limit of a Handle client changes. */
     onLimit?: (limit: number) => void;
   },
+    /**
+     * A service run (`consume`): outages are waited out as `on_outage` says. Batch runs
+     * (`map`, `retry`) stop with exit 3 after the retries.
+     */
+    service?: boolean;
 ): Wiring {
   const { stats, signal, observers } = options;
   const outputDir = config.consumer.output_dir;
@@ -133,6 +166,7 @@ export function wirePipeline(
     limits,
     offload,
   });
+    outages: options.service ? outageOptions(config, observers?.dependency) : undefined,
   return {
     pipeline,
     registrars,
@@ -144,6 +178,8 @@ export function wirePipeline(
     requestLimit,
     offloads: (text) => offload?.takes(text) ?? false,
     async close(): Promise<void> {
+    eventsHeld: () => pipeline.heldEvents,
+    waitingFor: () => pipeline.waitingFor(),
       offload?.close();
       await Promise.all([
         ...registrars.map((r) => r.close()),

@@ -11,7 +11,7 @@ import { getLogger } from "@logtape/logtape";
 import { ConfigurationError, describeError } from "../errors/mod.ts";
 import type { TlsSettings } from "../tls/mod.ts";
 import { createVersionLookup } from "../lookup/mod.ts";
-import type { ProjectRoute, VersionLookup } from "../pipeline/mod.ts";
+import type { ProjectRoute, VersionLookup, WaitingObserver } from "../pipeline/mod.ts";
 import {
   createProjectPlugin,
   type ProjectDescription,
@@ -98,6 +98,8 @@ export interface RunObservers {
   ) => void;
   /** Wraps the registrar of a profile (e.g. to count handles by result). */
   registrar?: (profile: string, registrar: Registrar) => Registrar;
+  /** The services a `consume` waits for (down, up, last success) and the events held. */
+  dependency?: WaitingObserver;
 }
 
 /** What a profile's REST client takes besides the profile's own settings. */

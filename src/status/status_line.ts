@@ -30,6 +30,8 @@ export interface StatusExtras {
   lag?: number;
   /** The adaptive bound on Handle requests in flight (all profiles), when there is one. */
   limit?: number;
+  /** The services waited for (down), since when: shown first. */
+  waiting?: ReadonlyArray<{ name: string; since: Date }>;
 }
 
 /** `h:mm:ss` of a number of seconds. */
@@ -66,6 +68,9 @@ export function formatStatusLine(
     ? "never"
     : formatAgo((now - snapshot.lastErrorAt) / 1000);
   return [
+    ...(extras.waiting ?? []).map((w) =>
+      `waiting for ${w.name} since ${w.since.toISOString().slice(0, 19)}Z`
+    ),
     `msgs ${c.messages} (${formatRate(r.messageRate)})`,
     `handles ${c.handles} (${formatRate(r.handleRate)})`,
     ...(extras.inFlight !== undefined ? [`in flight ${extras.inFlight}`] : []),

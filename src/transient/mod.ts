@@ -110,3 +110,12 @@ export function networkReason(error: unknown, timeoutSeconds: number): string {
   if (/dns|lookup|resolve/i.test(text)) return `name resolution failed: ${text.split("\n")[0]}`;
   return text.split("\n")[0];
 }
+
+export {
+  MAX_RETRY_AFTER_MS,
+  type OutagePolicy,
+  parseRetryAfter,
+  probeDelay,
+  retryAfterCause,
+  retryAfterOf,
+} from "./outage.ts";
