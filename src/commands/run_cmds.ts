@@ -44,10 +44,10 @@ interface OpenHooks {
   onGroup(joined: boolean): void;
   /** Events the pipeline takes in flight now (it follows the Handle request limit). */
   eventsInFlight(): number;
-  /** Whether the pipeline decodes an event's text on a worker thread (no need to parse it). */
-  offloads(text: string): boolean;
   /** Events held for a service that is down (they stay delivered, unacknowledged). */
   eventsHeld(): number;
+  /** Whether the pipeline decodes an event's text on a worker thread (no need to parse it). */
+  offloads(text: string): boolean;
 }
 
 /** An input, optionally reporting where its partitions stand. */
@@ -75,9 +75,9 @@ async function runWith(
       stats,
       signal: stop.signal,
       observers: monitor?.observers,
+      service: options.group === true,
     });
   } catch (error) {
-      service: options.group === true,
     stop.dispose();
     await monitor?.close();
     throw configurationExit(error);
@@ -89,9 +89,9 @@ async function runWith(
       inFlight,
       lag: partitions ? totalLag(partitions()) : undefined,
       limit: wiring?.requestLimit(),
+      waiting: wiring?.waitingFor(),
     }),
     intervalSeconds: config.stats.interval_seconds,
-      waiting: wiring?.waitingFor(),
     summaryInterval: config.stats.summary_interval,
     dbPath: config.stats.enable_db ? config.stats.db_path : undefined,
     verbose: globals.verbose,
@@ -116,12 +116,12 @@ async function runWith(
         signal: stop.signal,
         onGroup: (joined) => monitor?.health.setJoined(joined),
         eventsInFlight: () => wiring.eventsInFlight(),
+        eventsHeld: () => wiring.eventsHeld(),
         offloads: (text) => wiring.offloads(text),
       });
     } catch (error) {
       await wiring.close();
       if (stop.signal.aborted) return { result: {}, code: EXIT.ok }; // stopped while waiting
-        eventsHeld: () => wiring.eventsHeld(),
       const refused = permissionRefusal(error);
       if (refused) {
         throw new ExitError(`cannot open the input: ${refused.message}`, EXIT.configuration);

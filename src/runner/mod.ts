@@ -70,11 +70,11 @@ export interface Wiring {
   requestLimit(): number | undefined;
   /** Whether an event's text goes to a worker thread (an input need not parse it then). */
   offloads(text: string): boolean;
-  /** Closes registrar and recorders. */
   /** Events held now for a service that is down (`on_outage = "wait"`; 0 otherwise). */
   eventsHeld(): number;
   /** The services waited for now, since when and why. */
   waitingFor(): DependencyState[];
+  /** Closes registrar and recorders. */
   close(): Promise<void>;
 }
 
@@ -84,7 +84,6 @@ export function transientPolicy(config: Config): TransientPolicy {
   return { retries: t.retries, backoffInitial: t.backoff_initial, backoffMax: t.backoff_max };
 }
 
-/** Builds the pipeline for a configuration and the run's switches. */
 /**
  * How a service run (`consume`) rides out outages: with `on_outage = "wait"` (the default)
  * it holds what needs a service that is down, up to `max_waiting`; undefined for "stop".
@@ -103,6 +102,7 @@ export function outageOptions(
   };
 }
 
+/** Builds the pipeline for a configuration and the run's switches. */
 export function wirePipeline(
   config: Config,
   options: RunSwitches & {
@@ -111,12 +111,12 @@ export function wirePipeline(
     observers?: RunObservers;
     /** Called whenever the adaptive request limit of a Handle client changes. */
     onLimit?: (limit: number) => void;
-  },
     /**
      * A service run (`consume`): outages are waited out as `on_outage` says. Batch runs
      * (`map`, `retry`) stop with exit 3 after the retries.
      */
     service?: boolean;
+  },
 ): Wiring {
   const { stats, signal, observers } = options;
   const outputDir = config.consumer.output_dir;
@@ -165,8 +165,8 @@ export function wirePipeline(
     stats,
     limits,
     offload,
-  });
     outages: options.service ? outageOptions(config, observers?.dependency) : undefined,
+  });
   return {
     pipeline,
     registrars,
@@ -177,9 +177,9 @@ export function wirePipeline(
     eventsInFlight: inFlight,
     requestLimit,
     offloads: (text) => offload?.takes(text) ?? false,
-    async close(): Promise<void> {
     eventsHeld: () => pipeline.heldEvents,
     waitingFor: () => pipeline.waitingFor(),
+    async close(): Promise<void> {
       offload?.close();
       await Promise.all([
         ...registrars.map((r) => r.close()),
