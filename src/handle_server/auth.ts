@@ -20,10 +20,11 @@ export interface Credentials {
 }
 
 /**
- * Checks a `Basic` authorization header value against the known credentials. The user
- * part is percent-decoded before comparing, so "300%3A21.TEST%2Ftestuser",
- * "300%3A21.TEST/testuser" and the raw "300:21.TEST/testuser" are all accepted; with a
- * raw `:` in the user name every `:` is tried as the user/password separator.
+ * Checks a `Basic` authorization header value against the known credentials, as the
+ * Handle.Net server does: the decoded text is split at its first `:`, and the user part is
+ * percent-decoded before comparing. So "300%3A21.TEST%2Ftestuser" and
+ * "300%3A21.TEST/testuser" are accepted, while the unencoded "300:21.TEST/testuser" names
+ * the user "300" and fails.
  */
 export function checkBasicAuth(header: string | null, credentials: Credentials): AuthResult {
   if (header === null || header.trim() === "") return { kind: "missing" };
@@ -37,15 +38,14 @@ export function checkBasicAuth(header: string | null, credentials: Credentials):
   } catch {
     return { kind: "failed", reason: "malformed basic credentials" };
   }
-  let userKnown = false;
-  for (let colon = decoded.indexOf(":"); colon >= 0; colon = decoded.indexOf(":", colon + 1)) {
-    if (percentDecode(decoded.slice(0, colon)) !== credentials.username) continue;
-    userKnown = true;
-    if (timingSafeEqual(decoded.slice(colon + 1), credentials.password)) {
-      return { kind: "ok", user: credentials.username };
-    }
+  const colon = decoded.indexOf(":");
+  if (colon < 0 || percentDecode(decoded.slice(0, colon)) !== credentials.username) {
+    return { kind: "failed", reason: "unknown user" };
   }
-  return { kind: "failed", reason: userKnown ? "wrong password" : "unknown user" };
+  if (!timingSafeEqual(decoded.slice(colon + 1), credentials.password)) {
+    return { kind: "failed", reason: "wrong password" };
+  }
+  return { kind: "ok", user: credentials.username };
 }
 
 /** The prefix of an indexed handle's handle: "300:21.TEST/user" gives "21.TEST". */

@@ -3,14 +3,18 @@
  * authenticator and the user's own (read-only) record; and the checks of a request: who
  * calls, who may write (the permission rule in `handler.ts`), and which handle a path names.
  *
+ * Handles are stored under their upper-case name (ASCII letters only), as a
+ * case-insensitive Handle.Net server stores them; answers repeat the name as the request
+ * wrote it.
+ *
  * @module
  */
 
 import { type Credentials, userHandle, userPrefix } from "./auth.ts";
-import { InvalidHandleError, parseHandlePath, samePrefix } from "./handle_name.ts";
-import { HttpError, ResponseCode } from "./http.ts";
+import { samePrefix } from "./handle_name.ts";
+import { bodyless, HttpError, ResponseCode } from "./http.ts";
 import { userRecord } from "./records.ts";
-import type { Authenticator, RequestAuth } from "./sessions.ts";
+import type { Authenticator, Caller } from "./sessions.ts";
 import type { HandleStore } from "./store.ts";
 import type { HandleValue } from "./values.ts";
 
@@ -20,6 +24,21 @@ export interface HandlerContextOptions {
   account: Credentials & { prefix: string };
   /** Checks credentials and keeps the sessions. */
   auth: Authenticator;
+  /** Whether authenticated requests must come over HTTPS (403/402 over plain HTTP). */
+  httpsOnly?: boolean;
+}
+
+/** The handle a request path names. */
+export interface HandleTarget {
+  /** The handle as the request wrote it (percent-decoded), repeated in answers. */
+  handle: string;
+  /** Its store key (upper case), or undefined when its prefix is not served here. */
+  key: string | undefined;
+}
+
+/** The store key of a handle: ASCII letters in upper case. */
+export function storeKey(handle: string): string {
+  return handle.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
 }
 
 /** The state of a handle server's request handler and the checks every request passes. */
@@ -32,6 +51,8 @@ export class HandlerContext {
   readonly auth: Authenticator;
   /** The store key of the user's own handle, when it is under the served prefix. */
   readonly ownKey: string | undefined;
+  /** Whether authenticated requests must come over HTTPS. */
+  readonly httpsOnly: boolean;
   readonly #ownRecord: readonly HandleValue[] | undefined;
 
   /** A context over a store; the user's own record is made now. */
@@ -40,88 +61,81 @@ export class HandlerContext {
     this.store = store;
     this.prefix = account.prefix;
     this.auth = options.auth;
+    this.httpsOnly = options.httpsOnly ?? false;
     const ownHandle = userHandle(account.username);
     this.#ownRecord = samePrefix(userPrefix(account.username), account.prefix)
       ? userRecord(account, new Date())
       : undefined;
     this.ownKey = this.#ownRecord === undefined
       ? undefined
-      : `${account.prefix}/${ownHandle.slice(ownHandle.indexOf("/") + 1)}`;
+      : storeKey(`${account.prefix}/${ownHandle.slice(ownHandle.indexOf("/") + 1)}`);
   }
 
-  /** The caller of a request; wrong credentials are answered 401. */
-  caller(request: Request, handle?: string): RequestAuth {
-    const checked = this.auth.authenticate(request.headers.get("authorization"));
-    if (checked.result.kind === "failed") {
-      throw new HttpError(
-        401,
-        ResponseCode.AUTHENTICATION_NEEDED,
-        `authentication failed: ${checked.result.reason}`,
-        handle,
-      );
-    }
-    return checked;
+  /** Whether a request came over plain HTTP to a server that wants HTTPS for credentials. */
+  insecure(request: Request): boolean {
+    return this.httpsOnly && new URL(request.url).protocol !== "https:";
   }
 
-  /** Throws the 401 or 403 answer unless the caller may write (the handle). */
-  requireWriter(request: Request, handle?: string): void {
-    const { result } = this.caller(request, handle);
-    if (result.kind !== "ok") {
-      throw new HttpError(401, ResponseCode.AUTHENTICATION_NEEDED, "authentication needed", handle);
+  /** The caller of a request; failing credentials are answered 401 with an empty body. */
+  caller(request: Request): Caller & { kind: "anonymous" | "user" } {
+    const caller = this.auth.caller(request.headers.get("authorization"));
+    if (caller.kind === "refused") throw bodyless(401, caller.reason);
+    return caller;
+  }
+
+  /**
+   * Throws the 403 (plain HTTP), 401 or 403 (permission) answer unless the caller may write;
+   * `handle` is the name the answer repeats.
+   */
+  requireWriter(request: Request, handle: string): void {
+    if (this.insecure(request)) {
+      throw new HttpError(403, ResponseCode.AUTHENTICATION_NEEDED, "", handle);
     }
-    const permitted = samePrefix(userPrefix(result.user), this.prefix) ||
-      userHandle(result.user).toUpperCase() === `0.NA/${this.prefix}`.toUpperCase();
+    const caller = this.caller(request);
+    if (caller.kind !== "user") {
+      throw new HttpError(401, ResponseCode.AUTHENTICATION_NEEDED, "", handle);
+    }
+    const permitted = samePrefix(userPrefix(caller.user), this.prefix) ||
+      storeKey(userHandle(caller.user)) === storeKey(`0.NA/${this.prefix}`);
     if (!permitted) {
       throw new HttpError(
         403,
         ResponseCode.INSUFFICIENT_PERMISSIONS,
-        `${result.user} may not administer prefix ${this.prefix}`,
+        `${caller.user} may not administer prefix ${this.prefix}`,
         handle,
       );
     }
-    if (handle !== undefined && handle === this.ownKey) {
+  }
+
+  /** Refuses (403/401) a write to the user's own handle, which this server keeps read-only. */
+  protectOwn(target: HandleTarget): void {
+    if (target.key !== undefined && target.key === this.ownKey) {
       throw new HttpError(
         403,
         ResponseCode.INSUFFICIENT_PERMISSIONS,
         "the user's own handle is read-only on this server",
-        handle,
+        target.handle,
       );
     }
   }
 
-  /** The store key of the handle in a path (percent-encoded); 400 when invalid or not served. */
-  resolveHandle(encoded: string): string {
-    let name;
+  /** The handle of a path's rest after `/api/handles/` (percent-encoded). */
+  target(encoded: string): HandleTarget {
+    let handle: string;
     try {
-      name = parseHandlePath(encoded);
-    } catch (error) {
-      if (error instanceof InvalidHandleError) {
-        throw new HttpError(400, ResponseCode.INVALID_HANDLE, error.message, safeDecode(encoded));
-      }
-      throw error;
+      handle = decodeURIComponent(encoded);
+    } catch {
+      throw new HttpError(400, ResponseCode.INVALID_HANDLE, "Invalid handle", encoded);
     }
-    if (!samePrefix(name.prefix, this.prefix)) {
-      throw new HttpError(
-        400,
-        ResponseCode.SERVER_NOT_RESPONSIBLE,
-        `server not responsible for prefix ${name.prefix}`,
-        name.handle,
-      );
+    const slash = handle.indexOf("/");
+    if (slash < 0 || !samePrefix(handle.slice(0, slash), this.prefix)) {
+      return { handle, key: undefined };
     }
-    return `${this.prefix}/${name.suffix}`;
+    return { handle, key: storeKey(`${this.prefix}/${handle.slice(slash + 1)}`) };
   }
 
   /** The values of a handle (the user's own record included); undefined when missing. */
-  lookup(handle: string): readonly HandleValue[] | undefined {
-    return handle === this.ownKey ? this.#ownRecord : this.store.get(handle);
-  }
-}
-
-/** Percent-decodes a text; the text itself when it is not valid. */
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
+  lookup(key: string): readonly HandleValue[] | undefined {
+    return key === this.ownKey ? this.#ownRecord : this.store.get(key);
   }
 }

@@ -20,11 +20,30 @@ export class JsonNumber {
 
 /** Thrown when an element cannot be read as asked (the codec refuses the document). */
 export class GsonError extends Error {
-  /** Creates the error with a one-line reason. */
-  constructor(reason: string) {
+  /** The Java exception the real server's codec throws here, e.g. "java.lang.NullPointerException". */
+  readonly javaClass: string;
+
+  /** Creates the error with a one-line reason and the Java exception class it stands for. */
+  constructor(reason: string, javaClass: string = ILLEGAL_STATE) {
     super(reason);
     this.name = "GsonError";
+    this.javaClass = javaClass;
   }
+}
+
+const ILLEGAL_STATE = "java.lang.IllegalStateException";
+/** Java's exception for a missing element. */
+export const NULL_POINTER = "java.lang.NullPointerException";
+/** Java's exception for text that is not a number. */
+export const NUMBER_FORMAT = "java.lang.NumberFormatException";
+/** Java's exception for text the codec cannot parse (a time, a data format). */
+export const PARSE = "java.text.ParseException";
+
+/** The Java exception Gson throws when an element of this kind is read as a primitive. */
+function wrongKind(element: unknown): string {
+  if (element === undefined) return NULL_POINTER;
+  if (element === null || isJsonObject(element)) return "java.lang.UnsupportedOperationException";
+  return ILLEGAL_STATE;
 }
 
 /**
@@ -59,7 +78,7 @@ export function asString(element: unknown, what: string): string {
   if (typeof element === "number") return String(element);
   if (typeof element === "boolean") return String(element);
   if (Array.isArray(element) && element.length === 1) return asString(element[0], what);
-  throw new GsonError(`${what} is ${describe(element)}, not a string`);
+  throw new GsonError(`${what} is ${describe(element)}, not a string`, wrongKind(element));
 }
 
 /** Gson's `getAsInt`: Java int semantics, including its wrap-around of larger numbers. */
@@ -68,11 +87,13 @@ export function asInt(element: unknown, what: string): number {
   if (typeof element === "number") return numberToInt(String(element), what);
   if (typeof element === "string") {
     const parsed = parseJavaInt(element);
-    if (parsed === undefined) throw new GsonError(`${what} is not an integer: ${element}`);
+    if (parsed === undefined) {
+      throw new GsonError(`${what} is not an integer: ${element}`, NUMBER_FORMAT);
+    }
     return parsed;
   }
   if (Array.isArray(element) && element.length === 1) return asInt(element[0], what);
-  throw new GsonError(`${what} is ${describe(element)}, not an integer`);
+  throw new GsonError(`${what} is ${describe(element)}, not an integer`, wrongKind(element));
 }
 
 /** Gson's `getAsBoolean`: a string or number is true only when it reads "true". */
@@ -80,7 +101,7 @@ export function asBoolean(element: unknown, what: string): boolean {
   if (typeof element === "boolean") return element;
   if (Array.isArray(element) && element.length === 1) return asBoolean(element[0], what);
   if (isPrimitive(element)) return asString(element, what).toLowerCase() === "true";
-  throw new GsonError(`${what} is ${describe(element)}, not a boolean`);
+  throw new GsonError(`${what} is ${describe(element)}, not a boolean`, wrongKind(element));
 }
 
 /** Java's `Integer.parseInt`: optional sign, decimal digits, within the int range. */
@@ -94,7 +115,7 @@ export function parseJavaInt(text: string): number | undefined {
 /** The int a Gson number gives: `Integer`, then `(int) Long`, then `BigDecimal.intValue()`. */
 function numberToInt(text: string, what: string): number {
   const match = /^(-?)([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/.exec(text);
-  if (match === null) throw new GsonError(`${what} is not a number: ${text}`);
+  if (match === null) throw new GsonError(`${what} is not a number: ${text}`, NUMBER_FORMAT);
   const [, sign, whole, fraction = "", exponent = "0"] = match;
   let magnitude = BigInt(whole + fraction);
   const scale = Number(exponent) - fraction.length;

@@ -1,33 +1,27 @@
 /**
- * The routes of `/api/handles` in the handle server: resolve (GET), create or change (PUT)
- * and delete (DELETE) one handle, and list the handles of the served prefix.
+ * The routes of `/api/handles` in the handle server: resolve (GET, and POST as the real
+ * server treats it), create or change (PUT) and delete (DELETE) one handle, and list the
+ * handles of the served prefix. Answers, codes and the order of the checks follow what a
+ * Handle.Net 9.2.0 server answers (docs/handle-api.md).
  *
  * @module
  */
 
-import type { HandlerContext } from "./context.ts";
-import { parseJson } from "./gson.ts";
-import { samePrefix } from "./handle_name.ts";
-import { HttpError, json, ResponseCode } from "./http.ts";
-import {
-  keepAdmin,
-  mergeValues,
-  persist,
-  queryIndices,
-  readCount,
-  typeMatches,
-} from "./records.ts";
-import { InvalidValueError, parseValues, publicReadable } from "./values.ts";
-import type { HandleValue } from "./values.ts";
+import type { HandlerContext, HandleTarget } from "./context.ts";
+import { storeKey } from "./context.ts";
+import { readBody } from "./body.ts";
+import { HttpError, indexConflict, javaError, json, ResponseCode } from "./http.ts";
+import { persist, readIndexParams, typeMatches } from "./records.ts";
+import { publicReadable } from "./values.ts";
 
 /** A request on `/api/handles/{handle}`. */
-export interface HandleTarget {
+export interface HandleRequest {
   /** The request. */
   request: Request;
   /** Its parsed URL. */
   url: URL;
-  /** The store key of the handle it names, under the served prefix. */
-  handle: string;
+  /** The handle its path names. */
+  target: HandleTarget;
 }
 
 /** A request on `/api/handles`. */
@@ -38,140 +32,151 @@ export interface ListTarget {
   url: URL;
 }
 
+const NOT_HERE = "That prefix doesn't live here";
+
 /**
  * GET: the handle's values (those the public may read, unless the caller is authenticated),
- * filtered by `?type=` and `?index=`; 404 when the handle does not exist.
+ * filtered by `?type=` and `?index=`; 200 with responseCode 200 when none is left.
  */
-export function getHandle(context: HandlerContext, target: HandleTarget): Response {
-  const { request, url, handle } = target;
-  const authenticated = context.caller(request, handle).result.kind === "ok";
-  const stored = context.lookup(handle);
-  if (stored === undefined) {
-    throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "handle not found", handle);
+export function getHandle(context: HandlerContext, input: HandleRequest): Response {
+  const { request, url, target } = input;
+  const { handle, key } = target;
+  const caller = context.caller(request);
+  if (key === undefined) {
+    throw new HttpError(400, ResponseCode.SERVER_NOT_RESPONSIBLE, NOT_HERE, handle);
   }
+  const indices = readIndexParams(url.searchParams.getAll("index"));
+  const stored = context.lookup(key);
+  if (stored === undefined) throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "", handle);
+  const authenticated = caller.kind === "user" && !context.insecure(request);
   const values = authenticated ? stored : stored.filter(publicReadable);
   const types = url.searchParams.getAll("type");
-  const indices = queryIndices(url, handle);
-  if (types.length === 0 && indices.length === 0) {
-    return json(200, { responseCode: ResponseCode.SUCCESS, handle, values });
+  const selected = types.length === 0 && indices.length === 0
+    ? values
+    : values.filter((value) =>
+      indices.includes(value.index) || types.some((type) => typeMatches(type, value.type))
+    );
+  if (selected.length === 0) {
+    return json(200, { responseCode: ResponseCode.VALUES_NOT_FOUND, values: [], handle });
   }
-  const selected = values.filter((value) =>
-    indices.includes(value.index) || types.some((type) => typeMatches(type, value.type))
-  );
-  const responseCode = selected.length > 0 ? ResponseCode.SUCCESS : ResponseCode.VALUES_NOT_FOUND;
-  return json(200, { responseCode, handle, values: selected });
+  return json(200, { responseCode: ResponseCode.SUCCESS, handle, values: selected });
 }
 
 /**
- * PUT: creates (201) or replaces (200) a record, or with `?index=` adds or replaces only
- * those values; the caller must be a writer.
+ * PUT: creates (201) or replaces (200) a record unless `overwrite` is other than "true",
+ * or with `?index=` adds (201) or replaces (200) only those values.
  */
-export async function putHandle(context: HandlerContext, target: HandleTarget): Promise<Response> {
-  const { request, url, handle } = target;
+export async function putHandle(context: HandlerContext, input: HandleRequest): Promise<Response> {
+  const { request, url, target } = input;
+  const { handle, key } = target;
   const { store } = context;
   context.requireWriter(request, handle);
-  const text = await request.text();
-  let body: unknown;
-  try {
-    body = parseJson(text);
-  } catch {
-    throw new HttpError(400, ResponseCode.INVALID_VALUE, "the body is not valid JSON", handle);
+  if (key === undefined) {
+    throw new HttpError(400, ResponseCode.SERVER_NOT_RESPONSIBLE, NOT_HERE, handle);
   }
-  let values: HandleValue[];
-  try {
-    values = parseValues(body, new Date());
-  } catch (error) {
-    if (error instanceof InvalidValueError) {
-      throw new HttpError(400, ResponseCode.INVALID_VALUE, error.message, handle);
-    }
-    throw error;
+  const values = await readBody(request, { now: new Date(), handle });
+  if (values.some((value) => value.index <= 0)) {
+    throw new HttpError(
+      400,
+      ResponseCode.INVALID_VALUE,
+      "Value indexes must be positive",
+      handle,
+    );
   }
-  const existing = store.get(handle);
   const indexParams = url.searchParams.getAll("index");
-  const overwriteParam = url.searchParams.get("overwrite")?.toLowerCase();
-  let record: HandleValue[];
-  if (indexParams.length > 0) {
-    record = mergeValues(existing ?? [], values, indexParams, overwriteParam === "false", handle);
-  } else {
-    if (existing !== undefined && overwriteParam !== "true") {
-      throw new HttpError(
-        409,
-        ResponseCode.HANDLE_ALREADY_EXISTS,
-        "handle already exists",
-        handle,
-      );
+  const various = indexParams.some((text) => text.toLowerCase() === "various");
+  const indices = various ? [] : readIndexParams(indexParams);
+  if (indices.length > 0) {
+    const given = new Set(values.map((value) => value.index));
+    if (given.size !== new Set(indices).size || indices.some((index) => !given.has(index))) {
+      throw javaError(400, "java.lang.Exception: Mismatched indexes in PUT request");
     }
-    record = values;
   }
-  if (record.length === 0) {
-    throw new HttpError(400, ResponseCode.INVALID_VALUE, "a handle needs values", handle);
+  context.protectOwn(target);
+  const existing = store.get(key);
+  const overwrite = (url.searchParams.get("overwrite") ?? "true").toLowerCase() === "true";
+  if (various || indices.length > 0) {
+    if (existing === undefined) throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "", handle);
+    const merged = new Map(existing.map((value) => [value.index, value]));
+    const clash = values.find((value) => merged.has(value.index));
+    if (!overwrite && clash !== undefined) throw indexConflict(clash.index, handle);
+    for (const value of values) merged.set(value.index, value);
+    await persist(store.set(key, [...merged.values()].sort((a, b) => a.index - b.index)), handle);
+    const added = values.some((value) => !existing.some((old) => old.index === value.index));
+    return json(added ? 201 : 200, { responseCode: ResponseCode.SUCCESS, handle });
   }
-  keepAdmin(existing, record, handle);
-  await persist(store.set(handle, record), handle);
+  if (existing !== undefined && !overwrite) {
+    throw new HttpError(409, ResponseCode.HANDLE_ALREADY_EXISTS, "", handle);
+  }
+  await persist(store.set(key, values), handle);
   return json(existing === undefined ? 201 : 200, { responseCode: ResponseCode.SUCCESS, handle });
 }
 
-/** DELETE: the whole handle, or with `?index=` only those values; the caller must be a writer. */
+/** DELETE: the whole handle, or with `?index=` only those values (all must exist). */
 export async function deleteHandle(
   context: HandlerContext,
-  target: HandleTarget,
+  input: HandleRequest,
 ): Promise<Response> {
-  const { request, url, handle } = target;
+  const { request, url, target } = input;
+  const { handle, key } = target;
   const { store } = context;
   context.requireWriter(request, handle);
-  const indices = queryIndices(url, handle);
+  const indices = readIndexParams(url.searchParams.getAll("index"));
+  if (key === undefined) throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "", handle);
+  context.protectOwn(target);
+  const existing = store.get(key);
+  if (existing === undefined) throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "", handle);
   if (indices.length === 0) {
-    if (!(await persist(store.delete(handle), handle))) {
-      throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "handle not found", handle);
-    }
+    await persist(store.delete(key), handle);
     return json(200, { responseCode: ResponseCode.SUCCESS, handle });
   }
-  const existing = store.get(handle);
-  if (existing === undefined) {
-    throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "handle not found", handle);
+  if (indices.some((index) => !existing.some((value) => value.index === index))) {
+    throw new HttpError(400, ResponseCode.VALUES_NOT_FOUND, "", handle);
   }
   const record = existing.filter((value) => !indices.includes(value.index));
-  if (record.length === existing.length) {
-    throw new HttpError(400, ResponseCode.VALUES_NOT_FOUND, "no value has those indexes", handle);
-  }
-  keepAdmin(existing, record, handle);
-  if (record.length === 0) {
-    throw new HttpError(400, ResponseCode.INVALID_VALUE, "a handle needs values", handle);
-  }
-  await persist(store.set(handle, record), handle);
+  await persist(store.set(key, record), handle);
   return json(200, { responseCode: ResponseCode.SUCCESS, handle });
 }
 
-/** GET `/api/handles?prefix=P`: the handles of the served prefix, paged; writers only. */
-export function listHandles(context: HandlerContext, target: ListTarget): Response {
-  const { request, url } = target;
+/**
+ * GET `/api/handles?prefix=P`: the handles of the served prefix, upper case and sorted,
+ * `totalCount` as a string; paged when both `page` (not negative) and `pageSize` (positive) are given.
+ */
+export function listHandles(context: HandlerContext, input: ListTarget): Response {
+  const { request, url } = input;
   const { store, ownKey } = context;
   const prefix = url.searchParams.get("prefix") ?? "";
-  if (prefix === "") {
-    throw new HttpError(400, ResponseCode.INVALID_HANDLE, "the prefix parameter is missing");
+  if (context.insecure(request)) {
+    throw new HttpError(403, ResponseCode.AUTHENTICATION_NEEDED, "", prefix);
   }
-  if (!samePrefix(prefix, context.prefix)) {
-    throw new HttpError(
-      400,
-      ResponseCode.SERVER_NOT_RESPONSIBLE,
-      `server not responsible for prefix ${prefix}`,
-    );
+  if (prefix === "") throw new HttpError(400, ResponseCode.INVALID_HANDLE, "Empty handle invalid");
+  const bare = /^0\.NA\//i.test(prefix) ? prefix.slice(5) : prefix;
+  if (storeKey(bare) !== storeKey(context.prefix)) {
+    throw new HttpError(400, ResponseCode.SERVER_NOT_RESPONSIBLE, NOT_HERE, prefix);
   }
-  context.requireWriter(request);
-  const all = [...store.handles()];
+  context.requireWriter(request, prefix);
+  const [page, pageSize] = ["page", "pageSize"].map((name) => {
+    const text = url.searchParams.get(name);
+    return text === null ? undefined : readIndexParams([text])[0];
+  });
+  const all = [...store.handles()].map(storeKey);
   if (ownKey !== undefined && !store.has(ownKey)) all.push(ownKey);
-  all.sort();
-  const page = readCount(url, "page");
-  const pageSize = readCount(url, "pageSize");
-  let handles = all;
-  if (pageSize !== undefined) {
-    const start = (page ?? 0) * pageSize;
-    handles = all.slice(start, start + pageSize);
-  }
-  return json(200, {
+  all.sort(byCodeUnits);
+  const body: Record<string, unknown> = {
     responseCode: ResponseCode.SUCCESS,
     prefix,
     totalCount: String(all.length),
-    handles,
-  });
+  };
+  let handles = all;
+  if (page !== undefined && pageSize !== undefined && page >= 0 && pageSize > 0) {
+    body.page = page;
+    body.pageSize = pageSize;
+    handles = all.slice(page * pageSize, (page + 1) * pageSize);
+  }
+  body.handles = handles;
+  return json(200, body);
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -20,7 +20,7 @@
 import type { Credentials } from "./auth.ts";
 import { HandlerContext } from "./context.ts";
 import { deleteHandle, getHandle, listHandles, putHandle } from "./handle_routes.ts";
-import { errorResponse, HttpError, json, ResponseCode } from "./http.ts";
+import { errorResponse, HttpError, javaError, json, ResponseCode } from "./http.ts";
 import { Authenticator } from "./sessions.ts";
 import { sessionRequest } from "./session_routes.ts";
 import type { HandleStore } from "./store.ts";
@@ -44,6 +44,12 @@ export interface HandleHandlerOptions extends Credentials {
   latencyPerInflightMs?: number;
   /** Writes in flight at most; more are answered 429 at once. Unlimited by default. */
   maxInflight?: number;
+  /**
+   * Whether credentials count only over HTTPS, as on a real server: over plain HTTP a
+   * write or listing is 403/402 and a session request 403. False by default (a plain-HTTP
+   * stand-in accepts logins over HTTP, for tests).
+   */
+  httpsOnly?: boolean;
 }
 
 /** A function that answers one HTTP request; `passwordChecks` counts credential checks. */
@@ -71,7 +77,11 @@ export function createHandleHandler(
       ? undefined
       : options.sessionTtlSeconds * 1000,
   });
-  const context = new HandlerContext(store, { account: options, auth });
+  const context = new HandlerContext(store, {
+    account: options,
+    auth,
+    httpsOnly: options.httpsOnly,
+  });
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
   const perInflightMs = Math.max(0, options.latencyPerInflightMs ?? 0);
   let writesInFlight = 0;
@@ -79,27 +89,29 @@ export function createHandleHandler(
   async function route(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname;
+    const method = request.method;
     if (path === "/api/handles" || path === "/api/handles/") {
-      if (request.method === "GET") return listHandles(context, { request, url });
-      throw new HttpError(405, ResponseCode.OPERATION_NOT_SUPPORTED, "method not allowed");
+      if (method === "GET" || method === "POST") return listHandles(context, { request, url });
+      throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "");
     }
     if (path.startsWith(HANDLES_PATH)) {
-      const handle = context.resolveHandle(path.slice(HANDLES_PATH.length));
-      switch (request.method) {
+      const target = context.target(path.slice(HANDLES_PATH.length));
+      switch (method) {
         case "GET":
-          return getHandle(context, { request, url, handle });
+        case "POST":
+          return getHandle(context, { request, url, target });
         case "PUT":
-          return await putHandle(context, { request, url, handle });
+          return await putHandle(context, { request, url, target });
         case "DELETE":
-          return await deleteHandle(context, { request, url, handle });
+          return await deleteHandle(context, { request, url, target });
         default:
-          throw new HttpError(405, ResponseCode.OPERATION_NOT_SUPPORTED, "method not allowed");
+          throw javaError(501, `Unknown method ${method}`);
       }
     }
     if (auth.sessionsEnabled && (path === "/api/sessions" || path === "/api/sessions/this")) {
       return sessionRequest(context, { request, path });
     }
-    throw new HttpError(404, ResponseCode.ERROR, `no resource at ${path}`);
+    throw javaError(404, `Unknown HTTP API endpoint ${method} ${path}`);
   }
 
   async function handleRequest(request: Request): Promise<Response> {

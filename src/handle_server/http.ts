@@ -8,6 +8,7 @@
 export const ResponseCode = {
   SUCCESS: 1,
   ERROR: 2,
+  UNREADABLE: 4,
   OPERATION_NOT_SUPPORTED: 5,
   HANDLE_NOT_FOUND: 100,
   HANDLE_ALREADY_EXISTS: 101,
@@ -29,14 +30,49 @@ export class HttpError extends Error {
   readonly responseCode: number;
   /** The handle the request named, if any. */
   readonly handle?: string;
+  /** Whether the answer has no body at all (as the real server's 401 for failed credentials). */
+  readonly empty: boolean;
 
-  /** Creates the error. */
-  constructor(status: number, responseCode: number, message: string, handle?: string) {
+  /**
+   * Creates the error; an empty message is left out of the body, as the real server
+   * leaves it out for most codes.
+   */
+  constructor(
+    status: number,
+    responseCode: number,
+    message: string,
+    handle?: string,
+    options: { empty?: boolean } = {},
+  ) {
     super(message);
     this.status = status;
     this.responseCode = responseCode;
     this.handle = handle;
+    this.empty = options.empty ?? false;
   }
+}
+
+/** An error answered with a status and no body (failed credentials, session refusals). */
+export function bodyless(status: number, reason: string): HttpError {
+  return new HttpError(status, ResponseCode.ERROR, reason, undefined, { empty: true });
+}
+
+/**
+ * An error answered 400 with responseCode 4 and a Java exception's text, as the real server
+ * answers what it cannot read, e.g. "java.lang.Exception: Unsupported media type text/plain".
+ */
+export function javaError(status: number, javaMessage: string): HttpError {
+  return new HttpError(status, ResponseCode.UNREADABLE, javaMessage);
+}
+
+/** The 409 answer to a value that exists already at an index (or is given twice). */
+export function indexConflict(index: number, handle: string): HttpError {
+  return new HttpError(
+    409,
+    ResponseCode.VALUE_ALREADY_EXISTS,
+    `Index conflict for ${index}`,
+    handle,
+  );
 }
 
 /** A JSON response. */
@@ -54,13 +90,11 @@ export function json(
 /** The response for an error thrown while answering a request. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) {
+    if (error.empty) return new Response(null, { status: error.status });
     const body: Record<string, unknown> = { responseCode: error.responseCode };
+    if (error.message !== "") body.message = error.message;
     if (error.handle !== undefined) body.handle = error.handle;
-    body.message = error.message;
-    const headers: Record<string, string> = error.status === 401
-      ? { "www-authenticate": 'Basic realm="handle"' }
-      : {};
-    return json(error.status, body, headers);
+    return json(error.status, body);
   }
   const message = error instanceof Error ? error.message : String(error);
   return json(500, {

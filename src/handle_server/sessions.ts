@@ -1,8 +1,9 @@
 /**
- * Who a request speaks for: HTTP Basic credentials, a session (`Authorization: Handle
- * sessionId="..."`), or both at once, which authenticates the session with the
- * credentials so that later requests need only the session. Sessions expire after a
- * time without use. Every password check is counted.
+ * Who a request speaks for, as the Handle.Net server decides it: HTTP Basic credentials,
+ * or a session named by `Authorization: Handle sessionId="..."` alone. A session is
+ * authenticated once, by the Basic credentials of the `POST /api/sessions` that opens it;
+ * a header that combines both schemes is not understood. Sessions expire after a time
+ * without use. Every password check is counted.
  *
  * @module
  */
@@ -33,16 +34,26 @@ export interface AuthenticatorOptions {
   now?: () => number;
 }
 
-/** What the `Authorization` header of a request says, once checked. */
-export interface RequestAuth {
-  /** The caller's standing. */
-  result: AuthResult;
-  /** The session named by the request, if any and still open. */
-  session?: Session;
-}
+/**
+ * The caller of a request: `anonymous` (no credentials, or a session that is not
+ * authenticated), `user`, or `refused` (credentials that fail, an unknown session, a header
+ * the server does not understand), which the server answers 401 with an empty body.
+ */
+export type Caller =
+  | { kind: "anonymous"; session?: Session }
+  | { kind: "user"; user: string; session?: Session }
+  | { kind: "refused"; reason: string };
+
+/** What `Authorization` says about a session: none named, a known one, or an unknown id. */
+export type NamedSession =
+  | { kind: "none" }
+  | { kind: "known"; session: Session }
+  | { kind: "unknown" };
 
 const MAX_SESSIONS = 10_000;
 const DEFAULT_SESSION_TTL_MS = 30 * 60_000;
+const SESSION_HEADER = /^\s*Handle\s+sessionId\s*=\s*"([^"]*)"\s*$/i;
+const BASIC_HEADER = /^\s*Basic\s/i;
 
 /** Checks credentials and keeps the sessions. */
 export class Authenticator {
@@ -67,16 +78,20 @@ export class Authenticator {
     return this.#passwordChecks;
   }
 
-  /** Opens a session, authenticated when the request carries valid Basic credentials. */
-  open(header: string | null): { session?: Session; result: AuthResult } {
-    const basic = basicPart(header);
-    const result = basic === undefined ? { kind: "missing" as const } : this.#check(basic);
-    if (result.kind === "failed") return { result };
+  /**
+   * Opens a session for `POST /api/sessions`: authenticated when the header holds valid
+   * Basic credentials; with failing ones the session is opened anyway, unauthenticated,
+   * and `result` says why.
+   */
+  open(header: string | null): { session: Session; result: AuthResult } {
+    const result: AuthResult = header !== null && BASIC_HEADER.test(header)
+      ? this.#check(header)
+      : { kind: "missing" };
     if (this.#sessions.size >= MAX_SESSIONS) {
       this.#sessions.delete(this.#sessions.keys().next().value!);
     }
     const session: Session = {
-      id: crypto.randomUUID(),
+      id: sessionId(),
       nonce: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))),
       user: result.kind === "ok" ? result.user : undefined,
       expires: this.#now() + this.#ttlMs,
@@ -90,60 +105,64 @@ export class Authenticator {
     this.#sessions.delete(session.id);
   }
 
-  /**
-   * Checks a request's `Authorization` header (several schemes may be given, separated by
-   * commas, as repeated headers are joined). A named session that is unknown or expired
-   * fails; Basic credentials given with a session authenticate it.
-   */
-  authenticate(header: string | null): RequestAuth {
-    const basic = basicPart(header);
-    const id = this.sessionsEnabled ? sessionPart(header) : undefined;
-    if (id === undefined) {
-      if (basic !== undefined) return { result: this.#check(basic) };
-      if (header !== null && header.trim() !== "") {
-        return { result: { kind: "failed", reason: "unsupported authorization scheme" } };
-      }
-      return { result: { kind: "missing" } };
-    }
+  /** The session a header names, when it names one and nothing else. */
+  named(header: string | null): NamedSession {
+    const id = header === null || !this.sessionsEnabled
+      ? undefined
+      : SESSION_HEADER.exec(header)?.[1];
+    if (id === undefined) return { kind: "none" };
     const session = this.#sessions.get(id);
     const now = this.#now();
     if (session === undefined || session.expires <= now) {
       if (session !== undefined) this.#sessions.delete(id);
-      return { result: { kind: "failed", reason: "the session is unknown or has expired" } };
+      return { kind: "unknown" };
     }
     session.expires = now + this.#ttlMs;
-    if (basic !== undefined) {
-      const result = this.#check(basic);
-      if (result.kind === "ok") session.user = result.user;
-      return { result, session };
+    return { kind: "known", session };
+  }
+
+  /** The caller of a request on `/api/handles`. */
+  caller(header: string | null): Caller {
+    if (header === null || header.trim() === "") return { kind: "anonymous" };
+    if (BASIC_HEADER.test(header)) {
+      const result = this.#check(header);
+      return result.kind === "ok"
+        ? { kind: "user", user: result.user }
+        : { kind: "refused", reason: result.kind === "failed" ? result.reason : "missing" };
     }
-    if (session.user === undefined) return { result: { kind: "missing" }, session };
-    return { result: { kind: "ok", user: session.user }, session };
+    const named = this.named(header);
+    if (named.kind === "known") {
+      const { session } = named;
+      return session.user === undefined
+        ? { kind: "anonymous", session }
+        : { kind: "user", user: session.user, session };
+    }
+    return {
+      kind: "refused",
+      reason: named.kind === "unknown"
+        ? "the session is unknown or has expired"
+        : "unsupported authorization",
+    };
   }
 
   #check(basic: string): AuthResult {
     this.#passwordChecks++;
-    return checkBasicAuth(basic, this.#credentials);
+    return checkBasicAuth(basic.trim(), this.#credentials);
   }
 }
 
-function basicPart(header: string | null): string | undefined {
-  const match = header === null ? null : /(?:^|,)\s*(Basic\s+[A-Za-z0-9+/=_-]+)/i.exec(header);
-  return match?.[1];
-}
-
-function sessionPart(header: string | null): string | undefined {
-  if (header === null || !/(?:^|,)\s*Handle\s/i.test(header)) return undefined;
-  return /sessionId\s*=\s*"([^"]*)"/i.exec(header)?.[1];
+/** A session id like the real server's: 25 lowercase letters and digits. */
+function sessionId(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  return Array.from(crypto.getRandomValues(new Uint8Array(25)), (b) => alphabet[b % 36]).join("");
 }
 
 /** A session as `GET /api/sessions/this` answers it. */
 export function describeSession(session: Session): Record<string, unknown> {
-  const description: Record<string, unknown> = {
-    sessionId: session.id,
-    nonce: session.nonce,
-    authenticated: session.user !== undefined,
-  };
-  if (session.user !== undefined) description.id = session.user;
+  const description: Record<string, unknown> = { sessionId: session.id, nonce: session.nonce };
+  if (session.user !== undefined) {
+    description.authenticated = true;
+    description.id = session.user;
+  }
   return description;
 }

@@ -38,6 +38,8 @@ import {
   isJsonObject,
   isPrimitive,
   JsonNumber,
+  NULL_POINTER,
+  PARSE,
   parseJavaInt,
 } from "./gson.ts";
 
@@ -70,12 +72,19 @@ export interface HandleValue {
   references?: ValueReference[];
 }
 
-/** A request value that cannot be accepted (responseCode 202). */
+/** A request value the codec refuses (the real server answers 400, responseCode 4). */
 export class InvalidValueError extends Error {
+  /** The Java exception the real server names, e.g. "java.lang.NullPointerException". */
+  readonly javaClass: string;
+  /** The index given twice, when that is the fault (the real server answers 409/201). */
+  readonly duplicateIndex?: number;
+
   /** Creates the error with a one-line reason. */
-  constructor(reason: string) {
+  constructor(reason: string, options: { javaClass?: string; duplicateIndex?: number } = {}) {
     super(reason);
     this.name = "InvalidValueError";
+    this.javaClass = options.javaClass ?? "java.lang.IllegalStateException";
+    this.duplicateIndex = options.duplicateIndex;
   }
 }
 
@@ -110,12 +119,16 @@ export function parseValues(body: unknown, now: Date): HandleValue[] {
       value = parseValue(item, now);
     } catch (error) {
       if (error instanceof GsonError) {
-        throw new InvalidValueError(`value ${position}: ${error.message}`);
+        throw new InvalidValueError(`value ${position}: ${error.message}`, {
+          javaClass: error.javaClass,
+        });
       }
       throw error;
     }
     if (seen.has(value.index)) {
-      throw new InvalidValueError(`index ${value.index} occurs more than once`);
+      throw new InvalidValueError(`index ${value.index} occurs more than once`, {
+        duplicateIndex: value.index,
+      });
     }
     seen.add(value.index);
     return value;
@@ -143,12 +156,12 @@ function parseValue(item: unknown, now: Date): HandleValue {
   const index = asInt(item.index, "index");
   const type = asString(item.type, "type");
   const data = answerData(type, decodeData(item.data));
-  const value: HandleValue = { index, type, data, ttl: DEFAULT_TTL, timestamp: "" };
+  const value: HandleValue = { index, type, data } as HandleValue;
   if ("permissions" in item) {
     const permissions = readPermissions(asString(item.permissions, "permissions"));
     if (permissions !== "1110") value.permissions = permissions;
   }
-  if ("ttl" in item) value.ttl = readTtl(item.ttl);
+  value.ttl = "ttl" in item ? readTtl(item.ttl) : DEFAULT_TTL;
   if ("timestamp" in item) readTime(asString(item.timestamp, "timestamp"), "timestamp");
   value.timestamp = formatTimestamp(now);
   const references = item.references;
@@ -162,7 +175,7 @@ function parseValue(item: unknown, now: Date): HandleValue {
 
 /** The value's bytes, as `GsonUtility.deserializeData` makes them. */
 function decodeData(data: unknown): Uint8Array {
-  if (data === undefined) throw new GsonError("data is missing");
+  if (data === undefined) throw new GsonError("data is missing", NULL_POINTER);
   if (isPrimitive(data)) return utf8(asString(data, "data"));
   if (!isJsonObject(data)) throw new GsonError("data is neither a primitive nor an object");
   const format = asString(data.format, "data format");
@@ -186,7 +199,7 @@ function decodeData(data: unknown): Uint8Array {
     case "key":
       throw new GsonError(`data format "${format}" is not supported by this server`);
     default:
-      throw new GsonError(`unexpected data format "${format}"`);
+      throw new GsonError(`unexpected data format "${format}"`, PARSE);
   }
 }
 
@@ -287,7 +300,7 @@ const TIME =
 /** Reads an ISO 8601 time as the codec's date parser does (parts from the year on). */
 function readTime(text: string, what: string): Date {
   const match = TIME.exec(text);
-  if (match === null) throw new GsonError(`${what} is not a time: ${text}`);
+  if (match === null) throw new GsonError(`${what} is not a time: ${text}`, PARSE);
   const [, year, month = "1", day = "1", hour = "0", minute = "0", second = "0", , zone] = match;
   let ms = Date.UTC(+year, +month - 1, +day, +hour, +minute, +second);
   if (zone !== undefined && zone !== "Z") {
@@ -295,6 +308,6 @@ function readTime(text: string, what: string): Date {
     const offset = (+digits.slice(1, 3) * 60 + +digits.slice(3, 5)) * 60_000;
     ms += digits[0] === "+" ? -offset : offset;
   }
-  if (Number.isNaN(ms)) throw new GsonError(`${what} is not a time: ${text}`);
+  if (Number.isNaN(ms)) throw new GsonError(`${what} is not a time: ${text}`, PARSE);
   return new Date(ms);
 }
