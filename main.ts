@@ -193,6 +193,15 @@ export function buildProgram(exit: (code: number) => void): Command {
       positive,
     )
     .option("--no-sessions", "offer no /api/sessions (clients fall back to Basic on every request)")
+    .option(
+      "--tls",
+      "HTTPS with a self-signed certificate made at start (its pin is printed); plain HTTP on the same port is then read-only, as on a real Handle.Net server",
+    )
+    .option(
+      "--tls-name <name>",
+      "a host name or IP address the certificate names (repeatable; implies --tls)",
+      collect,
+    )
     .action((options) => run(handleServerCommand(globals(), options)));
 
   program.command("handle-cert")

@@ -41,6 +41,10 @@ export interface HandleServerCommandOptions {
   sessionTtl?: number;
   /** Whether `/api/sessions` is offered (`--no-sessions` sets false). */
   sessions?: boolean;
+  /** Serve HTTPS (and plain HTTP) with a self-signed certificate made at start. */
+  tls?: boolean;
+  /** Host names or IP addresses the certificate names (subjectAltName); none by default. */
+  tlsName?: string[];
 }
 
 /** Runs the server until a signal; returns the exit code. */
@@ -65,12 +69,18 @@ export async function handleServerCommand(
     dataFile: options.dataFile,
     sessions: options.sessions,
     sessionTtlSeconds: options.sessionTtl,
+    tls: options.tls || options.tlsName !== undefined ? { names: options.tlsName } : undefined,
   });
   console.log(
     `handle-server: listening on ${server.url} (prefix ${options.prefix ?? config.handle.prefix}${
       options.dataFile ? `, data file ${options.dataFile}` : ""
     }${options.sessions === false ? ", no sessions" : ""})`,
   );
+  if (server.pin !== undefined) {
+    console.log(
+      `handle-server: plain HTTP on the same port (${server.httpUrl}) for reads; certificate tls_pin_sha256 = "${server.pin}"`,
+    );
+  }
   await new Promise<void>((resolve) => {
     if (stop.signal.aborted) resolve();
     stop.signal.addEventListener("abort", () => resolve(), { once: true });
