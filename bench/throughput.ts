@@ -6,11 +6,13 @@
  * each figure next to its target.
  *
  * Usage: `deno run -A bench/throughput.ts [--kafka-events 100000] [--kafka-rounds 3]
- * [--map-events 1500] [--register-events 300] [--only map,process,growth,kafka,register]`
+ * [--map-events 1500] [--register-events 300] [--real-handle-events 200]
+ * [--only map,process,growth,kafka,register,real-handle]`
  * (`--only` runs just those parts). Everything runs with the V8 flags of the `piddiplatsch`
  * task (those the binary is compiled with): the CLI's processes, and this one too, which
  * starts itself again with them when it was started without. Uses the broker in
- * `KAFKA_BOOTSTRAP`, else starts one.
+ * `KAFKA_BOOTSTRAP`, else starts one. `real-handle`: registration into a real Handle.Net
+ * server, ours against its ceiling and pyhandle (`bench/real_handle.ts`).
  *
  * @module
  */
@@ -20,6 +22,7 @@ import { kafkaBootstrapForTests } from "../tools/kafka/broker.ts";
 import { cliV8Flags } from "./cli_run.ts";
 import { kafkaGrowth, kafkaIngest } from "./kafka_ingest.ts";
 import { growth, mapInProcess, mapProcess } from "./mapping.ts";
+import { realHandleRegistration } from "./real_handle.ts";
 import { registration } from "./registration.ts";
 import { machine, Report } from "./report.ts";
 
@@ -51,10 +54,11 @@ async function main(): Promise<void> {
       "kafka-rounds": { type: "string", default: "3" },
       "map-events": { type: "string", default: "1500" },
       "register-events": { type: "string", default: "300" },
+      "real-handle-events": { type: "string", default: "200" },
       only: { type: "string", multiple: true },
     },
   }).values;
-  const parts = ["map", "process", "growth", "kafka", "register"];
+  const parts = ["map", "process", "growth", "kafka", "register", "real-handle"];
   const only = args.only?.flatMap((o) => o.split(","));
   const unknown = only?.filter((o) => !parts.includes(o)) ?? [];
   if (unknown.length > 0) {
@@ -81,6 +85,9 @@ async function main(): Promise<void> {
     }
   }
   if (runs("register")) await registration(report, Number(args["register-events"]));
+  if (runs("real-handle")) {
+    await realHandleRegistration(report, Number(args["real-handle-events"]));
+  }
   console.log(`\nmachine: ${await machine()}\n\n${report.table()}`);
   // A kafkajs consumer that ran in this process (the growth series through Kafka) leaves a
   // handle open after it disconnected, which would keep the process alive; the CLI exits

@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: the throughput benchmark of issue 11 (`bench/throughput.ts`: mapping,
  * growth series, Kafka ingest against Java `ConsumerPerformance`, registration with the
- * adaptive limit, peak memory; one table with targets). `deno task bench micro` runs the
+ * adaptive limit, peak memory, registration into a real Handle.Net server against its
+ * ceiling and pyhandle (`bench/real_handle.ts`); one table with targets). `deno task bench micro` runs the
  * in-process micro benchmarks (`deno bench -A bench/`), `deno task bench e2e` the
  * end-to-end Kafka registration benchmark (`bench/e2e_kafka.ts`). Arguments after `--`
  * go to `bench/throughput.ts` (e.g. `-- --kafka-events 100000`).

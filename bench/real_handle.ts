@@ -1,0 +1,228 @@
+/**
+ * Registration into a real Handle.Net 9.2.0 server (`tools/handle_net/`), side by side on one
+ * server and the same records: the server's ceiling with a bare concurrent client
+ * (`handle_ceiling.ts`), ours (`map` at default settings, the certificate pinned with
+ * `tls_pin_sha256`, peak RSS by `/usr/bin/time`), and pyhandle as the Python tool calls it
+ * (`pyhandle_register.py`, in the cached virtual environment of `tools/pyhandle/`). Every run
+ * writes fresh handles: the records of one event file, each run's suffixes tagged.
+ * Without `../shared/handle-net` the part says so and records nothing.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { HandleRecord } from "../src/records/mod.ts";
+import { handleNetHome, startRealHandleServer } from "../tools/handle_net/mod.ts";
+import { ensurePyhandle } from "../tools/pyhandle/venv.ts";
+import { timedCli, writeJsonl } from "./cli_run.ts";
+import { bareCeiling, http1Ceiling, type PreparedPut, preparePuts } from "./handle_ceiling.ts";
+import { fmt, median, type Report } from "./report.ts";
+
+const PREFIX = "21.TEST";
+const FILES = 10;
+const SWEEP = [16, 32, 64];
+const PYHANDLE_SCRIPT = fileURLToPath(new URL("./pyhandle_register.py", import.meta.url));
+
+/** A run's rate (handles per second) and peak RSS. */
+interface OurRun {
+  rate: number;
+  rssMb: number;
+}
+
+async function ourRun(
+  server: { url: string; username: string; password: string; pin: string },
+  events: string,
+  dir: string,
+): Promise<OurRun & { handles: number; wallRate: number }> {
+  const config = join(dir, "ours.toml");
+  await Deno.writeTextFile(
+    config,
+    [
+      "[handle]",
+      `server_url = "${server.url}"`,
+      `prefix = "${PREFIX}"`,
+      `username = "${server.username}"`,
+      `password = "${server.password}"`,
+      `tls_pin_sha256 = "${server.pin}"`,
+      "[stats]",
+      "interval_seconds = 0",
+      "summary_interval = 0",
+    ].join("\n"),
+  );
+  const run = await timedCli(["-c", config, "map", events], dir);
+  // `summary: ... handles=N (R/s)`: the pipeline's rate, from its start to its end
+  const summary = /handles=(\d+) \(([\d.]+)\/s\)/.exec(run.stderr);
+  const handles = Number(summary?.[1] ?? 0);
+  const errors = Number(/errors=(\d+)/.exec(run.stderr)?.[1] ?? -1);
+  if (run.code !== 0 || errors !== 0) {
+    throw new Error(`map into the real server: exit ${run.code}\n${run.stderr.slice(-2000)}`);
+  }
+  return {
+    rate: Number(summary?.[2] ?? 0),
+    wallRate: handles / run.seconds,
+    rssMb: run.rssMb,
+    handles,
+  };
+}
+
+async function pyhandleRun(
+  server: { url: string; username: string; password: string },
+  records: string,
+  dir: string,
+): Promise<OurRun> {
+  const python = await ensurePyhandle();
+  const rssFile = join(dir, "pyhandle-rss.txt");
+  const output = await new Deno.Command("/usr/bin/time", {
+    args: [
+      "-f",
+      "%M",
+      "-o",
+      rssFile,
+      python,
+      PYHANDLE_SCRIPT,
+      server.url,
+      server.username,
+      server.password,
+      records,
+    ],
+    clearEnv: true,
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: dir, NO_PROXY: "*" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    throw new Error(
+      `pyhandle: exit ${output.code}\n${new TextDecoder().decode(output.stderr).slice(-2000)}`,
+    );
+  }
+  const result = JSON.parse(new TextDecoder().decode(output.stdout)) as {
+    handles: number;
+    seconds: number;
+  };
+  const rssKb = Number((await Deno.readTextFile(rssFile)).trim().split("\n").at(-1));
+  return { rate: result.handles / result.seconds, rssMb: rssKb / 1024 };
+}
+
+/** The records `map --dry-run` writes for an event file. */
+async function dryRunRecords(
+  events: string,
+  dir: string,
+): Promise<{ path: string; records: HandleRecord[] }> {
+  const config = join(dir, "dry.toml");
+  await Deno.writeTextFile(
+    config,
+    `[handle]\nprefix = "${PREFIX}"\n[stats]\ninterval_seconds = 0\nsummary_interval = 0\n`,
+  );
+  const run = await timedCli(["-c", config, "map", "--dry-run", events], dir);
+  if (run.code !== 0) {
+    throw new Error(`map --dry-run: exit ${run.code}\n${run.stderr.slice(-2000)}`);
+  }
+  const folder = join(dir, "outputs", "handles");
+  const [name] = [...Deno.readDirSync(folder)].map((e) => e.name).filter((n) =>
+    n.endsWith(".jsonl")
+  );
+  const path = join(folder, name);
+  const records = (await Deno.readTextFile(path)).trim().split("\n").map((line) =>
+    JSON.parse(line) as HandleRecord
+  );
+  return { path, records };
+}
+
+/** Rounds of the ceiling and ours, taken in turns (the machine's load moves). */
+const ROUNDS = 3;
+
+/**
+ * `events` events of 10 files into one real Handle.Net server, after a warm-up of the
+ * server's JIT: in each of three rounds the bare clients' ceiling (the better of `node:https`
+ * and our HTTP/1.1 transport alone, at the best concurrency of a sweep) and ours at default
+ * settings, in turns; the medians, our peak RSS, and pyhandle once.
+ */
+export async function realHandleRegistration(report: Report, events: number): Promise<void> {
+  if (handleNetHome() === undefined) {
+    console.log(
+      "\n== real Handle.Net server: not run, ../shared/handle-net not found (set HANDLE_NET_HOME)",
+    );
+    report.row("real Handle.Net server", "not run: ../shared/handle-net not found");
+    return;
+  }
+  const handles = events * (FILES + 1);
+  console.log(
+    `\n== registration into a real Handle.Net 9.2.0 server: ${events} events of ${FILES} ` +
+      `files (${handles} handles), ${ROUNDS} rounds`,
+  );
+  const dir = await Deno.makeTempDir({ prefix: "bench-real-handle-" });
+  await using server = await startRealHandleServer({ prefix: PREFIX });
+  try {
+    const stem = `real${Date.now().toString(36)}`;
+    const eventsFile = join(dir, "events.jsonl");
+    await writeJsonl(eventsFile, events, FILES, stem);
+    const { records } = await dryRunRecords(eventsFile, dir);
+    if (records.length !== handles) {
+      throw new Error(`${records.length} records, ${handles} expected`);
+    }
+    const puts = (tag: string): PreparedPut[] => preparePuts(records, { prefix: PREFIX, tag });
+
+    for (const tag of ["-warm1", "-warm2"]) {
+      await bareCeiling(server, puts(tag), { concurrency: 32 });
+    }
+    const sweep = new Map<number, number>();
+    for (const n of SWEEP) {
+      sweep.set(n, await bareCeiling(server, puts(`-c${n}`), { concurrency: n }));
+    }
+    const [best] = [...sweep].reduce((a, b) => (b[1] > a[1] ? b : a));
+    console.log(
+      `  bare client sweep: ${[...sweep].map(([n, r]) => `${n}: ${fmt(r)}/s`).join(", ")}`,
+    );
+
+    const ceilings: number[] = [];
+    const ours: Array<OurRun & { handles: number; wallRate: number }> = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const node = await bareCeiling(server, puts(`-n${round}`), { concurrency: best });
+      const http1 = await http1Ceiling(server, puts(`-h${round}`), { concurrency: best });
+      ceilings.push(Math.max(node, http1));
+      const file = join(dir, `ours-${round}.jsonl`);
+      await writeJsonl(file, events, FILES, `${stem}o${round}`);
+      const run = await ourRun(server, file, dir);
+      ours.push(run);
+      console.log(
+        `  round ${round + 1}: bare node:https ${fmt(node)}/s, bare http1 ${fmt(http1)}/s, ` +
+          `ours ${fmt(run.rate)}/s (${fmt(run.rssMb)} MiB)`,
+      );
+    }
+    const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+    const ceiling = median(ceilings);
+    const rate = median(ours.map((r) => r.rate));
+    const wall = median(ours.map((r) => r.wallRate));
+    const rss = Math.max(...ours.map((r) => r.rssMb));
+    report.row(
+      "real server ceiling: bare client, one session, keep-alive HTTPS",
+      `${fmt(ceiling)} handles/s (median of ${ROUNDS}; concurrency ${best}; ` +
+        `sweep ${[...sweep].map(([n, r]) => `${n}:${fmt(r)}`).join(" ")}; load ${load})`,
+    );
+    report.row(
+      "real server, ours (map, default settings, pinned)",
+      `${fmt(rate)} handles/s = ${fmt((100 * rate) / ceiling)}% of the ceiling (median; ` +
+        `process wall time incl. start: ${fmt(wall)}/s)`,
+      { target: ">= 80%", ok: rate >= 0.8 * ceiling },
+    );
+    report.row(
+      "real server, ours: peak RSS",
+      `${fmt(rss)} MiB for ${fmt(handles)} handles (max of ${ROUNDS})`,
+      { target: "<= 150 MiB", ok: rss <= 150 },
+    );
+    const tagged = join(dir, "pyhandle-records.jsonl");
+    await Deno.writeTextFile(
+      tagged,
+      records.map((r) => JSON.stringify({ ...r, handle: `${r.handle}-py` })).join("\n") + "\n",
+    );
+    const py = await pyhandleRun(server, tagged, dir);
+    report.row(
+      "real server, pyhandle (register_handle_kv, overwrite, one by one)",
+      `${fmt(py.rate)} handles/s, peak RSS ${fmt(py.rssMb)} MiB`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
