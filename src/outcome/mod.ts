@@ -4,7 +4,12 @@
  * @module
  */
 
-export { DailyJsonlWriter, type DailyJsonlWriterOptions, utcDate } from "./jsonl_writer.ts";
+export {
+  DailyJsonlWriter,
+  type DailyJsonlWriterOptions,
+  OutputWriteError,
+  utcDate,
+} from "./jsonl_writer.ts";
 export {
   dumpLine,
   DumpRecorder,
