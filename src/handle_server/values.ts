@@ -96,7 +96,7 @@ export function formatTimestamp(date: Date): string {
 /**
  * Reads the values of a PUT body (`{"values":[...]}`, a bare array, or a single value),
  * parsed with numbers as {@link JsonNumber} or plain numbers. Every value gets the
- * timestamp `now`; the result is sorted by index.
+ * timestamp `now`; they keep the order given, as the real server stores a whole record.
  *
  * @throws {InvalidValueError} when the codec refuses a value or an index repeats.
  */
@@ -133,7 +133,7 @@ export function parseValues(body: unknown, now: Date): HandleValue[] {
     seen.add(value.index);
     return value;
   });
-  return values.sort(byIndex);
+  return values;
 }
 
 /** Parses a value index given as text (query parameters); undefined when it is not one. */

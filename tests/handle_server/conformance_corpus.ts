@@ -173,6 +173,26 @@ const records: Step[] = [
     values: [{ ...url(1) as object, timestamp: "2001-01-01T00:00:00Z" }],
   }),
   { name: "read given timestamp", path: `${H}/c16` },
+  put("values out of index order", `${H}/o1`, {
+    values: [admin, text(7, "B", "b"), text(2, "A", "a"), url(1)],
+  }),
+  { name: "read out-of-order values", path: `${H}/o1` },
+  put("add index 3 to out-of-order", `${H}/o1?index=3`, { values: [text(3, "C", "c")] }),
+  { name: "read after adding to out-of-order", path: `${H}/o1` },
+  {
+    name: "delete index 7 of out-of-order",
+    method: "DELETE",
+    path: `${H}/o1?index=7`,
+    auth: "basic",
+  },
+  put("replace out-of-order again", `${H}/o1`, { values: [text(9, "Z", "z"), url(1)] }),
+  put("replace index 9 of out-of-order", `${H}/o1?index=9`, { values: [text(9, "Z", "zz")] }),
+  { name: "read after replacing index 9", path: `${H}/o1` },
+  put("values out of order, again", `${H}/o2`, {
+    values: [text(5, "E", "e"), url(1), text(3, "C", "c")],
+  }),
+  { name: "delete index 3 of o2", method: "DELETE", path: `${H}/o2?index=3`, auth: "basic" },
+  { name: "read o2 after deleting a value", path: `${H}/o2` },
 ];
 
 /** Values and bodies the server cannot read. */

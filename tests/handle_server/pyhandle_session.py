@@ -1,13 +1,14 @@
-"""Drives pyhandle's RESTHandleClient against handle-server and prints what it saw as JSON.
+"""Drives pyhandle's RESTHandleClient against a Handle server and prints what it saw as JSON.
 
-Run by tests/handle_server/pyhandle_test.ts with the server URL, user and password as
-arguments. Every HTTP request pyhandle makes goes through a guard that refuses any host
+Run by tests/handle_server/pyhandle_test.ts with the server URL, user, password and prefix
+as arguments (HTTPS certificates are not checked: the test servers' are self-signed). Every HTTP request pyhandle makes goes through a guard that refuses any host
 other than 127.0.0.1, and proxies from the environment are ignored.
 """
 
 import json
 import sys
 import urllib.parse
+import warnings
 
 import requests
 import requests.adapters
@@ -20,7 +21,7 @@ from pyhandle.handleexceptions import (
     HandleNotFoundException,
 )
 
-SERVER, USER, PASSWORD = sys.argv[1], sys.argv[2], sys.argv[3]
+SERVER, USER, PASSWORD, PREFIX = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 requests_seen = []
 _send = requests.adapters.HTTPAdapter.send
 
@@ -34,6 +35,7 @@ def loopback_only(self, request, **kwargs):
     return _send(self, request, **kwargs)
 
 
+warnings.filterwarnings("ignore")  # urllib3 warns about unverified HTTPS
 requests.adapters.HTTPAdapter.send = loopback_only
 _session_init = requests.Session.__init__
 
@@ -55,8 +57,8 @@ def outcome(name, fn):
         report[name] = {"ok": False, "error": type(error).__name__, "message": str(error)[:300]}
 
 
-client = RESTHandleClient.instantiate_with_username_and_password(SERVER, USER, PASSWORD)
-H = "21.TEST/pyhandle-1"
+client = RESTHandleClient.instantiate_with_username_and_password(SERVER, USER, PASSWORD, HTTPS_verify=False)
+H = PREFIX + "/pyhandle-1"
 
 outcome("register", lambda: client.register_handle(H, "https://example.org/one", checksum="abc", FILE_SIZE=1024))
 outcome("register_again", lambda: client.register_handle(H, "https://example.org/two"))
@@ -72,16 +74,18 @@ outcome("delete_value", lambda: client.delete_handle_value(H, "EXTRA"))
 outcome("after_delete_value", lambda: client.retrieve_handle_record(H))
 outcome("delete", lambda: client.delete_handle(H))
 outcome("after_delete", lambda: client.retrieve_handle_record(H))
-outcome("not_found_value", lambda: client.get_value_from_handle("21.TEST/never", "URL"))
-outcome("not_found_delete", lambda: client.delete_handle("21.TEST/never"))
+outcome("not_found_value", lambda: client.get_value_from_handle(PREFIX + "/never", "URL"))
+outcome("not_found_delete", lambda: client.delete_handle(PREFIX + "/never"))
 outcome("foreign_prefix", lambda: client.register_handle("21.OTHER/x", "https://example.org/x"))
 outcome("foreign_prefix_overwrite", lambda: client.register_handle("21.OTHER/x", "https://example.org/x", overwrite=True))
-outcome("user_handle", lambda: client.retrieve_handle_record("21.TEST/testuser"))
+outcome("user_handle", lambda: client.retrieve_handle_record(PREFIX + "/testuser"))
 
 
 def wrong_password():
-    bad = RESTHandleClient.instantiate_with_username_and_password(SERVER, USER, "not-the-password")
-    return bad.register_handle("21.TEST/pyhandle-bad", "https://example.org/bad")
+    bad = RESTHandleClient.instantiate_with_username_and_password(
+        SERVER, USER, "not-the-password", HTTPS_verify=False
+    )
+    return bad.register_handle(PREFIX + "/pyhandle-bad", "https://example.org/bad")
 
 
 outcome("wrong_password", wrong_password)

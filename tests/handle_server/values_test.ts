@@ -5,7 +5,7 @@ import { InvalidValueError, parseIndex, parseValues } from "../../src/handle_ser
 const NOW = new Date("2024-05-06T07:08:09.000Z");
 const STAMP = "2024-05-06T07:08:09Z";
 
-Deno.test("parseValues normalises bare strings, sorts and stamps values", () => {
+Deno.test("parseValues normalises bare strings and stamps values, keeping their order", () => {
   const values = parseValues({
     values: [{ index: 2, type: "B", data: "two" }, {
       index: 1,
@@ -15,8 +15,8 @@ Deno.test("parseValues normalises bare strings, sorts and stamps values", () => 
     }],
   }, NOW);
   assert.deepEqual(values, [
-    { index: 1, type: "A", data: { format: "string", value: "one" }, ttl: 60, timestamp: STAMP },
     { index: 2, type: "B", data: { format: "string", value: "two" }, ttl: 86400, timestamp: STAMP },
+    { index: 1, type: "A", data: { format: "string", value: "one" }, ttl: 60, timestamp: STAMP },
   ]);
   assert.equal(parseValues({ index: 3, type: "C", data: "single" }, NOW).length, 1);
 });
