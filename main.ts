@@ -15,7 +15,6 @@ import {
   configShow,
   configValidate,
   consumeCommand,
-  ExitError,
   type GlobalOptions,
   handleCertCommand,
   handleServerCommand,
@@ -25,13 +24,34 @@ import {
   sendCommand,
   verifyCommand,
 } from "./src/commands/mod.ts";
-import { PathError } from "./src/inputs/mod.ts";
-import { describeError, permissionRefusal } from "./src/errors/mod.ts";
+import { EXIT, exitOfError } from "./src/exit/mod.ts";
+import { writeSummary } from "./src/commands/summary.ts";
+import { setStderrFormat, writeStderrLine, writeStderrText } from "./src/log/mod.ts";
 import { helpEpilogue } from "./src/commands/help.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 /** The version printed by `--version`. */
 export const VERSION: string = denoJson.version;
+
+/** The Kafka clients built in, with the versions the import map pins. */
+function kafkaClients(): string {
+  const imports = denoJson.imports as Record<string, string>;
+  return ["kafkajs", "@platformatic/kafka"].map((name) => {
+    const spec = imports[name] ?? "";
+    return `${name} ${spec.slice(spec.lastIndexOf("@") + 1) || "unknown"}`;
+  }).join(", ");
+}
+
+/** What `--version` prints: the version, the runtime's and the Kafka clients'. */
+export function versionText(): string {
+  return [
+    `piddiplatsch ${VERSION}`,
+    `deno ${Deno.version.deno}`,
+    `v8 ${Deno.version.v8}`,
+    `typescript ${Deno.version.typescript}`,
+    `kafka clients: ${kafkaClients()}`,
+  ].join("\n");
+}
 
 function nonNegative(value: string): number {
   const n = Number(value);
@@ -98,7 +118,11 @@ export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command()
     .name("piddiplatsch")
     .description("Keeps Handle PIDs in step with ESGF publication events (Kafka → Handle REST).")
-    .version(VERSION, "--version")
+    // Set before the subcommands are added, so that they inherit both: commander's errors
+    // come back to `main` (usage errors exit 2) and its messages follow --log-format.
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => writeStderrText(text, "ERROR") })
+    .version(versionText(), "--version", "print the version, Deno's, V8's and the Kafka clients'")
     .option(
       "-c, --config <file>",
       "configuration file (TOML), layered over the packaged defaults (repeatable: later wins)",
@@ -108,8 +132,14 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option("--debug", "debug messages in the log file")
     .option("-l, --log <file>", "log file (default pid.log; reopened on SIGHUP)")
     .addOption(
-      new Option("--log-format <format>", "log records as text or JSON lines (journald, shippers)")
-        .choices(["text", "json"] as const),
+      new Option(
+        "--log-format <format>",
+        "log records, and every line on standard error, as text or JSON lines (journald, shippers)",
+      ).choices(["text", "json"] as const),
+    )
+    .option(
+      "--summary-json <file>",
+      "write the run's summary (counts, exit code) to this file as JSON, for scripts",
     )
     .addHelpText("after", helpEpilogue())
     .showHelpAfterError();
@@ -233,35 +263,44 @@ export function buildProgram(exit: (code: number) => void): Command {
   return program;
 }
 
-/** Runs the command line and exits with the command's code. */
+/** Whether the arguments ask for JSON on standard error (read before commander parses them). */
+function jsonRequested(args: string[]): boolean {
+  const at = args.indexOf("--log-format");
+  return args.includes("--log-format=json") || (at >= 0 && args[at + 1] === "json");
+}
+
+/** Runs the command line and exits with the command's code (decided in `src/exit/`). */
 export async function main(args: string[]): Promise<void> {
-  let code = 0;
+  if (jsonRequested(args)) setStderrFormat("json");
+  const started = new Date();
+  let code: number = EXIT.ok;
+  let failure: string | undefined;
+  let command = args.find((arg) => !arg.startsWith("-")) ?? "";
   const program = buildProgram((c) => code = c);
-  program.exitOverride();
+  program.hook("preAction", (_program, action) => {
+    const names: string[] = [];
+    type Named = { name(): string; parent: Named | null };
+    for (let c = action as unknown as Named; c.parent !== null; c = c.parent) {
+      names.unshift(c.name());
+    }
+    command = names.join(" ");
+  });
   try {
     await program.parseAsync(args, { from: "user" });
   } catch (error) {
-    const commanderCode = (error as { code?: string; exitCode?: number }).code;
-    if (typeof commanderCode === "string" && commanderCode.startsWith("commander.")) {
-      const exitCode = (error as { exitCode?: number }).exitCode ?? 1;
-      Deno.exit(
-        commanderCode === "commander.helpDisplayed" || commanderCode === "commander.version"
-          ? 0
-          : exitCode,
-      );
+    const exit = exitOfError(error);
+    if (exit.message !== "") {
+      for (const line of exit.message.split("\n")) writeStderrLine(line);
+      failure = exit.message;
     }
-    if (error instanceof ExitError) {
-      console.error(error.message);
-      code = error.code;
-    } else if (error instanceof PathError) {
-      console.error(`error: ${error.message}`);
-      code = 1;
-    } else if (permissionRefusal(error)) {
-      console.error(`error: ${permissionRefusal(error)!.message}`);
-      code = 2;
-    } else {
-      console.error(`error: ${describeError(error)}`);
-      code = 1;
+    code = exit.code;
+  }
+  const summaryPath = (program.opts() as GlobalOptions).summaryJson;
+  if (summaryPath !== undefined) {
+    try {
+      await writeSummary(summaryPath, { command, code, started, error: failure });
+    } catch (error) {
+      writeStderrLine(`error: --summary-json ${summaryPath}: ${exitOfError(error).message}`);
     }
   }
   Deno.exit(code);

@@ -13,7 +13,7 @@ import {
   showOrigins,
   validateConfig,
 } from "../config/mod.ts";
-import { EXIT } from "../runner/mod.ts";
+import { EXIT } from "../exit/mod.ts";
 import type { GlobalOptions } from "./context.ts";
 
 /** Options of `config show`. */
@@ -71,20 +71,20 @@ export async function configShow(
   const format = show.format ?? "toml";
   if (format !== "toml" && format !== "json") {
     out(`error: --format must be toml or json, got ${format}`);
-    return 1;
+    return EXIT.usage;
   }
   try {
     const layers = await loadLayers({ configFile: options.config });
     if (show.origin) {
       if (show.key) {
         out("error: --origin shows whole sections; use --section, not --key");
-        return EXIT.failed;
+        return EXIT.usage;
       }
       out(showOrigins(layers.tree, layers.origins, { format, section: show.section }));
       return EXIT.ok;
     }
     out(showConfig(layers.tree, { format, section: show.section, key: show.key }).trimEnd());
-    return 0;
+    return EXIT.ok;
   } catch (error) {
     if (error instanceof ConfigFileError) {
       out(`error: ${error.message}`);
@@ -92,7 +92,7 @@ export async function configShow(
     }
     if (error instanceof ShowError) {
       out(`error: ${error.message}`);
-      return EXIT.failed;
+      return EXIT.usage;
     }
     throw error;
   }

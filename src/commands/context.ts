@@ -12,7 +12,18 @@ import {
   formatProblem,
   loadConfig,
 } from "../config/mod.ts";
-import { type LoggingHandle, setupLogging } from "../log/mod.ts";
+import { EXIT, ExitError } from "../exit/mod.ts";
+import {
+  type LineLevel,
+  type LoggingHandle,
+  setStderrFormat,
+  setupLogging,
+  writeStderrLine,
+} from "../log/mod.ts";
+
+import { checkSummaryPath } from "./summary.ts";
+
+export { ExitError } from "../exit/mod.ts";
 
 /** The global options of the command tree. */
 export interface GlobalOptions {
@@ -26,18 +37,8 @@ export interface GlobalOptions {
   log?: string;
   /** `--log-format text|json`. */
   logFormat?: "text" | "json";
-}
-
-/** Raised by commands to end with an exit code and a one-line message. */
-export class ExitError extends Error {
-  /** The exit code. */
-  readonly code: number;
-  /** Creates the error. */
-  constructor(message: string, code: number) {
-    super(message);
-    this.name = "ExitError";
-    this.code = code;
-  }
+  /** `--summary-json FILE`: the run's summary as JSON (written by `main.ts`). */
+  summaryJson?: string;
 }
 
 /** A loaded configuration and configured logging. */
@@ -50,13 +51,14 @@ export interface CommandContext {
   logging: LoggingHandle;
 }
 
-/** Writes a line to standard error. */
-export function printError(line: string): void {
-  console.error(line);
+/** Writes a line to standard error (a JSON record with `--log-format json`). */
+export function printError(line: string, level: LineLevel = "ERROR"): void {
+  writeStderrLine(line, level);
 }
 
 /** Loads the configuration (exit 2 with one line per problem when it is invalid) and sets up logging. */
 export async function openContext(options: GlobalOptions): Promise<CommandContext> {
+  setStderrFormat(options.logFormat ?? "text");
   let loaded;
   try {
     loaded = await loadConfig({ configFile: options.config });
@@ -64,7 +66,7 @@ export async function openContext(options: GlobalOptions): Promise<CommandContex
     if (error instanceof ConfigFileError || error instanceof ConfigInvalidError) {
       throw new ExitError(
         `configuration: ${error.message.split("\n").join("\nconfiguration: ")}`,
-        2,
+        EXIT.configuration,
       );
     }
     throw error;
@@ -76,7 +78,17 @@ export async function openContext(options: GlobalOptions): Promise<CommandContex
     format: options.logFormat,
     clearLine: options.verbose === true && Deno.stderr.isTerminal(),
   });
-  for (const warning of loaded.warnings) printError(`configuration: ${formatProblem(warning)}`);
+  if (options.summaryJson !== undefined) {
+    try {
+      await checkSummaryPath(options.summaryJson);
+    } catch (error) {
+      await logging.close();
+      throw error;
+    }
+  }
+  for (const warning of loaded.warnings) {
+    printError(`configuration: ${formatProblem(warning)}`, "WARN");
+  }
   return { config: loaded.config, options, logging };
 }
 

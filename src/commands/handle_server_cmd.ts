@@ -7,6 +7,7 @@
 
 import { startHandleServer } from "../handle_server/mod.ts";
 import { describeError } from "../errors/mod.ts";
+import { EXIT } from "../exit/mod.ts";
 import {
   ExitError,
   type GlobalOptions,
@@ -101,7 +102,7 @@ async function adminPassword(
   configured: string,
 ): Promise<string> {
   if (options.passwordFile !== undefined && options.password !== undefined) {
-    throw new ExitError("handle-server: give --password-file or --password, not both", 2);
+    throw new ExitError("handle-server: give --password-file or --password, not both", EXIT.usage);
   }
   if (options.passwordFile !== undefined) {
     let text: string;
@@ -110,12 +111,15 @@ async function adminPassword(
     } catch (error) {
       throw new ExitError(
         `handle-server: --password-file ${options.passwordFile}: ${describeError(error)}`,
-        2,
+        EXIT.usage,
       );
     }
     const password = text.replace(/\r?\n$/, "");
     if (password === "") {
-      throw new ExitError(`handle-server: --password-file ${options.passwordFile} is empty`, 2);
+      throw new ExitError(
+        `handle-server: --password-file ${options.passwordFile} is empty`,
+        EXIT.usage,
+      );
     }
     return password;
   }

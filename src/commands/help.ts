@@ -6,15 +6,9 @@
  */
 
 import { profilePasswordEnv, SECRET_ENV, SYSTEM_CONFIG_FILE } from "../config/mod.ts";
-import { EXIT } from "../runner/mod.ts";
+import { EXIT_MEANINGS } from "../exit/mod.ts";
 
-/** What each exit code means. */
-export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
-  [EXIT.ok]: "done: the input ended, --idle-timeout, or stopped by SIGINT/SIGTERM",
-  [EXIT.failed]: "events failed (consumer.max_errors reached, retry with failures), bad arguments",
-  [EXIT.configuration]: "configuration: invalid file, TLS/SASL handshake, credentials refused",
-  [EXIT.transient]: "outage: Kafka, the Handle service or the STAC API stayed unreachable",
-};
+export { EXIT_MEANINGS } from "../exit/mod.ts";
 
 /** The help epilogue. */
 export function helpEpilogue(): string {

@@ -17,6 +17,7 @@ import {
 } from "../publish/mod.ts";
 import { EXIT, profileClient, transientPolicy } from "../runner/mod.ts";
 import { type GlobalOptions, openContext, printError, signalController } from "./context.ts";
+import { addToSummary } from "./summary.ts";
 
 /** Options of `publish`. */
 export interface PublishCommandOptions {
@@ -65,6 +66,18 @@ export async function publishCommand(
         `${result.replaced} replaced, ${result.resumed} already published, ` +
         `${result.failures.length} event(s) refused; receipt ${receipt}`,
     );
+    addToSummary({
+      publish: {
+        handles: total,
+        events: groups.length,
+        created: result.created,
+        replaced: result.replaced,
+        resumed: result.resumed,
+        refused: result.failures.length,
+        receipt,
+      },
+      ...(result.stop ? { stop: result.stop } : {}),
+    });
     if (result.stop) {
       printError(`stopped: ${result.stop.reason}`);
       return result.stop.kind === "configuration" ? EXIT.configuration : EXIT.transient;

@@ -7,7 +7,8 @@
 import { getLogger } from "@logtape/logtape";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
 import { ConfigurationError, describeError, permissionRefusal } from "../errors/mod.ts";
-import { expandPaths, fileEvents, openKafkaInput, retryEvents } from "../inputs/mod.ts";
+import { expandPaths, fileEvents, openKafkaInput, retryEvents, STDIN } from "../inputs/mod.ts";
+import { stderrFormat, writeStderrText } from "../log/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
 import { EXIT, exitCodeOf, isDryRun, preflight, runInput, wirePipeline } from "../runner/mod.ts";
 import { startReporter, Stats } from "../stats/mod.ts";
@@ -21,6 +22,7 @@ import {
   printError,
   signalController,
 } from "./context.ts";
+import { addToSummary } from "./summary.ts";
 
 export type { RunOptions };
 
@@ -59,7 +61,7 @@ async function runWith(
   switches: RunOptions,
   open: (hooks: OpenHooks) => Promise<OpenedInput>,
   options: { group?: boolean } = {},
-): Promise<{ result: RunResult; code: number }> {
+): Promise<{ result: RunResult; code: number; stats: Stats }> {
   const { config, options: globals } = context;
   const stats = new Stats();
   let monitor: RunMonitor | undefined;
@@ -91,6 +93,9 @@ async function runWith(
       limit: wiring?.requestLimit(),
       waiting: wiring?.waitingFor(),
     }),
+    // With --log-format json the status line and the final summary are JSON records too.
+    write: (text) => writeStderrText(text, "INFO"),
+    terminal: stderrFormat() === "json" ? false : undefined,
     intervalSeconds: config.stats.interval_seconds,
     summaryInterval: config.stats.summary_interval,
     dbPath: config.stats.enable_db ? config.stats.db_path : undefined,
@@ -121,7 +126,7 @@ async function runWith(
       });
     } catch (error) {
       await wiring.close();
-      if (stop.signal.aborted) return { result: {}, code: EXIT.ok }; // stopped while waiting
+      if (stop.signal.aborted) return { result: {}, code: EXIT.ok, stats }; // stopped while waiting
       const refused = permissionRefusal(error);
       if (refused) {
         throw new ExitError(`cannot open the input: ${refused.message}`, EXIT.configuration);
@@ -147,11 +152,14 @@ async function runWith(
       monitor?.health.setPhase("stopped", result.stop.reason);
       printError(`stopped: ${result.stop.reason}`);
     } else monitor?.health.setPhase("stopped");
-    return { result, code };
+    if (result.stop) addToSummary({ stop: result.stop });
+    return { result, code, stats };
   } finally {
     await reporter.close();
     await monitor?.close();
     stop.dispose();
+    const { counts, projects } = stats.snapshot();
+    addToSummary({ counts, ...(projects ? { projects } : {}) });
   }
 }
 
@@ -219,13 +227,15 @@ export async function mapCommand(
   const context = await openContext(globals);
   try {
     const files = await expandPaths(paths);
-    const { code } = await runWith(context, options, ({ offloads }) =>
+    const { code, stats } = await runWith(context, options, ({ offloads }) =>
       Promise.resolve(
         fileEvents(files, {
           maxEventBytes: context.config.consumer.max_event_bytes,
           leaveText: offloads,
         }),
       ));
+    // Events that failed or were skipped: the run did not do its work (as `retry`).
+    if (code === EXIT.ok && stats.get("errors") + stats.get("skipped") > 0) return EXIT.failed;
     return code;
   } finally {
     await context.logging.close();
@@ -280,7 +290,8 @@ export async function retryCommand(
       failed += tally.outcomes.failed;
       skipped += tally.outcomes.skipped;
       let note = "";
-      if (options.deleteAfter && tally.read && ok === tally.events && !result.stop) {
+      const deletable = file !== STDIN && tally.read && ok === tally.events && !result.stop;
+      if (options.deleteAfter && deletable) {
         await Deno.remove(file);
         note = ", deleted";
         log.info("{file}: every event succeeded, deleted", { file });
@@ -292,6 +303,7 @@ export async function retryCommand(
       );
     }
     const rate = total === 0 ? 100 : (100 * succeeded) / total;
+    addToSummary({ retry: { total, succeeded, failed, skipped } });
     console.log(
       `retry: total ${total} event(s), ${succeeded} succeeded, ${failed} failed, ${skipped} skipped (${
         rate.toFixed(1)

@@ -30,6 +30,7 @@ import {
   type VerifyResult,
 } from "../verify/mod.ts";
 import { ExitError, type GlobalOptions, openContext, printError } from "./context.ts";
+import { addToSummary } from "./summary.ts";
 
 /** Options of `verify`. */
 export interface VerifyCommandOptions extends Omit<ProjectSwitches, "dryRun"> {
@@ -61,14 +62,14 @@ export async function verifyCommand(
   }
   try {
     if (format !== "text" && format !== "json") {
-      throw new ExitError(`verify: --format must be text or json, not ${format}`, EXIT.failed);
+      throw new ExitError(`verify: --format must be text or json, not ${format}`, EXIT.usage);
     }
     const since = options.since === undefined ? undefined : new Date(options.since);
     if (since !== undefined && Number.isNaN(since.getTime())) {
-      throw new ExitError(`verify: --since is not a time: ${options.since}`, EXIT.failed);
+      throw new ExitError(`verify: --since is not a time: ${options.since}`, EXIT.usage);
     }
     if (paths.length === 0 && !options.topic) {
-      throw new ExitError("verify: name input files or --topic", EXIT.failed);
+      throw new ExitError("verify: name input files or --topic", EXIT.usage);
     }
     const inputs: InputText[] = await readInputFiles(await expandPaths(paths));
     if (options.topic) {
@@ -137,6 +138,7 @@ export async function verifyCommand(
       different: count("different"),
       unverifiable: result.unverifiable.length,
     };
+    addToSummary({ verify: summary });
     if (format === "json") {
       console.log(JSON.stringify({
         summary,

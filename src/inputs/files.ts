@@ -8,6 +8,7 @@
 import { byteLines, type CutLine, fileChunks, readBounded } from "./byte_lines.ts";
 import { decodeUtf8, DEFAULT_EVENT_LIMITS, parseJson } from "../decode/mod.ts";
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
+import { STDIN } from "./paths.ts";
 
 /** One event read from a file, before it gets an acknowledgement. */
 export interface FileEvent {
@@ -81,16 +82,22 @@ export async function* readEventFile(
   options: ReadEventFileOptions = {},
 ): AsyncGenerator<FileEvent> {
   const max = options.maxEventBytes ?? Infinity;
-  if (!file.endsWith(".jsonl")) {
+  if (file !== STDIN && !file.endsWith(".jsonl")) {
     yield fileEvent(await readBounded(file, max), { file, line: 1, max, ...options });
     return;
   }
-  using handle = await Deno.open(file, { read: true });
-  let line = 0;
-  for await (const bytes of byteLines(fileChunks(handle), { maxLineBytes: max })) {
-    line++;
-    const event = fileEvent(bytes, { file, line, max, ...options });
-    if (event.value.trim() !== "") yield event;
+  // Standard input is read as JSON lines, like a `.jsonl` file.
+  const handle = file === STDIN ? undefined : await Deno.open(file, { read: true });
+  try {
+    const chunks = handle === undefined ? Deno.stdin.readable : fileChunks(handle);
+    let line = 0;
+    for await (const bytes of byteLines(chunks, { maxLineBytes: max })) {
+      line++;
+      const event = fileEvent(bytes, { file, line, max, ...options });
+      if (event.value.trim() !== "") yield event;
+    }
+  } finally {
+    handle?.close();
   }
 }
 

@@ -21,7 +21,15 @@ export {
   openKafkaInput,
 } from "./kafka_open.ts";
 export { TextLineStream } from "./lines.ts";
-export { type ExpandOptions, expandPaths, glob, globToRegExp, PathError } from "./paths.ts";
+export {
+  type ExpandOptions,
+  expandPaths,
+  glob,
+  globToRegExp,
+  PathError,
+  readInputText,
+  STDIN,
+} from "./paths.ts";
 export {
   parseRetryLine,
   readRetryFile,

@@ -1,11 +1,22 @@
 /**
  * Expands the path arguments of `map`, `send` and `retry`: files, directories
- * (their matching files, recursively, sorted) and glob patterns (`*`, `?`, `**`).
+ * (their matching files, recursively, sorted), glob patterns (`*`, `?`, `**`) and `-`,
+ * standard input (read as JSON lines, once).
  *
  * @module
  */
 
 import { join, relative, resolve, sep } from "node:path";
+import { UsageError } from "../exit/mod.ts";
+
+/** The path argument that names standard input. */
+export const STDIN = "-";
+
+/** The whole text of a file, or of standard input for {@linkcode STDIN}. */
+export async function readInputText(path: string): Promise<string> {
+  if (path === STDIN) return await new Response(Deno.stdin.readable).text();
+  return await Deno.readTextFile(path);
+}
 
 /** Options of {@linkcode expandPaths}. */
 export interface ExpandOptions {
@@ -13,8 +24,8 @@ export interface ExpandOptions {
   extensions?: string[];
 }
 
-/** Thrown when an argument names nothing. */
-export class PathError extends Error {
+/** Thrown when an argument names nothing (a usage error: exit 2). */
+export class PathError extends UsageError {
   /** Creates the error. */
   constructor(message: string) {
     super(message);
@@ -36,6 +47,10 @@ export async function expandPaths(args: string[], options: ExpandOptions = {}): 
     }
   };
   for (const arg of args) {
+    if (arg === STDIN) {
+      add(STDIN);
+      continue;
+    }
     if (/[*?[]/.test(arg)) {
       const matches = await glob(arg);
       const files = matches.filter(wanted);

@@ -10,8 +10,10 @@
  */
 
 import type { KeyedEvent, Outcome } from "../events/mod.ts";
-import { readRecordLine } from "../outcome/mod.ts";
+import { getLogger } from "@logtape/logtape";
+import { isTornRecordLine, readRecordLine, TORN_LINE_NOTE } from "../outcome/mod.ts";
 import { type FileEvent, keyOfText } from "./files.ts";
+import { readInputText } from "./paths.ts";
 
 /** An event restored from a failure or skipped line. */
 export interface RetryLine {
@@ -53,11 +55,19 @@ export interface RetryEventsOptions {
  * those new lines are for the next retry, not this one.
  */
 export async function readRetryFile(file: string): Promise<FileEvent[]> {
-  const text = await Deno.readTextFile(file);
+  const text = await readInputText(file); // `-`: standard input
   const lines: FileEvent[] = [];
   for (const [index, line] of text.split("\n").entries()) {
     const value = line.endsWith("\r") ? line.slice(0, -1) : line;
     if (value.trim() === "") continue;
+    if (isTornRecordLine(value)) {
+      getLogger(["piddiplatsch", "retry"]).warn("{file}:{line}: {note}", {
+        file,
+        line: index + 1,
+        note: TORN_LINE_NOTE,
+      });
+      continue;
+    }
     lines.push({ key: keyOfText(value), value, file, line: index + 1 });
   }
   return lines;

@@ -1,8 +1,11 @@
 /**
  * Logging setup (logtape): one-line records on standard error, and a log file
  * (default `pid.log` in the working directory, as in the Python tool; `--log FILE`
- * chooses another). The file is opened at its first record and reopened on SIGHUP,
- * so that logrotate can move it away. `--log-format json` writes JSON lines to both.
+ * chooses another). The file is opened before any work (a file that cannot be written
+ * is a configuration error: one line, exit 2) and reopened on SIGHUP, so that logrotate
+ * can move it away; a write that fails later is said once on standard error, not per
+ * record. `--log-format json` writes JSON lines to both, and every other line on
+ * standard error too (`stderr.ts`).
  * Statistics summaries go to the file only: with `--verbose` the status line is
  * alone on the terminal.
  *
@@ -17,9 +20,19 @@ import {
   reset,
   type Sink,
 } from "@logtape/logtape";
+import { ConfigurationError, describeError } from "../errors/mod.ts";
+import { type LogFormat, setStderrFormat, writeStderrLine } from "./stderr.ts";
 
-/** How records are written. */
-export type LogFormat = "text" | "json";
+export {
+  jsonLine,
+  type LineLevel,
+  type LogFormat,
+  setStderrFormat,
+  setStderrSink,
+  stderrFormat,
+  writeStderrLine,
+  writeStderrText,
+} from "./stderr.ts";
 
 /** Options of {@linkcode setupLogging}. */
 export interface LoggingOptions {
@@ -88,21 +101,52 @@ function jsonFormat(record: LogRecord): string {
   ) + "\n";
 }
 
-/** A file sink that opens its file at the first record and again after {@linkcode reopen}. */
+/** Opens a log file for appending; a file that cannot be opened is a configuration error. */
+function openLogFile(path: string): Deno.FsFile {
+  try {
+    return Deno.openSync(path, { create: true, append: true, write: true });
+  } catch (error) {
+    throw new ConfigurationError(`log file ${path} cannot be written: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * A file sink: the file is opened at once (throwing when it cannot be), and again at the
+ * first record after {@linkcode reopen}. A write or reopen that fails is said once on
+ * standard error; records are then dropped from the file until the next reopen.
+ */
 function fileSink(path: string, format: (record: LogRecord) => string): {
   sink: Sink;
   reopen(): void;
   close(): void;
 } {
-  let file: Deno.FsFile | undefined;
+  let file: Deno.FsFile | undefined = openLogFile(path);
+  let broken = false;
   return {
     sink(record: LogRecord): void {
-      file ??= Deno.openSync(path, { create: true, append: true, write: true });
-      file.writeSync(encoder.encode(format(record)));
+      if (broken) return;
+      try {
+        file ??= openLogFile(path);
+        file.writeSync(encoder.encode(format(record)));
+      } catch (error) {
+        broken = true;
+        writeStderrLine(
+          `log file ${path}: ${describeError(error)}; its records are lost until it is ` +
+            "reopened (SIGHUP)",
+          "WARN",
+        );
+      }
     },
     reopen(): void {
-      file?.close();
+      try {
+        file?.close();
+      } catch {
+        // already closed
+      }
       file = undefined;
+      broken = false;
     },
     close(): void {
       file?.close();
@@ -114,6 +158,7 @@ function fileSink(path: string, format: (record: LogRecord) => string): {
 /** Configures logging for the process; call {@linkcode LoggingHandle.close} at exit. */
 export async function setupLogging(options: LoggingOptions = {}): Promise<LoggingHandle> {
   const write = options.console ?? ((line: string) => Deno.stderr.writeSync(encoder.encode(line)));
+  if (options.console === undefined) setStderrFormat(options.format ?? "text");
   const format = options.format === "json" ? jsonFormat : textFormat;
   const clear = options.clearLine ? "\r\x1b[2K" : "";
   const consoleLevel: LogLevel = options.verbose || options.debug ? "info" : "warning";

@@ -15,6 +15,7 @@
 
 import { join } from "node:path";
 import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
+import { readInputText } from "../inputs/mod.ts";
 import { AMEND_IF_EXISTS, amendsIfExists, type HandleRecord } from "../records/mod.ts";
 import { amendRetraction, type HandleRestClient, parseDryRunLine } from "../register/mod.ts";
 import { parseReceiptLine, receiptKey, receiptLine } from "./receipt.ts";
@@ -84,7 +85,7 @@ export async function readPublishGroups(
   const groups: PublishGroup[] = [];
   let lastKey: string | undefined;
   for (const file of files) {
-    const text = await Deno.readTextFile(file);
+    const text = await readInputText(file); // `-`: standard input
     lastKey = undefined;
     for (const [i, line] of text.split("\n").entries()) {
       if (line.trim() === "") continue;

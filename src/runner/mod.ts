@@ -11,6 +11,7 @@ import type { Config } from "../config/mod.ts";
 import { DEFAULT_EVENT_LIMITS } from "../decode/mod.ts";
 import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
 import type { KeyedEvent } from "../events/mod.ts";
+import { exitCodeOfStop } from "../exit/mod.ts";
 import { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
 import { PreparePool } from "../offload/mod.ts";
 import {
@@ -236,26 +237,11 @@ export async function preflight(config: Config, wiring: Wiring): Promise<string 
   }
 }
 
-/** Exit codes of a run. */
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  configuration: 2,
-  transient: 3,
-} as const;
+export { EXIT } from "../exit/mod.ts";
 
-/** The exit code a run's result calls for. */
+/** The exit code a run's result calls for (decided in `../exit/mod.ts`). */
 export function exitCodeOf(result: RunResult): number {
-  switch (result.stop?.kind) {
-    case undefined:
-      return EXIT.ok;
-    case "transient":
-      return EXIT.transient;
-    case "configuration":
-      return EXIT.configuration;
-    default:
-      return EXIT.failed;
-  }
+  return exitCodeOfStop(result.stop);
 }
 
 /** Runs an input through a wired pipeline and closes the wiring. */

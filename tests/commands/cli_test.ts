@@ -31,9 +31,9 @@ Deno.test("--help lists every command and the global options; --version prints t
   assert.match(config.stdout, /show/);
   const version = await runCli(["--version"]);
   const denoJson = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
-  assert.equal(version.stdout.trim(), denoJson.version);
+  assert.equal(version.stdout.split("\n")[0], `piddiplatsch ${denoJson.version}`);
   const unknown = await runCli(["nonsense"]);
-  assert.notEqual(unknown.code, 0);
+  assert.equal(unknown.code, 2, "a usage error");
 });
 
 Deno.test("--debug writes debug records to pid.log; --log FILE chooses the file; no secret in either", async () => {
@@ -43,7 +43,7 @@ Deno.test("--debug writes debug records to pid.log; --log FILE chooses the file;
     const debug = await runCli(["-c", ws.config, "--debug", "map", "--dry-run", "e.jsonl"], {
       cwd: ws.dir,
     });
-    assert.equal(debug.code, 0, debug.stderr);
+    assert.equal(debug.code, 1, debug.stderr); // an event failed
     const pidLog = await Deno.readTextFile(join(ws.dir, "pid.log"));
     assert.match(pidLog, /\[ERR\] piddiplatsch·pipeline: e\.jsonl:1: failed: value is not JSON/);
     assert.match(pidLog, /\[INF\] piddiplatsch·stats: Final messages=1/);
@@ -51,7 +51,7 @@ Deno.test("--debug writes debug records to pid.log; --log FILE chooses the file;
       ["-c", ws.config, "--log", "my.log", "map", "--dry-run", "e.jsonl"],
       { cwd: ws.dir },
     );
-    assert.equal(custom.code, 0, custom.stderr);
+    assert.equal(custom.code, 1, custom.stderr);
     assert.match(await Deno.readTextFile(join(ws.dir, "my.log")), /failed: value is not JSON/);
     for (const text of [pidLog, debug.stderr, debug.stdout, custom.stderr]) {
       assert.ok(!text.includes("log-secret-123"));

@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { SECRET_ENV, SYSTEM_CONFIG_FILE } from "../../src/config/mod.ts";
-import { EXIT } from "../../src/runner/mod.ts";
+import { EXIT } from "../../src/exit/mod.ts";
 import { runCli } from "../helpers.ts";
 
 Deno.test("--help lists configuration layers, environment variables and exit codes", async () => {
@@ -18,7 +18,8 @@ Deno.test("--help lists configuration layers, environment variables and exit cod
   }
   assert.match(text, /PIDDI_HANDLE_<PROFILE>_PASSWORD\s+\[handles\.profiles\.<profile>\] password/);
   for (const code of Object.values(EXIT)) assert.match(text, new RegExp(`^  ${code}  \\S`, "m"));
-  assert.match(text, /^ {2}2 {2}configuration: .*TLS\/SASL handshake/m);
+  assert.match(text, /^ {2}1 {2}events failed/m);
+  assert.match(text, /^ {2}2 {2}usage or configuration: bad flag.*TLS\/SASL handshake/m);
   const consume = await runCli(["consume", "--help"]);
   assert.match(consume.stdout, /--listen <host:port>/);
 });

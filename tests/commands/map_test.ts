@@ -58,7 +58,7 @@ Deno.test("map: .json, .jsonl, a directory and a glob register every record; fai
       ["-c", ws.config, "map", "single.json", "batch.jsonl", "dir", "globbed/*.jsonl"],
       { cwd: ws.dir },
     );
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.code, 1, run.stderr); // two events failed
     assert.equal(summaryCount(run.stderr, "messages"), 9);
     assert.equal(summaryCount(run.stderr, "errors"), 2);
 
@@ -178,7 +178,7 @@ Deno.test("map --dump writes every raw event, valid or not, to outputs/dump/dump
       { cwd: ws.dir },
     );
     const after = new Date();
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.code, 1, run.stderr); // the invalid event failed
     const dir = join(ws.dir, "outputs", "dump");
     const names = await listFiles(dir);
     assert.equal(names.length, 1, `files: ${names.join(", ")}`);

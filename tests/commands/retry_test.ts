@@ -59,7 +59,7 @@ Deno.test("retry: a failure retried twice lands in failures/r2/ with retries 2",
       `${JSON.stringify(valid)}\n${JSON.stringify(bad)}\n`,
     );
     const mapped = await runCli(["-c", ws.config, "map", "events.jsonl"], { cwd: ws.dir });
-    assert.equal(mapped.code, 0, mapped.stderr);
+    assert.equal(mapped.code, 1, mapped.stderr); // an event failed
     const failures = join(ws.dir, "outputs", "failures");
     const [r0] = await readJsonLines(join(failures, "r0"));
     assert.ok(r0, "no failure in r0");
@@ -181,7 +181,7 @@ Deno.test("retry: events skipped in a STAC outage are registered once it is back
     const forced = await runCli(["-c", ws.config, "map", "--force", "patch.json"], {
       cwd: ws.dir,
     });
-    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(forced.code, 1, forced.stderr); // the event was skipped
     const [skippedFile] = await listFiles(skippedDir);
     assert.match(skippedFile ?? "", /^skipped_items_\d{4}-\d{2}-\d{2}\.jsonl$/);
     const skipped = await readJsonLines(skippedDir);
@@ -236,7 +236,7 @@ Deno.test("retry replays exactly what failed: an event's own __raw__ is not take
     const hostile = { ...bad, __raw__: JSON.stringify(embedded) };
     await Deno.writeTextFile(join(ws.dir, "events.jsonl"), JSON.stringify(hostile) + "\n");
     const mapped = await runCli(["-c", ws.config, "map", "events.jsonl"], { cwd: ws.dir });
-    assert.equal(mapped.code, 0, mapped.stderr);
+    assert.equal(mapped.code, 1, mapped.stderr); // an event failed
     const r0 = join("outputs", "failures", "r0");
     const [file] = await listFiles(join(ws.dir, r0));
     const retried = await runCli(["-c", ws.config, "retry", "--delete-after", r0], {

@@ -198,7 +198,7 @@ Deno.test("config show --section and --key", async () => {
   const secret = await runCli(["config", "show", "--key", "handle.password"]);
   assert.equal(secret.stdout.trim(), "***");
   const missing = await runCli(["config", "show", "--key", "handle.nope"]);
-  assert.equal(missing.code, 1);
+  assert.equal(missing.code, 2, "a usage error");
   assert.match(missing.stdout, /no key/);
 });
 

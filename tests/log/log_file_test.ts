@@ -59,7 +59,7 @@ Deno.test("CLI: pid.log without --debug; -v keeps summaries off the terminal", a
       `[consumer]\noutput_dir = "${join(dir, "outputs")}"\n[stats]\nsummary_interval = 1\n`,
     );
     const run = await runCli(["-c", "c.toml", "-v", "map", "--dry-run", "e.jsonl"], { cwd: dir });
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.code, 1, run.stderr); // the event failed
     const log = await Deno.readTextFile(join(dir, DEFAULT_LOG_FILE));
     assert.match(log, /\[ERR\] piddiplatsch·pipeline: e\.jsonl:1: failed: value is not JSON/);
     assert.match(log, /\[INF\] piddiplatsch·stats: messages=1/, "the periodic summary");
@@ -69,7 +69,7 @@ Deno.test("CLI: pid.log without --debug; -v keeps summaries off the terminal", a
       ["-c", "c.toml", "--log-format", "json", "-l", "j.log", "map", "--dry-run", "e.jsonl"],
       { cwd: dir },
     );
-    assert.equal(json.code, 0, json.stderr);
+    assert.equal(json.code, 1, json.stderr);
     const records = (await Deno.readTextFile(join(dir, "j.log"))).trim().split("\n")
       .map((l) => JSON.parse(l));
     assert.ok(records.some((r) => r.logger === "piddiplatsch.pipeline" && r.level === "ERROR"));
