@@ -16,6 +16,29 @@ export function utcDate(moment: Date = new Date()): string {
   return moment.toISOString().slice(0, 10);
 }
 
+/** How every failure and skipped line of this tool begins. */
+const RECORD_START = '{"__infos__":';
+
+/**
+ * Whether a line of a failure or skipped file is a record cut short: begun as one, not
+ * whole JSON. Earlier versions left one as the last line of a file when the disk filled
+ * up or the process died mid-write (its event was never acknowledged: it was read again).
+ */
+export function isTornRecordLine(line: string): boolean {
+  if (!line.startsWith(RECORD_START)) return false;
+  try {
+    JSON.parse(line);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** What `retry` and `verify` say of a torn line they leave out. */
+export const TORN_LINE_NOTE =
+  "a record cut short (disk full or a crash, by an earlier version; its event was not " +
+  "acknowledged and was read again): left out";
+
 /** A file that could not be written: the message names the path and the reason. */
 export class OutputWriteError extends Error {
   /** The file (or folder) that could not be written. */

@@ -7,7 +7,9 @@
 export {
   DailyJsonlWriter,
   type DailyJsonlWriterOptions,
+  isTornRecordLine,
   OutputWriteError,
+  TORN_LINE_NOTE,
   utcDate,
 } from "./jsonl_writer.ts";
 export {
