@@ -5,7 +5,14 @@
  * @module
  */
 
-import { profilePasswordEnv, SECRET_ENV, SYSTEM_CONFIG_FILE } from "../config/mod.ts";
+import {
+  ENV_PREFIX,
+  ENV_SEPARATOR,
+  envName,
+  profilePasswordEnv,
+  SECRET_ENV,
+  SYSTEM_CONFIG_FILE,
+} from "../config/mod.ts";
 import { EXIT_MEANINGS } from "../exit/mod.ts";
 
 export { EXIT_MEANINGS } from "../exit/mod.ts";
@@ -26,7 +33,11 @@ export function helpEpilogue(): string {
     "  1. the packaged defaults (config/default.toml, embedded in the binary)",
     `  2. ${SYSTEM_CONFIG_FILE}, if present`,
     "  3. each -c/--config FILE, in turn",
-    "  4. environment variables, for secrets:",
+    `  4. any key from the environment: ${ENV_PREFIX}<SECTION>${ENV_SEPARATOR}<KEY>, e.g.`,
+    `       ${envName(["consumer", "transient", "retries"])}=5, ${
+      envName(["kafka", "bootstrap.servers"])
+    }=h:9092`,
+    "  5. the secrets' own variables:",
     ...env.map((line) => `  ${line}`),
     "",
     "Exit codes:",

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ConfigTree } from "./load.ts";
+import { type ConfigTree, isTable } from "./tree.ts";
 
 /** A key of a layer that was dropped, and why. */
 export interface LegacyNote {
@@ -31,11 +31,6 @@ const OBSOLETE: ReadonlyArray<readonly [string[], string]> = [
     "to leave assets out",
   ],
 ];
-
-function isTable(value: unknown): value is ConfigTree {
-  return typeof value === "object" && value !== null && !Array.isArray(value) &&
-    !(value instanceof Date);
-}
 
 /** Moves `from[key]` to `to[newKey]` unless `to` already has it. */
 function rename(from: ConfigTree, key: string, to: ConfigTree, newKey: string): void {

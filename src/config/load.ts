@@ -1,6 +1,7 @@
 /**
  * Reads the configuration layers and merges them: packaged defaults, then the
- * system file, then `--config FILE`; environment variables override secrets.
+ * system file, then `--config FILE`, then `PIDDI_<SECTION>__<KEY>` variables (any key,
+ * `env.ts`), then the secret variables (`PIDDI_HANDLE_PASSWORD`, …).
  *
  * @module
  */
@@ -9,9 +10,10 @@ import { parse, TomlError } from "smol-toml";
 import { describeError } from "../errors/mod.ts";
 import { type LegacyNote, upgradePythonLayout } from "./legacy.ts";
 import { dottedKey, type Origins, recordOrigins } from "./origin.ts";
+import { applyEnvironment } from "./env.ts";
+import { type ConfigTree, isTable } from "./tree.ts";
 
-/** A plain configuration tree, as parsed from TOML. */
-export type ConfigTree = Record<string, unknown>;
+export { type ConfigTree, isTable } from "./tree.ts";
 
 /** The system-wide configuration file, read when present. */
 export const SYSTEM_CONFIG_FILE = "/etc/piddiplatsch/piddiplatsch.toml";
@@ -52,7 +54,7 @@ export interface LoadLayersOptions {
   configFile?: string | string[];
   /** The system file (default {@linkcode SYSTEM_CONFIG_FILE}); read only if present. */
   systemFile?: string;
-  /** Environment to read secrets from (default: the process environment). */
+  /** Environment to read keys and secrets from (default: the process environment). */
   env?: Record<string, string | undefined>;
 }
 
@@ -151,12 +153,6 @@ export function mergeTrees(base: ConfigTree, over: ConfigTree): ConfigTree {
   return out;
 }
 
-/** Whether a value is a TOML table (a plain object). */
-export function isTable(value: unknown): value is ConfigTree {
-  return typeof value === "object" && value !== null && !Array.isArray(value) &&
-    !(value instanceof Date);
-}
-
 /** Reads the layers in order and merges them; the secrets from the environment come last. */
 export async function loadLayers(options: LoadLayersOptions = {}): Promise<LoadedLayers> {
   const defaults = upgradeLegacyKeys(parseToml(await defaultConfigText(), "packaged defaults"));
@@ -195,6 +191,7 @@ export async function loadLayers(options: LoadLayersOptions = {}): Promise<Loade
     sources.push(file);
   }
   const env = options.env ?? Deno.env.toObject();
+  for (const { name } of applyEnvironment(tree, env, origins)) sources.push(`$${name}`);
   for (const [name, [section, key]] of Object.entries(SECRET_ENV)) {
     const value = env[name];
     if (value === undefined || value === "") continue;

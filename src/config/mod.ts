@@ -38,6 +38,7 @@ export {
   showOrigins,
 } from "./show.ts";
 export { dottedKey, type Origins } from "./origin.ts";
+export { applyEnvironment, ENV_PREFIX, ENV_SEPARATOR, envName, type EnvSetting } from "./env.ts";
 export type { LegacyNote } from "./legacy.ts";
 
 /** Thrown by {@linkcode loadConfig} when the configuration has errors; one line per problem. */

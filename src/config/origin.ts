@@ -5,15 +5,10 @@
  * @module
  */
 
-import type { ConfigTree } from "./load.ts";
+import { type ConfigTree, isTable } from "./tree.ts";
 
 /** Dotted key (a key holding a dot quoted, e.g. `kafka."bootstrap.servers"`) → layer. */
 export type Origins = Map<string, string>;
-
-function isTable(value: unknown): value is ConfigTree {
-  return typeof value === "object" && value !== null && !Array.isArray(value) &&
-    !(value instanceof Date);
-}
 
 /** The dotted form of a key path. */
 export function dottedKey(path: string[]): string {

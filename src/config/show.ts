@@ -6,7 +6,7 @@
  */
 
 import { stringify } from "smol-toml";
-import { type ConfigTree, isTable } from "./load.ts";
+import { type ConfigTree, isTable } from "./tree.ts";
 import { dottedKey, leaves, type Origins } from "./origin.ts";
 
 /** What a redacted secret is shown as. */
