@@ -4,25 +4,18 @@
  * `Deno.serve`, with an optional durable data file and an optional artificial write
  * latency. Tests, benchmarks and the demo register handles into it.
  *
- * Behaviour in brief (details in `docs/stand-in.md`):
- * - values are read and answered as the Handle.Net codec does (`values.ts`);
- * - `GET /api/handles/{prefix}/{suffix}` (`?type=T`, `?index=I` repeatable, `auth=true`
- *   accepted) resolves; values the public may not read are shown to authenticated callers
- *   only; a filter that selects nothing gives 200 with responseCode 200;
- * - the user's own handle exists (HS_ADMIN, and HS_SECKEY at the user's index), read-only;
- * - `PUT` with `?overwrite=true` creates (201) or replaces (200) a record; without it an
- *   existing handle gives 409/101. `?index=I` (repeatable, or `various`) adds or replaces
- *   only those values; with `overwrite=false` an existing value gives 409/201;
- * - `DELETE` deletes the handle (200, 404/100 when missing); `DELETE ?index=I` deletes only
- *   those values (400/200 when none exists);
- * - `GET /api/handles?prefix=P&page=N&pageSize=M` lists the prefix's handles (authenticated);
- * - errors: 400/102 invalid handle, 400/202 invalid value, 400/301 other prefix, 401/402
- *   (with `WWW-Authenticate`) missing or wrong credentials or an expired session, 403 not
- *   permitted (rule in `handler.ts`), 500/2 unexpected faults such as an unwritable data
- *   file (the change stays in memory and is persisted with the next write);
- * - sessions (unless disabled): `POST /api/sessions`, `GET|DELETE /api/sessions/this`,
- *   `Authorization: Handle sessionId="..."`; Basic credentials sent with the session header
- *   authenticate it; idle sessions expire. The server counts its password checks.
+ * It answers as a Handle.Net 9.2.0 server does (`docs/handle-api.md`; a differential test,
+ * `tests/handle_server/conformance_test.ts`, compares the two request by request), except
+ * for the differences kept on purpose in `differences.ts` (and `docs/stand-in.md`). In
+ * brief: PUT creates (201) or replaces (200) unless `overwrite` is other than true (409/101);
+ * `?index=` writes and deletes single values; unreadable bodies are 400/4 with the Java
+ * exception's name; failing credentials are 401 with an empty body; sessions are
+ * authenticated by the Basic credentials of `POST /api/sessions`; handles are stored in upper
+ * case. With `tls`, one port speaks HTTPS (a self-signed certificate made at start) and
+ * plain HTTP, and credentials count only over HTTPS. Beyond the real server: an optional
+ * durable data file, artificial latency, a limit of writes in flight (429), and a count of
+ * password checks; 500/2 for an unwritable data file (the change stays in memory and is
+ * persisted with the next write).
  *
  * @example
  * ```ts

@@ -6,6 +6,7 @@
  */
 
 import assert from "node:assert/strict";
+import { STAND_IN_DIFFERENCES } from "../../src/handle_server/differences.ts";
 import { startHandleServer } from "../../src/handle_server/mod.ts";
 import { realHandleTest, startRealHandleServer } from "../support/real_handle.ts";
 import { CORPUS } from "./conformance_corpus.ts";
@@ -44,3 +45,12 @@ realHandleTest(
     }
   },
 );
+
+Deno.test("docs/stand-in.md names every difference kept on purpose", async () => {
+  const page = await Deno.readTextFile(new URL("../../docs/stand-in.md", import.meta.url));
+  assert.ok(STAND_IN_DIFFERENCES.length > 0);
+  for (const { behaviour, reason } of STAND_IN_DIFFERENCES) {
+    assert.ok(page.includes(`**${behaviour}**`), behaviour);
+    assert.ok(reason.length > 20, behaviour);
+  }
+});
