@@ -268,3 +268,12 @@ Deno.test("every relative link of README.md and docs/ leads to a file, and to a 
   }
   assert.deepEqual(broken, []);
 });
+
+Deno.test("every package of deno.json's import map is in docs/decisions.md", async () => {
+  const imports = JSON.parse(await read("deno.json")).imports as Record<string, string>;
+  const page = await read("docs/decisions.md");
+  assert.ok(Object.keys(imports).length >= 5);
+  for (const name of Object.keys(imports)) {
+    assert.ok(page.includes(`\`${name}\``), `docs/decisions.md does not name ${name}`);
+  }
+});
