@@ -76,7 +76,7 @@ export async function openContext(options: GlobalOptions): Promise<CommandContex
     debug: options.debug,
     logFile: options.log,
     format: options.logFormat,
-    clearLine: options.verbose === true && Deno.stderr.isTerminal(),
+    clearLine: options.verbose === true && Deno.stderr.isTerminal() && options.logFormat !== "json",
   });
   if (options.summaryJson !== undefined) {
     try {

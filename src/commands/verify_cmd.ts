@@ -31,6 +31,7 @@ import {
 } from "../verify/mod.ts";
 import { ExitError, type GlobalOptions, openContext, printError } from "./context.ts";
 import { addToSummary } from "./summary.ts";
+import { stderrFormat } from "../log/mod.ts";
 
 /** Options of `verify`. */
 export interface VerifyCommandOptions extends Omit<ProjectSwitches, "dryRun"> {
@@ -102,7 +103,7 @@ export async function verifyCommand(
       if (named !== undefined && serves(named)) return named;
       return order.find(serves);
     };
-    const terminal = Deno.stderr.isTerminal();
+    const terminal = Deno.stderr.isTerminal() && stderrFormat() !== "json";
     let result: VerifyResult;
     try {
       result = await verifyInputs(inputs, {

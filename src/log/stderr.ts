@@ -7,6 +7,8 @@
  * @module
  */
 
+import process from "node:process";
+
 /** How records and lines are written. */
 export type LogFormat = "text" | "json";
 
@@ -20,6 +22,27 @@ let sink: (text: string) => void = (text) => Deno.stderr.writeSync(encoder.encod
 /** Sets the format of standard error for the rest of the process. */
 export function setStderrFormat(format: LogFormat): void {
   current = format;
+  if (format === "json") routeProcessWarnings();
+}
+
+let warningsRouted = false;
+
+/**
+ * Sends the runtime's process warnings (npm libraries call `process.emitWarning`, which
+ * prints `(node:PID) …` lines) through {@linkcode writeStderrLine}, so that they are JSON
+ * records too.
+ */
+function routeProcessWarnings(): void {
+  if (warningsRouted) return;
+  warningsRouted = true;
+  const emit = (warning: string | Error, ...rest: unknown[]): void => {
+    const type = typeof rest[0] === "string" ? rest[0] : undefined;
+    const text = warning instanceof Error ? `${warning.name}: ${warning.message}` : warning;
+    if (current === "json") writeStderrLine(type ? `${type}: ${text}` : text, "WARN");
+    else original(warning, ...rest);
+  };
+  const original = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  (process as { emitWarning: unknown }).emitWarning = emit;
 }
 
 /** The format of standard error. */
