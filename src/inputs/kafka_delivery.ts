@@ -7,6 +7,7 @@
  * @module
  */
 
+import { TransientError } from "../errors/mod.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 
 /** The longest wait between two looks at the idle clock, due commits and heartbeats, ms. */
@@ -14,6 +15,12 @@ const TICK_MS = 250;
 
 /** A fetch gap longer than this means the broker is lost: the idle clock starts afresh. */
 const FETCH_GAP_MS = 15_000;
+
+/**
+ * After the last fetch answer, how long before it counts as proof of an idle topic: the
+ * batches of that answer are handed out meanwhile (the answer comes before its batches).
+ */
+const PROOF_GRACE_MS = 500;
 
 /** Default of {@linkcode DeliveryOptions.maxOutstandingBytes}. */
 const DEFAULT_MAX_OUTSTANDING_BYTES = 64 * 1024 * 1024;
@@ -33,6 +40,11 @@ export interface DeliveryOptions {
    * partitions may not fetch; its idle clock runs all the same.
    */
   fetching?: () => boolean;
+  /**
+   * With `idleTimeoutMs`: seconds without the group or a fetch answer after which the
+   * input fails (exit 3) instead of waiting on; default 60 (`kafka.connect_timeout`).
+   */
+  connectTimeout?: number;
 }
 
 /** The events of one Kafka input on their way to the pipeline. */
@@ -50,6 +62,8 @@ export class Delivery {
   #lastMessageAt?: number;
   #lastFetchAt = 0;
   #joined = false;
+  /** Since when the group is not joined or no fetch is answered (undefined: connected). */
+  #lostSince?: number;
   #ticker?: ReturnType<typeof setInterval>;
 
   /** The delivery of one input. */
@@ -147,8 +161,10 @@ export class Delivery {
   /**
    * The next event; done when closing, or idle for `idleTimeoutMs`: joined, fetching, nothing
    * delivered still being worked on, and no new event for that long (a slow batch holds back
-   * the next fetch; that is not idle). The clock does not run while the group is not joined
-   * or no fetch succeeds.
+   * the next fetch; that is not idle), and a fetch answered at the end of that time (proof
+   * that the topic holds nothing more, not that the broker went away). The clock does not
+   * run while the group is not joined or no fetch succeeds; with an idle timeout, that
+   * lasting `connectTimeout` fails the input.
    */
   async next(): Promise<IteratorResult<KeyedEvent>> {
     while (true) {
@@ -161,10 +177,35 @@ export class Delivery {
       const fetching = this.#options.fetching?.() ?? true;
       const connected = this.#joined && (!fetching || now - this.#lastFetchAt <= FETCH_GAP_MS);
       if (!connected && this.#lastMessageAt !== undefined) this.#lastMessageAt = now;
+      if (idle !== undefined) this.#checkLost(connected, now);
       if (idle !== undefined && this.#lastMessageAt !== undefined && this.#outstanding === 0) {
-        if (this.#lastMessageAt + idle <= now) return { done: true, value: undefined };
+        const proven = !fetching ||
+          (this.#lastFetchAt >= this.#lastMessageAt + idle &&
+            now - this.#lastFetchAt >= PROOF_GRACE_MS);
+        if (this.#lastMessageAt + idle <= now && proven) return { done: true, value: undefined };
       }
       await this.changed();
+    }
+  }
+
+  /**
+   * Fails when the group or the fetches stayed lost for `connectTimeout` with nothing
+   * outstanding (events worked on hold the fetches back: that is no loss).
+   */
+  #checkLost(connected: boolean, now: number): void {
+    if (connected || this.#outstanding > 0) {
+      this.#lostSince = undefined;
+      return;
+    }
+    this.#lostSince ??= now;
+    const limit = (this.#options.connectTimeout ?? 60) * 1000;
+    if (now - this.#lostSince > limit) {
+      throw new TransientError(
+        `Kafka: no group and no fetch answered for ${
+          Math.round((now - this.#lostSince) / 1000)
+        } s ` +
+          `(kafka.connect_timeout = ${this.#options.connectTimeout ?? 60})`,
+      );
     }
   }
 

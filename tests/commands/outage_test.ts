@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { datasetHandleOf, expectedRecords, itemIdOf } from "../fixtures/expected.ts";
 import { makeCmip6Events, makeCmip6Item, makePatchEvent, testItemId } from "../fixtures/events.ts";
 import { startStacServer } from "../fixtures/stac_server.ts";
+import { startKafkaBroker } from "../../tools/kafka/broker.ts";
 import { expectedProjectRecords, PROJECT_FACTS, projectEvent } from "../fixtures/projects.ts";
 import { type HandleServer, startHandleServer } from "../../src/handle_server/mod.ts";
 import {
@@ -225,6 +226,44 @@ Deno.test(
     } finally {
       await stac.stop();
       await stop();
+    }
+  },
+);
+
+Deno.test(
+  "consume --idle-timeout: a broker gone is not idle; exit 3 once kafka.connect_timeout has passed",
+  kafkaTest,
+  async () => {
+    // A broker of this test alone: it is killed.
+    const broker = await startKafkaBroker();
+    let stopped = false;
+    const handles = await startTestHandleServer({ latencyMs: 20 });
+    const ws = await makeWorkspace({
+      bootstrap: broker.bootstrap,
+      handleUrl: handles.url,
+      sections: { kafka: ["connect_timeout = 10"] },
+    });
+    try {
+      const events = makeCmip6Events(30, "broker", { files: 1 });
+      await produce(broker.bootstrap, ws.topic, messages(events));
+      const run = startConsume(ws.config, { cwd: ws.dir, args: ["--idle-timeout", "3"] });
+      try {
+        await until(() => handles.size() >= handleCount(events), "the events registered");
+        await broker.stop();
+        stopped = true;
+        // Three idle timeouts later the run is still there: the broker's absence is no idle topic.
+        await pause(9_000);
+        assert.equal(run.ended(), false, "exited while the broker was away");
+        const { code, stderr } = await run.done;
+        assert.equal(code, 3, stderr);
+        assert.match(stderr, /connect_timeout/);
+      } finally {
+        await run.stop();
+      }
+    } finally {
+      if (!stopped) await broker.stop();
+      await handles.close();
+      await ws.remove();
     }
   },
 );
