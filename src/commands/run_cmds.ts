@@ -11,7 +11,8 @@ import { expandPaths, fileEvents, openKafkaInput, retryEvents, STDIN } from "../
 import { stderrFormat, writeStderrText } from "../log/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
 import { EXIT, exitCodeOf, isDryRun, preflight, runInput, wirePipeline } from "../runner/mod.ts";
-import { startReporter, Stats } from "../stats/mod.ts";
+import { Stats } from "../stats/mod.ts";
+import { startReporter } from "../status/mod.ts";
 import { observeEvents, type PartitionState, type RunMonitor } from "../monitor/mod.ts";
 import { type RunOptions, startMonitorFor, totalLag } from "./run_monitor.ts";
 import {

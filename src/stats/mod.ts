@@ -20,4 +20,3 @@ export {
   StatsHistory,
 } from "./history.ts";
 export { RateWindow, type RecentRates } from "./window.ts";
-export { type Reporter, type ReporterOptions, startReporter } from "./reporter.ts";

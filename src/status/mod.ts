@@ -1,5 +1,6 @@
 /**
- * The live status line of `--verbose`.
+ * What a run shows of its statistics: the live status line of `--verbose`, and the
+ * reporter (periodic summaries to the log, the final summary, the history rows).
  *
  * @module
  */
@@ -13,3 +14,4 @@ export {
   StatusLine,
   type StatusLineOptions,
 } from "./status_line.ts";
+export { type Reporter, type ReporterOptions, startReporter } from "./reporter.ts";

@@ -5,9 +5,14 @@
  * @module
  */
 
-import type { Stats, StatsSnapshot } from "../stats/counters.ts";
-import { formatRate, rates } from "../stats/summary.ts";
-import { RateWindow, type RecentRates } from "../stats/window.ts";
+import {
+  formatRate,
+  rates,
+  RateWindow,
+  type RecentRates,
+  type Stats,
+  type StatsSnapshot,
+} from "../stats/mod.ts";
 
 /** Carriage return plus the ANSI "erase whole line" sequence: a redraw in place. */
 export const REDRAW = "\r\x1b[2K";

@@ -126,7 +126,7 @@ Deno.test({
       await Deno.writeTextFile(
         child,
         `import { Stats } from ${JSON.stringify(src("../../src/stats/counters.ts"))};
-import { StatusLine } from ${JSON.stringify(src("../../src/status/mod.ts"))};
+import { StatusLine } from ${JSON.stringify(src("../../src/status/status_line.ts"))};
 const encoder = new TextEncoder();
 const stats = new Stats();
 const terminal = Deno.stderr.isTerminal();

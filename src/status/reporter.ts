@@ -8,10 +8,14 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import type { Stats, StatsSnapshot } from "./counters.ts";
-import { StatsHistory } from "./history.ts";
-import { formatProjectSummaries, formatSummary } from "./summary.ts";
-import { type StatusExtras, StatusLine } from "../status/status_line.ts";
+import {
+  formatProjectSummaries,
+  formatSummary,
+  type Stats,
+  StatsHistory,
+  type StatsSnapshot,
+} from "../stats/mod.ts";
+import { type StatusExtras, StatusLine } from "./status_line.ts";
 
 const logger = getLogger(["piddiplatsch", "stats"]);
 const encoder = new TextEncoder();

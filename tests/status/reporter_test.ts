@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
-import { HISTORY_TABLE, startReporter, Stats } from "../../src/stats/mod.ts";
+import { HISTORY_TABLE, Stats } from "../../src/stats/mod.ts";
+import { startReporter } from "../../src/status/mod.ts";
 import { REDRAW } from "../../src/status/mod.ts";
 
 /** Captures the `["piddiplatsch", "stats"]` log records during `fn`. */
