@@ -10,17 +10,18 @@ import { join } from "node:path";
 /** Mounts a tmpfs of `size` at a new folder; undefined when this process cannot mount. */
 export async function mountTmpfs(
   size: string,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; at?: string } = {},
 ): Promise<{ dir: string; unmount(): Promise<void> } | undefined> {
   if (Deno.build.os !== "linux" || Deno.uid() !== 0) return undefined;
-  const dir = await Deno.makeTempDir({ prefix: "piddi-tmpfs-" });
+  const dir = options.at ?? await Deno.makeTempDir({ prefix: "piddi-tmpfs-" });
+  await Deno.mkdir(dir, { recursive: true });
   const mounted = await new Deno.Command("mount", {
     args: ["-t", "tmpfs", "-o", `size=${size}${options.readOnly ? ",ro" : ""}`, "tmpfs", dir],
     stdout: "null",
     stderr: "null",
   }).output();
   if (!mounted.success) {
-    await Deno.remove(dir);
+    if (options.at === undefined) await Deno.remove(dir);
     return undefined;
   }
   return {
