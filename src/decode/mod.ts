@@ -7,7 +7,7 @@
  */
 
 import { PermanentError } from "../errors/mod.ts";
-import { resolveProject } from "../mapping/project.ts";
+import { resolveProject } from "./project.ts";
 import type { StacItem } from "../plugins/types.ts";
 import { DEFAULT_EVENT_LIMITS, type EventLimits, limitProblem } from "./limits.ts";
 
@@ -21,6 +21,7 @@ export {
   utf8Length,
 } from "./limits.ts";
 export { decodeUtf8, invalidUtf8Offset, type Utf8Text } from "./utf8.ts";
+export { type ProjectSources, resolveProject } from "./project.ts";
 
 /** A JSON Patch operation (RFC 6902), as carried by a PATCH event. */
 export interface PatchOperation {

@@ -12,7 +12,7 @@ import { buildDatasetRecord, isRetracted, splitItemId } from "./dataset.ts";
 import { fileAssetKeys, mapFile } from "./files.ts";
 import { resolveHosting } from "./hosting.ts";
 import { resolveDatasetSuffix } from "./pid.ts";
-import { resolveProject } from "./project.ts";
+import { resolveProject } from "../decode/mod.ts";
 import { PassedChecks, recordProblems, shown, textProblem } from "./safety.ts";
 import { normaliseTimestamp } from "./timestamps.ts";
 import { isObject } from "./values.ts";

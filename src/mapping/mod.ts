@@ -11,5 +11,5 @@ export { decodeMultihash } from "./multihash.ts";
 export type { Checksum, MultihashResult } from "./multihash.ts";
 export { resolveDatasetSuffix, resolveFileSuffix, uuidV3Url } from "./pid.ts";
 export { DEFAULT_EXCLUDED_ASSET_KEYS } from "./files.ts";
-export { resolveProject } from "./project.ts";
+export { resolveProject } from "../decode/mod.ts";
 export { isHttpUrl } from "./values.ts";

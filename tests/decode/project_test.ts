@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PermanentError } from "../../src/errors/mod.ts";
-import { resolveProject } from "../../src/mapping/project.ts";
+import { resolveProject } from "../../src/decode/mod.ts";
 
 Deno.test("resolveProject: agreeing values in any case", () => {
   assert.equal(
