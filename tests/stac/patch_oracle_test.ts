@@ -77,3 +77,43 @@ Deno.test("applyItemPatch agrees with an independent RFC 6902 implementation", (
     { numRuns: 3000 },
   );
 });
+
+/** RFC 7396's MergePatch, as the RFC writes it (recursive): the reference of the merge form. */
+function mergeReference(target: unknown, patch: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(patch)) return patch;
+  const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === null) delete result[name];
+    else result[name] = mergeReference(result[name], value);
+  }
+  return result;
+}
+
+Deno.test("a merge patch gives what RFC 7396's MergePatch gives", () => {
+  const name = fc.constantFrom(
+    "properties",
+    "assets",
+    "data0000",
+    "href",
+    "alternate",
+    "retracted",
+    "roles",
+    "new",
+  );
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.oneof(
+      { depthSize: "small" },
+      fc.constantFrom(null, true, 0, "x", [], ["a", null]),
+      fc.dictionary(name, tie("tree"), { maxKeys: 4 }),
+    ),
+  }));
+  fc.assert(
+    fc.property(fc.dictionary(name, tree, { minKeys: 1, maxKeys: 4 }), (merge) => {
+      const patched = applyItemPatch(item, { merge: merge as Record<string, unknown> });
+      assert.deepEqual(patched, mergeReference(structuredClone(item), merge));
+    }),
+    { numRuns: 3000 },
+  );
+});
