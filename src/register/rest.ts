@@ -11,7 +11,7 @@
 
 import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
 import { type HandleRecord, type HandleValue, toHandleValues } from "../records/mod.ts";
-import { type TransientPolicy, withRetries } from "../transient/mod.ts";
+import { retryAfterCause, type TransientPolicy, withRetries } from "../transient/mod.ts";
 import { createTransport, type TlsSettings, type Transport } from "../tls/mod.ts";
 import { AdaptiveLimit } from "./adaptive_limit.ts";
 import { fetchFailure } from "./fetch_failure.ts";
@@ -205,6 +205,7 @@ export class HandleRestClient {
     if (status >= 500 || status === 429) {
       throw new OverloadError(
         `Handle service ${this.#base}: HTTP ${status} for ${handle}${detail}`,
+        { cause: retryAfterCause(response.headers) }, // a consume waiting it out honours it
       );
     }
     if (status === 401 && auth !== undefined && !options.renewed) {

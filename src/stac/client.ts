@@ -8,7 +8,12 @@
 
 import { PermanentError, permissionRefusal, TransientError } from "../errors/mod.ts";
 import type { StacItem } from "../plugins/types.ts";
-import { networkReason, type TransientPolicy, withRetries } from "../transient/mod.ts";
+import {
+  networkReason,
+  retryAfterCause,
+  type TransientPolicy,
+  withRetries,
+} from "../transient/mod.ts";
 
 /** Options of {@linkcode StacClient}. */
 export interface StacClientOptions {
@@ -89,8 +94,10 @@ export class StacClient {
       throw new TransientError(`STAC API ${this.#base}: ${reason} (${what})`);
     }
     const text = await response.text();
-    if (response.status === 404 || response.status >= 500) {
-      throw new TransientError(`STAC API ${this.#base}: HTTP ${response.status} for ${what}`);
+    if (response.status === 404 || response.status === 429 || response.status >= 500) {
+      throw new TransientError(`STAC API ${this.#base}: HTTP ${response.status} for ${what}`, {
+        cause: retryAfterCause(response.headers), // a consume waiting it out honours it
+      });
     }
     if (!response.ok) {
       throw new PermanentError(`STAC API ${this.#base}: HTTP ${response.status} for ${what}`);
