@@ -5,7 +5,13 @@
 
 import assert from "node:assert/strict";
 import { TransientError } from "../../src/errors/mod.ts";
-import type { HandleRecord, HandleValue } from "../../src/records/mod.ts";
+import {
+  amendedValues,
+  type HandleRecord,
+  type HandleValue,
+  recordFromText,
+  recordText,
+} from "../../src/records/mod.ts";
 import {
   AmendingRegistrar,
   type AmendOutcome,
@@ -145,4 +151,32 @@ Deno.test("a retraction is never lost: a failed read is transient, nothing is wr
   // an event that is not a retraction goes to the inner registrar without a read
   await new AmendingRegistrar(inner, failing(new Error("not read"))).register(published, context);
   assert.deepEqual(writes, [FILE, DATASET]);
+});
+
+Deno.test("amendedValues: every value kept, RETRACTED_ON after the last index below 100", () => {
+  const value = (index: number, type: string): HandleValue => ({
+    index,
+    type,
+    data: { format: "string", value: type },
+  });
+  const record = [value(1, "URL"), value(2, "A"), value(5, "B"), value(100, "HS_ADMIN")];
+  const amended = amendedValues(record, "2025-06-06T06:06:06Z")!;
+  assert.deepEqual(amended.slice(0, 4), record);
+  assert.deepEqual(amended[4], {
+    index: 6,
+    type: "RETRACTED_ON",
+    data: { format: "string", value: "2025-06-06T06:06:06Z" },
+  });
+  // a record filled up to 99 goes on after the admin value
+  const full = [value(99, "Z"), value(100, "HS_ADMIN"), value(101, "HS_ADMIN")];
+  assert.equal(amendedValues(full, "t")!.at(-1)!.index, 102);
+  assert.equal(amendedValues([...record, value(7, "RETRACTED_ON")], "t"), undefined);
+});
+
+Deno.test("a retraction's mark travels with the record's text (worker threads, dry-run lines)", () => {
+  const [dataset] = retraction("2025-06-06T06:06:06Z");
+  const text = recordText(dataset);
+  assert.match(text, /"retraction":"amend-if-exists"\}$/);
+  assert.deepEqual(recordFromText(text), dataset);
+  assert.ok(!recordText(published[1]).includes("retraction"));
 });
