@@ -14,8 +14,14 @@
  *    reasons of the failures;
  * 5. stops every process it started and removes the working folder (`--keep` keeps it).
  *
- * Usage: `deno run --allow-all tools/demo.ts [--keep]`. Exit 0 on success, else 1 with a
- * one-line reason. `KAFKA_BOOTSTRAP=host:port` uses that broker instead of starting one
+ * `--real-handle` runs it on real Handle.Net 9.2.0 servers instead of `handle-server` (one
+ * per profile, from `../shared/handle-net` or `$HANDLE_NET_HOME`, each reached over HTTPS
+ * with its self-signed certificate pinned by `tls_pin_sha256`) and names each server it
+ * used. Where that folder is absent (a user's clone) it says so and exits 1: no fallback to
+ * the stand-in, which would show the stand-in's answers under the real server's name.
+ *
+ * Usage: `deno run --allow-all tools/demo.ts [--keep] [--real-handle]`. Exit 0 on success,
+ * else 1 with a one-line reason. `KAFKA_BOOTSTRAP=host:port` uses that broker instead of starting one
  * (then the topic gets a unique suffix, so that earlier runs do not count).
  *
  * The parts live in `tools/demo/`: the setup (profiles, configuration), the processes
@@ -35,6 +41,12 @@ import {
   startHandleServer,
 } from "./demo/processes.ts";
 import { handleRows, printOutputs, printResolved, printTable, summaryLine } from "./demo/report.ts";
+import {
+  type RealDemoServer,
+  realHandleUnavailable,
+  realServerLine,
+  startRealDemoServers,
+} from "./demo/real_servers.ts";
 import { CONFIG_NAME, configText, PROFILES, PROJECT_ROOT, runId } from "./demo/setup.ts";
 import { freePort, type KafkaBroker, startKafkaBroker } from "./kafka/broker.ts";
 
@@ -55,12 +67,20 @@ type Route =
 
 /** Runs the demo; returns the exit code. */
 export async function runDemo(args: string[]): Promise<number> {
-  const unknown = args.filter((arg) => arg !== "--keep");
+  const unknown = args.filter((arg) => arg !== "--keep" && arg !== "--real-handle");
   if (unknown.length > 0) {
-    console.error(`demo: unknown argument ${unknown[0]} (usage: tools/demo.ts [--keep])`);
+    console.error(
+      `demo: unknown argument ${unknown[0]} (usage: tools/demo.ts [--keep] [--real-handle])`,
+    );
     return 2;
   }
   const keep = args.includes("--keep");
+  const realHandle = args.includes("--real-handle");
+  const unavailable = realHandle ? realHandleUnavailable() : undefined;
+  if (unavailable !== undefined) {
+    console.error(`demo: ${unavailable}`);
+    return 1;
+  }
   const processes = new Processes();
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   const listeners = signals.map((signal) => {
@@ -71,11 +91,17 @@ export async function runDemo(args: string[]): Promise<number> {
   const workDir = await Deno.makeTempDir({ prefix: "piddiplatsch-demo-" });
   let broker: KafkaBroker | undefined;
   const servers: HandleServer[] = [];
+  const realServers: RealDemoServer[] = [];
   let code = 0;
   try {
     console.log(`demo: working folder ${workDir}`);
     const route = await chooseRoute();
-    const ports = PROFILES.map(() => freePort());
+    if (realHandle) {
+      console.log("Handle.Net: starting one real Handle.Net 9.2.0 server per profile");
+      realServers.push(...await startRealDemoServers(PROFILES));
+      for (const real of realServers) console.log(realServerLine(real));
+    }
+    const ports = realHandle ? [] : PROFILES.map(() => freePort());
     const kafkaPort = route.kind === "local" ? freePort() : undefined;
     // In the map route nothing talks to Kafka; the address only completes the configuration.
     const bootstrap = route.kind === "external" ? route.bootstrap : `127.0.0.1:${kafkaPort ?? 9}`;
@@ -83,10 +109,17 @@ export async function runDemo(args: string[]): Promise<number> {
     const topic = route.kind === "external" ? `${TOPIC}-${runId()}` : TOPIC;
     await Deno.writeTextFile(
       join(workDir, CONFIG_NAME),
-      configText({ workDir, bootstrap, topic, ports }),
+      configText({
+        workDir,
+        bootstrap,
+        topic,
+        servers: realHandle
+          ? realServers.map(({ server }) => ({ url: server.url, pin: server.pin }))
+          : ports.map((port) => ({ port })),
+      }),
     );
 
-    for (const [i, profile] of PROFILES.entries()) {
+    for (const [i, profile] of realHandle ? [] : PROFILES.entries()) {
       const server = await startHandleServer(processes, workDir, { port: ports[i], profile });
       servers.push(server);
       console.log(
@@ -121,19 +154,22 @@ export async function runDemo(args: string[]): Promise<number> {
         await runStep(processes, workDir, {
           args: ["map", EXAMPLES],
           shown: ["map", EXAMPLES_SHOWN],
+          // `map` exits 1 when an event failed: the examples' faulty events do, on purpose
+          codes: [0, 1],
         }),
       );
     }
     console.log(summary);
 
     const expected = await expectedEvents(EXAMPLES);
-    const rows = await handleRows(servers, expected);
+    const readers = realHandle ? realServers : servers;
+    const rows = await handleRows(readers, expected);
     console.log();
     printTable(rows, expected.length);
     const first = expected.find((event) => event.profile.name === "cmip7") ?? expected[0];
     if (first === undefined) throw new Error(`no valid event in ${EXAMPLES_SHOWN}`);
     console.log();
-    const firstServer = servers.find((server) => server.profile === first.profile)!;
+    const firstServer = readers.find((server) => server.profile === first.profile)!;
     await printResolved(firstServer.url, first.mapped.dataset.handle);
     console.log();
     await printOutputs(workDir);
@@ -143,6 +179,13 @@ export async function runDemo(args: string[]): Promise<number> {
       throw new Error(`${missing} of ${rows.length} expected handles are missing or misplaced`);
     }
     processes.throwIfInterrupted();
+    if (realHandle) {
+      console.log(
+        `demo: registered on real Handle.Net 9.2.0 servers: ${
+          realServers.map(({ profile, server }) => `${profile.name} ${server.url}`).join(", ")
+        }`,
+      );
+    }
   } catch (error) {
     console.error(`demo: failed: ${processes.interrupted ?? describeError(error)}`);
     code = 1;
@@ -155,6 +198,10 @@ export async function runDemo(args: string[]): Promise<number> {
       console.log(
         stopped?.replace("handle-server", name) ?? `${name}: exited (code ${status.code})`,
       );
+    }
+    for (const { profile, server } of realServers) {
+      await server[Symbol.asyncDispose]();
+      console.log(`Handle.Net ${profile.name}: stopped (${server.url})`);
     }
     if (broker) {
       await broker.stop();

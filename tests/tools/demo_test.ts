@@ -5,6 +5,7 @@ import { decodeEvent } from "../../src/decode/mod.ts";
 import { createPlugin, findProject } from "../../src/projects/mod.ts";
 import type { MappedEvent } from "../../src/records/mod.ts";
 import { portIsClosed } from "../helpers.ts";
+import { realHandleTest } from "../support/real_handle.ts";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DEMO = join(PROJECT_ROOT, "tools", "demo.ts");
@@ -16,9 +17,9 @@ interface DemoRun {
   stderr: string;
 }
 
-async function runDemo(env: Record<string, string>): Promise<DemoRun> {
+async function runDemo(env: Record<string, string>, args: string[] = []): Promise<DemoRun> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", DEMO],
+    args: ["run", "--allow-all", DEMO, ...args],
     cwd: PROJECT_ROOT,
     env: { NO_COLOR: "1", ...env },
     stdin: "null",
@@ -74,8 +75,11 @@ async function expectedDatasets(): Promise<Expected[]> {
   return [tos, pr, retracted[0], ...projects];
 }
 
-/** Checks what every successful demo run prints and that it cleaned up. */
-async function assertDemoRun(run: DemoRun): Promise<void> {
+/**
+ * Checks what every successful demo run prints and that it cleaned up; `real`: on real
+ * Handle.Net servers (`--real-handle`), which it names.
+ */
+async function assertDemoRun(run: DemoRun, options: { real?: boolean } = {}): Promise<void> {
   const all = `${run.stdout}\n${run.stderr}`;
   assert.equal(run.code, 0, all);
   const lines = run.stdout.split("\n");
@@ -133,6 +137,10 @@ async function assertDemoRun(run: DemoRun): Promise<void> {
   const workDir = /^demo: working folder (\S+)$/m.exec(run.stdout)?.[1];
   assert.ok(workDir);
   await assert.rejects(Deno.stat(workDir), Deno.errors.NotFound, "working folder removed");
+  if (options.real) {
+    await assertRealServers(run);
+    return;
+  }
   const serverUrls = [...run.stdout.matchAll(/^handle-server (\S+): listening on (\S+)/gm)];
   assert.deepEqual(serverUrls.map((m) => m[1]), ["dkrz", "cordex", "cmip7"]);
   const held = (server: string): number =>
@@ -142,6 +150,34 @@ async function assertDemoRun(run: DemoRun): Promise<void> {
       run.stdout,
       new RegExp(`^handle-server ${name}: stopped \\(${held(name)} handles\\)$`, "m"),
     );
+    assert.ok(await portIsClosed(Number(new URL(url).port)), `the ${name} server is gone`);
+  }
+}
+
+/** The real servers a `--real-handle` run names: one per profile, pinned, stopped at the end. */
+async function assertRealServers(run: DemoRun): Promise<void> {
+  assert.ok(!run.stdout.includes("handle-server"), "no stand-in in a --real-handle run");
+  const used = [
+    ...run.stdout.matchAll(
+      /^Handle\.Net (\S+): real Handle\.Net 9\.2\.0 server at (https:\/\/127\.0\.0\.1:\d+) \(prefix (\S+): .*certificate pinned/gm,
+    ),
+  ];
+  assert.deepEqual(used.map((m) => [m[1], m[3]]), [
+    ["dkrz", "21.14100"],
+    ["cordex", "21.14103"],
+    ["cmip7", "21.14107"],
+  ]);
+  assert.match(
+    run.stdout,
+    new RegExp(
+      `^demo: registered on real Handle\\.Net 9\\.2\\.0 servers: ${
+        used.map((m) => `${m[1]} ${m[2]}`).join(", ").replaceAll(".", "\\.")
+      }$`,
+      "m",
+    ),
+  );
+  for (const [, name, url] of used) {
+    assert.match(run.stdout, new RegExp(`^Handle\\.Net ${name}: stopped \\(${url}\\)$`, "m"));
     assert.ok(await portIsClosed(Number(new URL(url).port)), `the ${name} server is gone`);
   }
 }
@@ -176,4 +212,28 @@ Deno.test({
     assert.match(run.stdout, /^\$ piddiplatsch -c piddiplatsch\.toml map examples\/events\/$/m);
     assert.ok(!run.stdout.includes("consume"), "no Kafka consumer in the map route");
   },
+});
+
+realHandleTest({
+  name: "demo --real-handle: the examples on real Handle.Net servers, one per profile, named",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(): Promise<void> {
+    const run = await runDemo({}, ["--real-handle"]);
+    await assertDemoRun(run, { real: true });
+    assert.match(run.stdout, /^\$ piddiplatsch -c piddiplatsch\.toml consume --idle-timeout 5$/m);
+  },
+});
+
+Deno.test("demo --real-handle without the real server's folder: says why, exit 1, starts nothing", async () => {
+  const run = await runDemo({ HANDLE_NET_HOME: join(PROJECT_ROOT, ".no-such-handle-net") }, [
+    "--real-handle",
+  ]);
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.equal(
+    run.stderr.trim(),
+    "demo: --real-handle needs the real Handle.Net server: ../shared/handle-net not found " +
+      "(set HANDLE_NET_HOME to the folder of its start.sh)",
+  );
+  assert.equal(run.stdout, "", "nothing started");
 });

@@ -163,14 +163,16 @@ export async function startHandleServer(
 
 /**
  * Runs one CLI command (`args`) in the working folder, after echoing it as `shown`; throws
- * with the last line of its error output when it does not exit with 0.
+ * with the last line of its error output when it exits with another code than `codes`
+ * (default 0 only).
  */
 export async function runStep(
   processes: Processes,
   workDir: string,
-  options: { args: string[]; shown: string[] },
+  options: { args: string[]; shown: string[]; codes?: number[] },
 ): Promise<CliResult> {
   const { args, shown } = options;
+  const codes = options.codes ?? [0];
   console.log(`$ piddiplatsch -c ${CONFIG_NAME} ${shown.join(" ")}`);
   const child = processes.spawnCli(["--config", CONFIG_NAME, ...args], workDir);
   const timer = setTimeout(() => tryKill(child, "SIGKILL"), CLI_TIMEOUT_MS);
@@ -182,7 +184,7 @@ export async function runStep(
       stderr: new TextDecoder().decode(output.stderr),
     };
     processes.throwIfInterrupted();
-    if (result.code !== 0) {
+    if (!codes.includes(result.code)) {
       const why = lastLine(result.stderr) ?? lastLine(result.stdout) ?? "no output";
       throw new Error(`\`${shown[0]}\` exited with ${result.code}: ${why}`);
     }

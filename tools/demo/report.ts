@@ -69,7 +69,7 @@ function valueMap(body: Record<string, unknown>): Map<string, string> {
  * its files. A handle counts as registered when its own server holds it and no other does.
  */
 export async function handleRows(
-  servers: HandleServer[],
+  servers: Pick<HandleServer, "profile" | "url">[],
   events: ExpectedEvent[],
 ): Promise<HandleRow[]> {
   const rows: HandleRow[] = [];

@@ -42,9 +42,12 @@ export function runId(): string {
   return `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
+/** Where a profile's server is: a stand-in's port, or a real server's URL and certificate pin. */
+export type ServerAddress = { port: number } | { url: string; pin: string };
+
 /** The demo's `piddiplatsch.toml`: every project, one Handle profile per server. */
 export function configText(
-  options: { workDir: string; bootstrap: string; topic: string; ports: number[] },
+  options: { workDir: string; bootstrap: string; topic: string; servers: ServerAddress[] },
 ): string {
   const text = JSON.stringify; // a JSON string is a valid TOML basic string
   const lines = [
@@ -66,14 +69,16 @@ export function configText(
     `default = ${text(PROFILES[0].name)}`,
   ];
   for (const [i, profile] of PROFILES.entries()) {
+    const server = options.servers[i];
     lines.push(
       "",
       `[handles.profiles.${profile.name}]`,
-      `server_url = ${text(`http://127.0.0.1:${options.ports[i]}`)}`,
+      `server_url = ${text("url" in server ? server.url : `http://127.0.0.1:${server.port}`)}`,
       `prefix = ${text(profile.prefix)}`,
       `username = ${text(demoUser(profile))}`,
       `password = ${text(DEMO_PASSWORD)}`,
     );
+    if ("pin" in server) lines.push(`tls_pin_sha256 = ${text(server.pin)}`);
   }
   for (const profile of PROFILES) {
     for (const project of profile.projects) {
