@@ -86,6 +86,8 @@ interface Down {
   reason: string;
   attempt: number;
   timer?: ReturnType<typeof setTimeout>;
+  /** A probe is being tried now. */
+  probing?: boolean;
 }
 
 const log = getLogger(["piddiplatsch", "pipeline"]);
@@ -192,7 +194,9 @@ export class Waiting {
       return;
     }
     d.reason = reason;
-    if (options.probe || d.timer === undefined) this.#plan(name, d, options.retryAfterMs);
+    if (options.probe || (d.timer === undefined && !d.probing)) {
+      this.#plan(name, d, options.retryAfterMs);
+    }
   }
 
   /**
@@ -264,7 +268,8 @@ export class Waiting {
       if (first.dependency !== name) continue;
       waiting = true;
       if (first.running) continue;
-      this.#run(first, name);
+      d.probing = true;
+      this.#run(first, name).finally(() => d.probing = false);
       return;
     }
     // Nothing held can prove it: a held event in flight will tell, or the next one does.

@@ -52,7 +52,7 @@ function event(n: number, acks: Array<[number, Outcome]>, version = "v20240101")
   };
 }
 
-/** An input that hands out what is pushed, until ended. */
+/** An input that hands out what is pushed, until ended (or closed by the pipeline). */
 class Queue implements AsyncIterable<KeyedEvent> {
   #items: KeyedEvent[] = [];
   #wake?: () => void;
@@ -66,17 +66,24 @@ class Queue implements AsyncIterable<KeyedEvent> {
     this.#ended = true;
     this.#wake?.();
   }
-  async *[Symbol.asyncIterator](): AsyncGenerator<KeyedEvent> {
-    for (;;) {
-      const next = this.#items.shift();
-      if (next) {
-        this.taken++;
-        yield next;
-        continue;
-      }
-      if (this.#ended) return;
-      await new Promise<void>((resolve) => this.#wake = resolve);
-    }
+  [Symbol.asyncIterator](): AsyncIterator<KeyedEvent> {
+    return {
+      next: async (): Promise<IteratorResult<KeyedEvent>> => {
+        for (;;) {
+          const next = this.#items.shift();
+          if (next) {
+            this.taken++;
+            return { done: false, value: next };
+          }
+          if (this.#ended) return { done: true, value: undefined };
+          await new Promise<void>((resolve) => this.#wake = resolve);
+        }
+      },
+      return: (): Promise<IteratorResult<KeyedEvent>> => {
+        this.end();
+        return Promise.resolve({ done: true, value: undefined });
+      },
+    };
   }
 }
 
@@ -262,6 +269,27 @@ Deno.test("wait: a failure record that cannot be written holds the event; writte
     assert.equal(held, 1, "held while the folder could not be written");
     assert.deepEqual(waits, ["output folder"]);
     assert.deepEqual(acks, [[1, "failed"]]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("wait: a stop signal while events are held ends the run at once, the held events unacknowledged", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const registrar = new Switchable();
+    registrar.down = true;
+    const pipeline = new Pipeline(options(dir, [{ project: "cmip6", registrar, profile: "p" }]));
+    const acks: Array<[number, Outcome]> = [];
+    const input = new Queue();
+    input.push(event(1, acks), event(2, acks));
+    const controller = new AbortController();
+    const run = pipeline.run(input, { signal: controller.signal });
+    await until(() => pipeline.heldEvents === 2, "two events held");
+    controller.abort();
+    const result = await run;
+    assert.equal(result.stop, undefined);
+    assert.equal(acks.length, 0, "held events stay unacknowledged (read again after a restart)");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
