@@ -3,7 +3,13 @@
  * pipeline. One session (`POST /api/sessions` with Basic credentials), then `concurrency`
  * workers each sending `PUT /api/handles/…?overwrite=true` one after the other over its own
  * keep-alive HTTPS connection (`node:https`, the self-signed certificate accepted), until
- * the prepared bodies are used up.
+ * the prepared bodies are used up. `http1Ceiling` does the same over our own HTTP/1.1
+ * transport (`src/tls/http1.ts`, the pinned certificate).
+ *
+ * Run as a script it measures once in a fresh process, as ours runs (cold JIT, login
+ * included): `deno run -A bench/handle_ceiling.ts JOB.json`, where the JSON file holds
+ * `{server: {url, username, password, pin}, records, prefix, tag, concurrency, transport}`
+ * (`transport`: "node" or "http1"); it prints `{"rate": handles/s}`.
  *
  * @module
  */
@@ -161,4 +167,26 @@ export async function bareCeiling(
   } finally {
     agent.destroy();
   }
+}
+
+/** What the script mode reads: one measurement. */
+export interface CeilingJob {
+  server: { url: string; username: string; password: string; pin: string };
+  /** A file of records as `map --dry-run` writes them. */
+  records: string;
+  prefix: string;
+  tag: string;
+  concurrency: number;
+  transport: "node" | "http1";
+}
+
+if (import.meta.main) {
+  const job = JSON.parse(await Deno.readTextFile(Deno.args[0])) as CeilingJob;
+  const records = (await Deno.readTextFile(job.records)).trim().split("\n").map((line) =>
+    JSON.parse(line) as HandleRecord
+  );
+  const puts = preparePuts(records, { prefix: job.prefix, tag: job.tag });
+  const measure = job.transport === "node" ? bareCeiling : http1Ceiling;
+  const rate = await measure(job.server, puts, { concurrency: job.concurrency });
+  console.log(JSON.stringify({ rate }));
 }

@@ -15,8 +15,8 @@ import { fileURLToPath } from "node:url";
 import type { HandleRecord } from "../src/records/mod.ts";
 import { handleNetHome, startRealHandleServer } from "../tools/handle_net/mod.ts";
 import { ensurePyhandle } from "../tools/pyhandle/venv.ts";
-import { timedCli, writeJsonl } from "./cli_run.ts";
-import { bareCeiling, http1Ceiling, type PreparedPut, preparePuts } from "./handle_ceiling.ts";
+import { cliV8Flags, timedCli, writeJsonl } from "./cli_run.ts";
+import { bareCeiling, type CeilingJob, type PreparedPut, preparePuts } from "./handle_ceiling.ts";
 import { fmt, median, type Report } from "./report.ts";
 
 const PREFIX = "21.TEST";
@@ -105,6 +105,40 @@ async function pyhandleRun(
   return { rate: result.handles / result.seconds, rssMb: rssKb / 1024 };
 }
 
+const CEILING_SCRIPT = fileURLToPath(new URL("./handle_ceiling.ts", import.meta.url));
+
+/** One bare-client measurement in a fresh process (cold, like ours); its rate and peak RSS. */
+async function ceilingProcess(job: CeilingJob, dir: string): Promise<OurRun> {
+  const jobFile = join(dir, `ceiling-${job.tag}.json`);
+  await Deno.writeTextFile(jobFile, JSON.stringify(job));
+  const rssFile = join(dir, `ceiling-${job.tag}.rss`);
+  const output = await new Deno.Command("/usr/bin/time", {
+    args: [
+      "-f",
+      "%M",
+      "-o",
+      rssFile,
+      Deno.execPath(),
+      "run",
+      "--allow-all",
+      ...await cliV8Flags(),
+      CEILING_SCRIPT,
+      jobFile,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    throw new Error(
+      `bare client: exit ${output.code}\n${new TextDecoder().decode(output.stderr).slice(-2000)}`,
+    );
+  }
+  const { rate } = JSON.parse(new TextDecoder().decode(output.stdout)) as { rate: number };
+  const rssKb = Number((await Deno.readTextFile(rssFile)).trim().split("\n").at(-1));
+  return { rate, rssMb: rssKb / 1024 };
+}
+
 /** The records `map --dry-run` writes for an event file. */
 async function dryRunRecords(
   events: string,
@@ -131,13 +165,14 @@ async function dryRunRecords(
 }
 
 /** Rounds of the ceiling and ours, taken in turns (the machine's load moves). */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /**
  * `events` events of 10 files into one real Handle.Net server, after a warm-up of the
- * server's JIT: in each of three rounds the bare clients' ceiling (the better of `node:https`
- * and our HTTP/1.1 transport alone, at the best concurrency of a sweep) and ours at default
- * settings, in turns; the medians, our peak RSS, and pyhandle once.
+ * server's JIT and a concurrency sweep of the bare client: in each of five rounds the bare
+ * clients' ceiling (the better of `node:https` and our HTTP/1.1 transport alone, each in a
+ * fresh process as ours runs) and ours at default settings, in turns; the medians, peak RSS,
+ * and pyhandle once.
  */
 export async function realHandleRegistration(report: Report, events: number): Promise<void> {
   if (handleNetHome() === undefined) {
@@ -158,7 +193,7 @@ export async function realHandleRegistration(report: Report, events: number): Pr
     const stem = `real${Date.now().toString(36)}`;
     const eventsFile = join(dir, "events.jsonl");
     await writeJsonl(eventsFile, events, FILES, stem);
-    const { records } = await dryRunRecords(eventsFile, dir);
+    const { path: recordsFile, records } = await dryRunRecords(eventsFile, dir);
     if (records.length !== handles) {
       throw new Error(`${records.length} records, ${handles} expected`);
     }
@@ -172,34 +207,42 @@ export async function realHandleRegistration(report: Report, events: number): Pr
       sweep.set(n, await bareCeiling(server, puts(`-c${n}`), { concurrency: n }));
     }
     const [best] = [...sweep].reduce((a, b) => (b[1] > a[1] ? b : a));
-    console.log(
-      `  bare client sweep: ${[...sweep].map(([n, r]) => `${n}: ${fmt(r)}/s`).join(", ")}`,
-    );
+    const sweepText = [...sweep].map(([n, r]) => `${n}:${fmt(r)}`).join(" ");
+    console.log(`  bare client sweep (concurrency:handles/s, warm process): ${sweepText}`);
 
-    const ceilings: number[] = [];
+    const job = (transport: CeilingJob["transport"], tag: string): CeilingJob => ({
+      server,
+      records: recordsFile,
+      prefix: PREFIX,
+      tag,
+      concurrency: best,
+      transport,
+    });
+    const ceilings: OurRun[] = [];
     const ours: Array<OurRun & { handles: number; wallRate: number }> = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const node = await bareCeiling(server, puts(`-n${round}`), { concurrency: best });
-      const http1 = await http1Ceiling(server, puts(`-h${round}`), { concurrency: best });
-      ceilings.push(Math.max(node, http1));
+      const node = await ceilingProcess(job("node", `-n${round}`), dir);
+      const http1 = await ceilingProcess(job("http1", `-h${round}`), dir);
+      ceilings.push(node.rate >= http1.rate ? node : http1);
       const file = join(dir, `ours-${round}.jsonl`);
       await writeJsonl(file, events, FILES, `${stem}o${round}`);
       const run = await ourRun(server, file, dir);
       ours.push(run);
       console.log(
-        `  round ${round + 1}: bare node:https ${fmt(node)}/s, bare http1 ${fmt(http1)}/s, ` +
-          `ours ${fmt(run.rate)}/s (${fmt(run.rssMb)} MiB)`,
+        `  round ${round + 1}: bare node:https ${fmt(node.rate)}/s, bare http1 ` +
+          `${fmt(http1.rate)}/s, ours ${fmt(run.rate)}/s (${fmt(run.rssMb)} MiB)`,
       );
     }
     const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
-    const ceiling = median(ceilings);
+    const ceiling = median(ceilings.map((r) => r.rate));
     const rate = median(ours.map((r) => r.rate));
     const wall = median(ours.map((r) => r.wallRate));
     const rss = Math.max(...ours.map((r) => r.rssMb));
+    const bareRss = Math.max(...ceilings.map((r) => r.rssMb));
     report.row(
       "real server ceiling: bare client, one session, keep-alive HTTPS",
-      `${fmt(ceiling)} handles/s (median of ${ROUNDS}; concurrency ${best}; ` +
-        `sweep ${[...sweep].map(([n, r]) => `${n}:${fmt(r)}`).join(" ")}; load ${load})`,
+      `${fmt(ceiling)} handles/s (median of ${ROUNDS}, fresh processes, concurrency ${best}, ` +
+        `peak RSS ${fmt(bareRss)} MiB; warm sweep ${sweepText}; load ${load})`,
     );
     report.row(
       "real server, ours (map, default settings, pinned)",
@@ -220,7 +263,8 @@ export async function realHandleRegistration(report: Report, events: number): Pr
     const py = await pyhandleRun(server, tagged, dir);
     report.row(
       "real server, pyhandle (register_handle_kv, overwrite, one by one)",
-      `${fmt(py.rate)} handles/s, peak RSS ${fmt(py.rssMb)} MiB`,
+      `${fmt(py.rate)} handles/s = ${fmt((100 * py.rate) / ceiling)}% of the ceiling, ` +
+        `peak RSS ${fmt(py.rssMb)} MiB`,
     );
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
