@@ -328,3 +328,25 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  'consume with on_outage = "stop": the Python tool\'s behaviour, exit 3 after the retries, nothing committed past the event',
+  kafkaTest,
+  async () => {
+    const { kafka, handles, ws, stop } = await startKafkaServices({
+      workspace: { sections: { "consumer.transient": ['on_outage = "stop"'] } },
+    });
+    try {
+      await handles.close();
+      const events = makeCmip6Events(2, "stopping", { files: 1 });
+      await produce(kafka.bootstrap, ws.topic, messages(events));
+      const run = startConsume(ws.config, { cwd: ws.dir, args: ["--idle-timeout", "20"] });
+      const { code, stderr } = await run.done;
+      assert.equal(code, 3, stderr);
+      assert.match(stderr, /stopped: TRANSIENT Handle service/);
+      assert.deepEqual(await listFiles(join(ws.dir, "outputs", "skipped")), []);
+    } finally {
+      await stop();
+    }
+  },
+);

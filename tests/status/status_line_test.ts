@@ -165,3 +165,17 @@ line.stop();
     }
   },
 });
+
+Deno.test("formatStatusLine starts with the services waited for, since when", () => {
+  const snapshot = snapshotOf({ messages: 1 }, { startedAt: 10_000, takenAt: 13_000 });
+  const line = formatStatusLine(snapshot, {
+    extras: {
+      waiting: [{ name: "Handle service cmip7", since: new Date("2026-12-04T21:03:11.532Z") }],
+    },
+  });
+  assert.ok(
+    line.startsWith("waiting for Handle service cmip7 since 2026-12-04T21:03:11Z | msgs 1"),
+    line,
+  );
+  assert.ok(!formatStatusLine(snapshot, { extras: { waiting: [] } }).includes("waiting"));
+});
