@@ -4,16 +4,27 @@
  * is not JSON); the key is the item id when there is one. Events go in batches; when
  * the broker refuses a batch, its events are sent one by one, so that every event
  * that can be sent is, and each one that cannot is named (`file:line: reason`). Exit
- * 1 when any event was not sent.
+ * 1 when any event was not sent. Before the first event, the broker is reached with the
+ * start-up check of `consume`: exit 2 at once with one line naming the `[kafka]` keys for a
+ * setting that cannot work (TLS, SASL, certificates), exit 3 when no broker answered within
+ * `[kafka].connect_timeout`.
  *
  * @module
  */
 
 import { Kafka, Partitioners } from "kafkajs";
-import { describeError } from "../errors/mod.ts";
+import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
 import { expandPaths, type FileEvent, readEventFile } from "../inputs/mod.ts";
-import { kafkaLogCreator, quietKafkajsWarnings, toKafkajs } from "../kafka/mod.ts";
-import { type GlobalOptions, openContext, printError } from "./context.ts";
+import {
+  checkKafka,
+  DEFAULT_CONNECT_TIMEOUT,
+  type KafkajsOptions,
+  kafkaLogCreator,
+  type LibrdkafkaConfig,
+  quietKafkajsWarnings,
+  toKafkajs,
+} from "../kafka/mod.ts";
+import { ExitError, type GlobalOptions, openContext, printError } from "./context.ts";
 
 /** Options of `send`. */
 export interface SendOptions {
@@ -43,7 +54,13 @@ export async function sendCommand(
   const topic = options.topic ?? config.consumer.topic;
   const files = await expandPaths(paths);
   quietKafkajsWarnings();
-  const translated = toKafkajs(config.kafka);
+  let translated: KafkajsOptions;
+  try {
+    translated = await reachKafka(config.kafka);
+  } catch (error) {
+    await logging.close();
+    throw error;
+  }
   const kafka = new Kafka({ ...translated.client, logCreator: kafkaLogCreator() });
   // Idempotent: a batch kafkajs retries after a lost answer is written once, not twice.
   const producer = kafka.producer({
@@ -52,7 +69,12 @@ export async function sendCommand(
     idempotent: true,
     maxInFlightRequests: 1,
   });
-  await producer.connect();
+  try {
+    await producer.connect();
+  } catch (error) {
+    await logging.close();
+    throw new ExitError(`send: cannot connect the producer: ${describeError(error)}`, 3);
+  }
   let sent = 0, failed = 0;
   const encoder = new TextEncoder();
   const notSent = (event: FileEvent, error: unknown): void => {
@@ -109,7 +131,7 @@ export async function sendCommand(
     }
     await flush();
   } finally {
-    await producer.disconnect();
+    await producer.disconnect().catch(() => {});
     await logging.close();
   }
   console.log(
@@ -118,6 +140,23 @@ export async function sendCommand(
     }`,
   );
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * Translates `[kafka]` and reaches a broker: a setting that cannot work is exit 2, a broker
+ * that does not answer within `connect_timeout` exit 3, each as one line.
+ */
+async function reachKafka(kafka: LibrdkafkaConfig): Promise<KafkajsOptions> {
+  try {
+    const translated = toKafkajs(kafka);
+    const seconds = Number(kafka.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT);
+    await checkKafka({ client: translated.client, connectTimeoutMs: seconds * 1000 });
+    return translated;
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new ExitError(`send: ${error.message}`, 2);
+    if (error instanceof TransientError) throw new ExitError(`send: ${error.message}`, 3);
+    throw error;
+  }
 }
 
 function errorType(error: unknown): string | undefined {

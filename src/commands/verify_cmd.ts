@@ -78,6 +78,9 @@ export async function verifyCommand(
       try {
         inputs.push(...await readTopic({ kafka: config.kafka, topic, since }));
       } catch (error) {
+        if (error instanceof ConfigurationError) {
+          throw new ExitError(`verify: ${error.message}`, EXIT.configuration);
+        }
         throw new ExitError(
           `verify: cannot read ${topic}: ${describeError(error)}`,
           EXIT.transient,

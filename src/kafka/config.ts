@@ -6,6 +6,7 @@
  */
 
 import type { ConsumerConfig, KafkaConfig, SASLOptions } from "kafkajs";
+import { kafkaSecurity, SECURITY_KEYS } from "./security.ts";
 
 /** The `[kafka]` table: quoted librdkafka keys. */
 export type LibrdkafkaConfig = Record<string, string | number | boolean>;
@@ -29,12 +30,7 @@ export const KAFKAJS_KEYS: ReadonlySet<string> = new Set([
   "client.id",
   "auto.offset.reset",
   "session.timeout.ms",
-  "security.protocol",
-  "sasl.mechanisms",
-  "sasl.mechanism",
-  "sasl.username",
-  "sasl.password",
-  "ssl.ca.location",
+  ...SECURITY_KEYS,
   "enable.auto.commit",
   "fetch.min.bytes",
   "fetch.max.bytes",
@@ -49,28 +45,22 @@ export interface ToKafkajsOptions {
   readFile?: (path: string) => string;
 }
 
-/** Translates `[kafka]` to kafkajs options. `enable.auto.commit` is ignored: piddiplatsch commits itself. */
+/**
+ * Translates `[kafka]` to kafkajs options. `enable.auto.commit` is ignored: piddiplatsch
+ * commits itself.
+ *
+ * @throws {ConfigurationError} naming the key when a security setting cannot work.
+ */
 export function toKafkajs(
   config: LibrdkafkaConfig,
   options: ToKafkajsOptions = {},
 ): KafkajsOptions {
   const text = (key: string): string => String(config[key] ?? "").trim();
   const brokers = text("bootstrap.servers").split(",").map((s) => s.trim()).filter(Boolean);
-  const protocol = (text("security.protocol") || "PLAINTEXT").toUpperCase();
   const client: KafkaConfig = { brokers, clientId: text("client.id") || "piddiplatsch" };
-  if (protocol === "SSL" || protocol === "SASL_SSL") {
-    const caPath = text("ssl.ca.location");
-    const read = options.readFile ?? Deno.readTextFileSync;
-    client.ssl = caPath ? { ca: [read(caPath)] } : true;
-  }
-  if (protocol === "SASL_PLAINTEXT" || protocol === "SASL_SSL") {
-    const mechanism = (text("sasl.mechanisms") || text("sasl.mechanism") || "PLAIN").toLowerCase();
-    client.sasl = {
-      mechanism,
-      username: text("sasl.username"),
-      password: text("sasl.password"),
-    } as SASLOptions;
-  }
+  const { tls, sasl } = kafkaSecurity(config, options);
+  if (tls) client.ssl = Object.keys(tls).length > 0 ? tls : true;
+  if (sasl) client.sasl = { ...sasl, mechanism: sasl.mechanism.toLowerCase() } as SASLOptions;
   const sessionTimeout = Number(config["session.timeout.ms"] ?? 45000);
   const consumer: ConsumerConfig = {
     groupId: text("group.id") || "piddiplatsch-001",

@@ -1,5 +1,6 @@
 /**
- * Kafka plumbing: configuration translation (kafkajs, `@platformatic/kafka`) and logging.
+ * Kafka plumbing: configuration translation (kafkajs, `@platformatic/kafka`), security
+ * settings, start-up checks and refusals, and logging.
  *
  * @module
  */
@@ -24,8 +25,22 @@ export {
 export {
   awaitKafka,
   type AwaitKafkaOptions,
-  classifyConnectError,
-  type ConnectFailure,
+  checkKafka,
   DEFAULT_CONNECT_TIMEOUT,
-  handshakeError,
 } from "./startup.ts";
+export {
+  classifyConnectError,
+  type ConnectContext,
+  type ConnectFailure,
+  handshakeError,
+} from "./refusals.ts";
+export {
+  type KafkaSecurity,
+  kafkaSecurity,
+  type KafkaSecurityOptions,
+  SASL_MECHANISMS,
+  type SaslCredentials,
+  SECURITY_PROTOCOLS,
+  type TlsOptions,
+} from "./security.ts";
+export { speaksTls } from "./probe.ts";

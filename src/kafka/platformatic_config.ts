@@ -7,6 +7,7 @@
 
 import type { SASLOptions } from "@platformatic/kafka";
 import { KAFKAJS_KEYS, type LibrdkafkaConfig } from "./config.ts";
+import { kafkaSecurity, type TlsOptions } from "./security.ts";
 
 /** `@platformatic/kafka` consumer options derived from `[kafka]`. */
 export interface PlatformaticOptions {
@@ -18,7 +19,7 @@ export interface PlatformaticOptions {
     sessionTimeout: number;
     heartbeatInterval: number;
     rebalanceTimeout: number;
-    tls?: { ca?: string[] };
+    tls?: TlsOptions;
     sasl?: SASLOptions;
     minBytes?: number;
     maxBytes?: number;
@@ -54,7 +55,6 @@ export function toPlatformatic(
     return config[key] === undefined || !Number.isFinite(value) ? undefined : value;
   };
   const brokers = text("bootstrap.servers").split(",").map((s) => s.trim()).filter(Boolean);
-  const protocol = (text("security.protocol") || "PLAINTEXT").toUpperCase();
   const sessionTimeout = number("session.timeout.ms") ?? 45000;
   const heartbeatInterval = Math.min(
     number("heartbeat.interval.ms") ??
@@ -70,19 +70,9 @@ export function toPlatformatic(
     // kafkajs' default; the broker waits this long for the members to rejoin.
     rebalanceTimeout: Math.max(sessionTimeout, 60_000),
   };
-  if (protocol === "SSL" || protocol === "SASL_SSL") {
-    const caPath = text("ssl.ca.location");
-    const read = options.readFile ?? Deno.readTextFileSync;
-    consumer.tls = caPath ? { ca: [read(caPath)] } : {};
-  }
-  if (protocol === "SASL_PLAINTEXT" || protocol === "SASL_SSL") {
-    const mechanism = (text("sasl.mechanisms") || text("sasl.mechanism") || "PLAIN").toUpperCase();
-    consumer.sasl = {
-      mechanism: mechanism as SASLOptions["mechanism"],
-      username: text("sasl.username"),
-      password: text("sasl.password"),
-    };
-  }
+  const { tls, sasl } = kafkaSecurity(config, options);
+  if (tls) consumer.tls = tls;
+  if (sasl) consumer.sasl = sasl as SASLOptions;
   // Not set: kafkajs' defaults, so that both clients fetch alike (the client's own are 50 MiB
   // per fetch and per partition, which more than doubled the resident memory of a drain).
   consumer.minBytes = number("fetch.min.bytes") ?? 1;

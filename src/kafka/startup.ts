@@ -9,7 +9,16 @@
 
 import { getLogger } from "@logtape/logtape";
 import { type Admin, Kafka, type KafkaConfig, logLevel } from "kafkajs";
-import { ConfigurationError, oneLine, TransientError } from "../errors/mod.ts";
+import { TransientError } from "../errors/mod.ts";
+import { quietKafkajsWarnings } from "./logging.ts";
+import { speaksTls } from "./probe.ts";
+import {
+  classifyConnectError,
+  closedEarly,
+  type ConnectContext,
+  type ConnectFailure,
+  handshakeError,
+} from "./refusals.ts";
 
 /** Default of `[kafka].connect_timeout`, seconds. */
 export const DEFAULT_CONNECT_TIMEOUT = 60;
@@ -32,48 +41,6 @@ export interface AwaitKafkaOptions {
   signal?: AbortSignal;
 }
 
-/** How a failed connection attempt is to be treated. */
-export type ConnectFailure =
-  | { kind: "sasl"; reason: string }
-  | { kind: "tls"; reason: string }
-  | { kind: "unreachable"; reason: string };
-
-const SASL_TYPES = new Set([
-  "ILLEGAL_SASL_STATE",
-  "UNSUPPORTED_SASL_MECHANISM",
-  "SASL_AUTHENTICATION_FAILED",
-]);
-
-/** Sorts a kafkajs connection error into SASL, TLS or "broker not reachable". */
-export function classifyConnectError(error: unknown): ConnectFailure {
-  const e = error as { name?: string; type?: string; message?: string; cause?: unknown };
-  const inner = (e?.cause ?? e) as { message?: string };
-  const reason = oneLine(String(inner?.message ?? e?.message ?? error))
-    .replace(/^Connection error: /, "");
-  if (e?.name === "KafkaJSSASLAuthenticationError" || SASL_TYPES.has(e?.type ?? "")) {
-    return { kind: "sasl", reason: oneLine(String(e.message)) };
-  }
-  if (/\b(TLS|SSL)\b|certificate|wrong version number|self[- ]signed/i.test(reason)) {
-    return { kind: "tls", reason };
-  }
-  return { kind: "unreachable", reason };
-}
-
-/** The one-line configuration error of a handshake failure, naming the settings to check. */
-export function handshakeError(failure: ConnectFailure, bootstrap: string): ConfigurationError {
-  if (failure.kind === "sasl") {
-    return new ConfigurationError(
-      `Kafka at bootstrap.servers = "${bootstrap}": SASL handshake failed: ${failure.reason}; ` +
-        `check [kafka] "security.protocol" (does the listener speak SASL?), "sasl.mechanisms", ` +
-        `"sasl.username" and "sasl.password"`,
-    );
-  }
-  return new ConfigurationError(
-    `Kafka at bootstrap.servers = "${bootstrap}": TLS handshake failed: ${failure.reason}; ` +
-      `check [kafka] "security.protocol" (does the listener speak TLS?) and "ssl.ca.location"`,
-  );
-}
-
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -92,10 +59,13 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Connects an admin client, retrying an unreachable broker with backoff until the deadline. */
 async function connectAdmin(options: AwaitKafkaOptions, bootstrap: string): Promise<Admin> {
+  // kafkajs's admin client sets negative timers on a failed handshake: keep them off stderr.
+  quietKafkajsWarnings();
   const log = getLogger(["piddiplatsch", "kafka"]);
   const started = Date.now();
   let delay = 500;
   let reported = "";
+  let retriedClosed = false;
   while (true) {
     // A client of its own, silent: this loop reports its failures itself, once.
     const kafka = new Kafka({
@@ -114,7 +84,7 @@ async function connectAdmin(options: AwaitKafkaOptions, bootstrap: string): Prom
       return admin;
     } catch (error) {
       await admin.disconnect().catch(() => {});
-      const failure = classifyConnectError(error);
+      const failure = await sortFailure(error, options.client);
       if (failure.kind !== "unreachable") throw handshakeError(failure, bootstrap);
       const elapsed = Date.now() - started;
       const seconds = Math.round(options.connectTimeoutMs / 1000);
@@ -123,6 +93,14 @@ async function connectAdmin(options: AwaitKafkaOptions, bootstrap: string): Prom
           `Kafka at bootstrap.servers = "${bootstrap}" cannot be reached: ${failure.reason} ` +
             `(gave up after ${seconds} s, [kafka].connect_timeout)`,
         );
+      }
+      // Over TLS 1.3 the broker's verdict on the client certificate comes after the
+      // handshake: the first request may meet a closed socket before the alert is read.
+      // Once, at once and without a warning, the attempt is made again to learn the reason.
+      if (options.client.ssl && closedEarly(failure) && !retriedClosed) {
+        retriedClosed = true;
+        await sleep(100, options.signal);
+        continue;
       }
       if (failure.reason !== reported) {
         reported = failure.reason;
@@ -136,6 +114,36 @@ async function connectAdmin(options: AwaitKafkaOptions, bootstrap: string): Prom
       delay = Math.min(delay * 2, 5000);
     }
   }
+}
+
+/** Sorts a failed attempt; a connection closed at once is asked whether it speaks TLS. */
+async function sortFailure(error: unknown, client: KafkaConfig): Promise<ConnectFailure> {
+  const ssl = client.ssl;
+  const context: ConnectContext = {
+    tls: Boolean(ssl),
+    clientCertificate: typeof ssl === "object" && ssl !== null && Boolean(ssl.cert),
+    sasl: Boolean(client.sasl),
+  };
+  const failure = classifyConnectError(error, context);
+  if (context.tls || !closedEarly(failure)) return failure;
+  const first = (client.brokers as string[])[0] ?? "";
+  if (!await speaksTls(first)) return failure;
+  return classifyConnectError(error, { ...context, listenerSpeaksTls: true });
+}
+
+/**
+ * Connects to a broker (retrying an unreachable one until `connectTimeoutMs`) and
+ * disconnects again: the start-up check of commands that need no topic (`send`).
+ *
+ * @throws {ConfigurationError} for a TLS or SASL handshake failure.
+ * @throws {TransientError} when no broker answered within the connect timeout.
+ */
+export async function checkKafka(
+  options: Pick<AwaitKafkaOptions, "client" | "connectTimeoutMs" | "signal">,
+): Promise<void> {
+  const bootstrap = (options.client.brokers as string[]).join(",");
+  const admin = await connectAdmin({ ...options, topic: "", waitForTopic: false }, bootstrap);
+  await admin.disconnect().catch(() => {});
 }
 
 /**

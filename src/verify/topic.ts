@@ -8,6 +8,8 @@
 
 import { Kafka } from "kafkajs";
 import {
+  checkKafka,
+  DEFAULT_CONNECT_TIMEOUT,
   kafkaLogCreator,
   type LibrdkafkaConfig,
   quietKafkajsWarnings,
@@ -27,10 +29,18 @@ export interface ReadTopicOptions {
   timeoutMs?: number;
 }
 
-/** Reads the topic's events from the start offsets to its current end. */
+/**
+ * Reads the topic's events from the start offsets to its current end.
+ *
+ * @throws {ConfigurationError} when a `[kafka]` setting cannot work (TLS, SASL,
+ * certificates): one line naming the keys.
+ * @throws {TransientError} when no broker answered within `[kafka].connect_timeout`.
+ */
 export async function readTopic(options: ReadTopicOptions): Promise<InputText[]> {
   quietKafkajsWarnings();
   const translated = toKafkajs(options.kafka);
+  const seconds = Number(options.kafka.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT);
+  await checkKafka({ client: translated.client, connectTimeoutMs: seconds * 1000 });
   const kafka = new Kafka({ ...translated.client, logCreator: kafkaLogCreator() });
   const admin = kafka.admin();
   await admin.connect();

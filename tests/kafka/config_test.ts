@@ -34,9 +34,9 @@ Deno.test("plaintext defaults", () => {
 Deno.test("SSL with a CA file, SASL_SSL with SCRAM, SASL_PLAINTEXT with PLAIN", () => {
   const ssl = toKafkajs(
     { "bootstrap.servers": "a:9093", "security.protocol": "SSL", "ssl.ca.location": "/ca.pem" },
-    { readFile: (path) => `PEM of ${path}` },
+    { readFile: (path) => `-----BEGIN CERTIFICATE----- of ${path}` },
   );
-  assert.deepEqual(ssl.client.ssl, { ca: ["PEM of /ca.pem"] });
+  assert.deepEqual(ssl.client.ssl, { ca: ["-----BEGIN CERTIFICATE----- of /ca.pem"] });
   const scram = toKafkajs({
     "bootstrap.servers": "a:9093",
     "security.protocol": "SASL_SSL",

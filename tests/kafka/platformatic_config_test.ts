@@ -57,9 +57,9 @@ Deno.test("platformatic: defaults; the heartbeat follows the session timeout and
 Deno.test("platformatic: SSL with a CA file, SASL_SSL with SCRAM, SASL_PLAINTEXT with PLAIN", () => {
   const ssl = toPlatformatic(
     { "bootstrap.servers": "a:9093", "security.protocol": "SSL", "ssl.ca.location": "/ca.pem" },
-    { readFile: (path) => `PEM of ${path}` },
+    { readFile: (path) => `-----BEGIN CERTIFICATE----- of ${path}` },
   );
-  assert.deepEqual(ssl.consumer.tls, { ca: ["PEM of /ca.pem"] });
+  assert.deepEqual(ssl.consumer.tls, { ca: ["-----BEGIN CERTIFICATE----- of /ca.pem"] });
   assert.equal(ssl.consumer.sasl, undefined);
   const scram = toPlatformatic({
     "bootstrap.servers": "a:9093",

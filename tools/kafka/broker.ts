@@ -21,10 +21,25 @@ import { ensureMavenJars } from "../maven.ts";
 import { checkPortFree, freePort, HOST } from "./ports.ts";
 import { runTool, spawnJava, tail } from "./processes.ts";
 import { awaitReady, type KafkaBroker } from "./running.ts";
-import { clusterId, isFormatted, serverProperties } from "./server_properties.ts";
+import {
+  clusterId,
+  isFormatted,
+  serverProperties,
+  type ServerPropertiesOptions,
+} from "./server_properties.ts";
+import {
+  prepareSecurity,
+  scramConfigArgs,
+  scramFormatArgs,
+  type SecureSettings,
+  securityProperties,
+  writeClientSettings,
+  writeKeyStore,
+} from "./security.ts";
 
 export { freePort } from "./ports.ts";
 export type { KafkaBroker } from "./running.ts";
+export type { SaslMechanism, SaslUser, SecureSettings } from "./security.ts";
 
 /** The project root, two folders above this module. */
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -53,6 +68,11 @@ export interface KafkaBrokerOptions extends KafkaJarsOptions {
    * Default: a new temporary folder.
    */
   dataDir?: string;
+  /**
+   * Opens a `SASL_SSL` and an `SSL` listener besides PLAINTEXT (`security.ts`): `true`
+   * on free ports, or the ports to use (0 or undefined: a free one).
+   */
+  secure?: boolean | { saslSslPort?: number; sslPort?: number };
 }
 
 /** A Kafka bootstrap address for tests, with the means to release it. */
@@ -90,8 +110,20 @@ export function ensureKafkaJars(options: KafkaJarsOptions = {}): Promise<string>
 export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
   quietKafkajsWarnings();
   const port = options.port ? checkPortFree(options.port) : freePort();
-  let controllerPort = freePort();
-  while (controllerPort === port) controllerPort = freePort();
+  const taken = new Set([port]);
+  /** A port not yet taken by another listener of this broker. */
+  const another = (wanted?: number): number => {
+    let chosen = wanted ? checkPortFree(wanted) : freePort();
+    while (!wanted && taken.has(chosen)) chosen = freePort();
+    taken.add(chosen);
+    return chosen;
+  };
+  const controllerPort = another();
+  const wantedSecure = options.secure === true ? {} : options.secure || undefined;
+  const securePorts = wantedSecure && {
+    saslSslPort: another(wantedSecure.saslSslPort),
+    sslPort: another(wantedSecure.sslPort),
+  };
   const jarDir = await ensureKafkaJars({ cacheDir: options.cacheDir });
   const classPath = join(jarDir, "*");
   const logConfig = `-Dlog4j2.configurationFile=${LOG4J_FILE}`;
@@ -105,12 +137,19 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     if (options.logDir) await Deno.mkdir(options.logDir, { recursive: true });
     const propertiesFile = join(tempDir, "server.properties");
     const dataDir = join(tempDir, "data");
+    const material = securePorts && await prepareSecurity(tempDir);
+    let secure: ServerPropertiesOptions["secure"];
+    if (material) {
+      await writeKeyStore(material);
+      secure = { ...securePorts, properties: securityProperties(material) };
+    }
     await Deno.writeTextFile(
       propertiesFile,
-      serverProperties({ port, controllerPort, dataDir }),
+      serverProperties({ port, controllerPort, dataDir, secure }),
     );
 
-    if (await isFormatted(dataDir)) {
+    const reused = await isFormatted(dataDir);
+    if (reused) {
       await Deno.writeTextFile(logFile, `kafka: reusing the storage in ${dataDir}\n`, {
         append: true,
       });
@@ -125,6 +164,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
         clusterId(),
         "-c",
         propertiesFile,
+        ...(material ? scramFormatArgs(material) : []),
       ], { cwd: tempDir, missing: "Java was not found on PATH; install Java 17 or newer" });
       await Deno.writeTextFile(logFile, format.output, { append: true });
       if (!format.success) {
@@ -146,13 +186,27 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     // From here on awaitReady owns the log file: it closes it when the output ends.
     const childLog = logHandle;
     logHandle = undefined;
-    return await awaitReady(child, childLog, {
+    const broker = await awaitReady(child, childLog, {
       bootstrap: `${HOST}:${port}`,
       logFile,
       tempDir,
       owned,
       timeoutMs: options.startTimeoutMs ?? 60_000,
     });
+    if (!material || !securePorts) return broker;
+    try {
+      // Storage formatted earlier, perhaps without them: the SCRAM users are (re)set now.
+      if (reused) await addScramUsers(material.users, { classPath, logConfig, broker });
+      broker.secure = await writeClientSettings(material, {
+        plaintext: broker.bootstrap,
+        saslSsl: `${HOST}:${securePorts.saslSslPort}`,
+        ssl: `${HOST}:${securePorts.sslPort}`,
+      });
+      return broker;
+    } catch (error) {
+      await broker.stop();
+      throw error;
+    }
   } catch (error) {
     logHandle?.close();
     // Kept for a look at the log (the message quotes its end); a temporary folder is
@@ -161,6 +215,25 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
       error.message += ` (broker folder kept: ${tempDir})`;
     }
     throw error;
+  }
+}
+
+/** Creates or resets the SCRAM users on the running broker (Kafka's ConfigCommand). */
+async function addScramUsers(
+  users: SecureSettings["users"],
+  place: { classPath: string; logConfig: string; broker: KafkaBroker },
+): Promise<void> {
+  for (const user of users.filter((u) => u.mechanism !== "PLAIN")) {
+    const result = await runTool("java", [
+      place.logConfig,
+      "-cp",
+      place.classPath,
+      "kafka.admin.ConfigCommand",
+      ...scramConfigArgs(user, place.broker.bootstrap),
+    ], { missing: "Java was not found on PATH; install Java 17 or newer" });
+    if (!result.success) {
+      throw new Error(`the SCRAM user ${user.username} could not be set: ${tail(result.output)}`);
+    }
   }
 }
 
@@ -176,4 +249,27 @@ export async function kafkaBootstrapForTests(): Promise<KafkaForTests> {
   const dataDir = Deno.env.get("KAFKA_DATA_DIR")?.trim() || undefined;
   const broker = await startKafkaBroker({ port: 0, dataDir });
   return { bootstrap: broker.bootstrap, stop: (): Promise<void> => broker.stop() };
+}
+
+/** A broker with secure listeners for a test, with the means to release it. */
+export interface SecureKafkaForTests {
+  /** Its listeners, files and users. */
+  settings: SecureSettings;
+  /** Stops the broker this helper started; does nothing for an external one. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A broker with `SASL_SSL` and `SSL` listeners for a test: the one described by the file
+ * `KAFKA_SECURE_SETTINGS` names (its `security/client-settings.json`; then `stop()` does
+ * nothing), else one started for the caller on free ports in a temporary folder.
+ */
+export async function secureKafkaForTests(): Promise<SecureKafkaForTests> {
+  const external = Deno.env.get("KAFKA_SECURE_SETTINGS")?.trim();
+  if (external) {
+    const settings = JSON.parse(await Deno.readTextFile(external)) as SecureSettings;
+    return { settings, stop: (): Promise<void> => Promise.resolve() };
+  }
+  const broker = await startKafkaBroker({ port: 0, secure: true });
+  return { settings: broker.secure!, stop: (): Promise<void> => broker.stop() };
 }

@@ -1,9 +1,16 @@
 /**
- * `deno task kafka [--data-dir DIR]`: runs a local single-node Kafka broker on
+ * `deno task kafka [--data-dir DIR] [--secure]`: runs a local single-node Kafka broker on
  * 127.0.0.1:$KAFKA_PORT (default 9092) until Ctrl-C or SIGTERM, then stops it. With
  * `--data-dir` its data stays in DIR and the next start goes on from it (topics,
  * messages, committed offsets); without, it lives in a temporary folder that is removed
  * on a clean stop and kept when the broker died on its own.
+ *
+ * With `--secure` (or `KAFKA_SECURE=1`) it also opens a `SASL_SSL` listener on
+ * $KAFKA_SASL_SSL_PORT (default 9093; users for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512)
+ * and an `SSL` listener that requires a client certificate on $KAFKA_SSL_PORT (default
+ * 9094), with a CA and certificates of its own; the client settings (CA file, users,
+ * client key and certificate, ready `[kafka]` snippets) are written to the broker
+ * folder's `security/` and their place is printed.
  *
  * @module
  */
@@ -15,13 +22,13 @@ import { describeError } from "../../src/errors/mod.ts";
 /** The port used when `KAFKA_PORT` is not set. */
 const DEFAULT_PORT = 9092;
 
-/** Parses `KAFKA_PORT`; throws on anything that is not a port number. */
-function portFromEnv(): number {
-  const text = Deno.env.get("KAFKA_PORT")?.trim();
-  if (!text) return DEFAULT_PORT;
+/** Parses a port variable (`KAFKA_PORT`, ...); throws on anything that is not a port number. */
+function portFromEnv(name: string, fallback: number): number {
+  const text = Deno.env.get(name)?.trim();
+  if (!text) return fallback;
   const port = Number(text);
   if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
-    throw new Error(`KAFKA_PORT must be a port number (1-65535), got "${text}"`);
+    throw new Error(`${name} must be a port number (1-65535), got "${text}"`);
   }
   return port;
 }
@@ -40,9 +47,20 @@ async function main(): Promise<number> {
   let running: KafkaBroker;
   let dataDir: string | undefined;
   try {
-    const { values } = parseArgs({ args: Deno.args, options: { "data-dir": { type: "string" } } });
+    const { values } = parseArgs({
+      args: Deno.args,
+      options: { "data-dir": { type: "string" }, secure: { type: "boolean" } },
+    });
     dataDir = values["data-dir"];
-    running = await startKafkaBroker({ port: portFromEnv(), dataDir });
+    const secure = values.secure || /^(1|true|yes)$/i.test(Deno.env.get("KAFKA_SECURE") ?? "");
+    running = await startKafkaBroker({
+      port: portFromEnv("KAFKA_PORT", DEFAULT_PORT),
+      dataDir,
+      secure: secure && {
+        saslSslPort: portFromEnv("KAFKA_SASL_SSL_PORT", DEFAULT_PORT + 1),
+        sslPort: portFromEnv("KAFKA_SSL_PORT", DEFAULT_PORT + 2),
+      },
+    });
   } catch (error) {
     console.error(`kafka: ${describeError(error)}`);
     return 1;
@@ -58,6 +76,12 @@ async function main(): Promise<number> {
       dataDir ? `, data: ${running.dir}` : ""
     })`,
   );
+  if (running.secure) {
+    const { saslSsl, ssl, toml } = running.secure;
+    console.log(`kafka: SASL_SSL on ${saslSsl} (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)`);
+    console.log(`kafka: SSL with client certificates on ${ssl}`);
+    console.log(`kafka: client settings: ${toml.saslSsl}, ${toml.ssl}`);
+  }
 
   const outcome = await Promise.race([signalled.promise, running.exited]);
   if (typeof outcome === "string") {

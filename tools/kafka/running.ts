@@ -8,6 +8,7 @@
 import { Kafka, logLevel } from "kafkajs";
 import { describeError } from "../../src/errors/mod.ts";
 import { drain, readText, sleep, tail, tryKill } from "./processes.ts";
+import type { SecureSettings } from "./security.ts";
 
 /** How long `stop()` waits after SIGTERM before it sends SIGKILL. */
 const STOP_GRACE_MS = 15_000;
@@ -24,6 +25,8 @@ export interface KafkaBroker {
   pid: number;
   /** The broker's folder: `dataDir`, or the temporary folder made for it. */
   dir: string;
+  /** With secure listeners: their addresses, files and users (also in `security/client-settings.json`). */
+  secure?: SecureSettings;
   /**
    * Stops the broker (SIGTERM, then SIGKILL after 15 s). A temporary folder made for it is
    * removed when this stop ended it; when the broker had died on its own, it is kept.

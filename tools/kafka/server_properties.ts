@@ -8,19 +8,40 @@
 import { join } from "node:path";
 import { HOST } from "./ports.ts";
 
-/** The KRaft configuration of a combined broker and controller with node id 1. */
-export function serverProperties(
-  options: { port: number; controllerPort: number; dataDir: string },
-): string {
-  const { port, controllerPort, dataDir } = options;
+/** Options of {@linkcode serverProperties}. */
+export interface ServerPropertiesOptions {
+  /** The PLAINTEXT listener's port. */
+  port: number;
+  /** The controller listener's port. */
+  controllerPort: number;
+  /** The KRaft log folder. */
+  dataDir: string;
+  /** The secure listeners: their ports and properties (`security.ts`). */
+  secure?: { saslSslPort: number; sslPort: number; properties: Record<string, string> };
+}
+
+/**
+ * The KRaft configuration of a combined broker and controller with node id 1: a PLAINTEXT
+ * listener (also between broker and controller), and with `secure` a `SASL_SSL` and an
+ * `SSL` listener.
+ */
+export function serverProperties(options: ServerPropertiesOptions): string {
+  const { port, controllerPort, dataDir, secure } = options;
+  const listeners = [`PLAINTEXT://${HOST}:${port}`];
+  if (secure) {
+    listeners.push(`SASL_SSL://${HOST}:${secure.saslSslPort}`, `SSL://${HOST}:${secure.sslPort}`);
+  }
+  const protocols = secure
+    ? "PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL,CONTROLLER:PLAINTEXT"
+    : "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
   const settings: Record<string, string | number | boolean> = {
     "process.roles": "broker,controller",
     "node.id": 1,
     "controller.quorum.voters": `1@${HOST}:${controllerPort}`,
-    "listeners": `PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
-    "advertised.listeners": `PLAINTEXT://${HOST}:${port}`,
+    "listeners": [...listeners, `CONTROLLER://${HOST}:${controllerPort}`].join(","),
+    "advertised.listeners": listeners.join(","),
     "controller.listener.names": "CONTROLLER",
-    "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    "listener.security.protocol.map": protocols,
     "inter.broker.listener.name": "PLAINTEXT",
     "log.dirs": dataDir,
     "num.partitions": 3,
@@ -32,6 +53,7 @@ export function serverProperties(
     "share.coordinator.state.topic.min.isr": 1,
     "group.initial.rebalance.delay.ms": 0,
     "auto.create.topics.enable": true,
+    ...secure?.properties,
   };
   // Backslashes (Windows paths) must be escaped in a Java properties file.
   return Object.entries(settings)
