@@ -78,14 +78,19 @@ console.log(`\n== handle.net: ${await prepareHandleNet()}`);
 if (!Deno.env.get("KAFKA_BOOTSTRAP")) {
   console.log("\n== kafka: starting a local broker for the suite");
 }
-const { bootstrap, stop } = await kafkaBootstrapForTests();
+// The secure listeners too (SASL_SSL, SSL with client certificates): tests/kafka/security_test.ts.
+const { bootstrap, stop, secureSettings } = await kafkaBootstrapForTests({ secure: true });
 console.log(`kafka: ${bootstrap}`);
+const secureEnv: Record<string, string> = secureSettings
+  ? { KAFKA_SECURE_SETTINGS: secureSettings }
+  : {};
 let code = 1;
 try {
   console.log(`\n== test: deno test --allow-all --parallel ${extra.join(" ")}`);
   const [exit, output] = await deno(["test", "--allow-all", "--parallel", ...extra], {
     KAFKA_BOOTSTRAP: bootstrap,
     KAFKAJS_NO_PARTITIONER_WARNING: "1",
+    ...secureEnv,
   });
   code = exit;
   let counts = tally(output);

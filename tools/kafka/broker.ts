@@ -33,6 +33,7 @@ import {
   scramFormatArgs,
   type SecureSettings,
   securityProperties,
+  SETTINGS_FILE,
   writeClientSettings,
   writeKeyStore,
 } from "./security.ts";
@@ -79,6 +80,11 @@ export interface KafkaBrokerOptions extends KafkaJarsOptions {
 export interface KafkaForTests {
   /** The bootstrap address, `host:port`. */
   bootstrap: string;
+  /**
+   * With secure listeners: the path of their `client-settings.json` (for
+   * `KAFKA_SECURE_SETTINGS`, see {@linkcode secureKafkaForTests}).
+   */
+  secureSettings?: string;
   /** Stops the broker this helper started; does nothing for an external broker. */
   stop(): Promise<void>;
 }
@@ -241,14 +247,28 @@ async function addScramUsers(
  * A Kafka broker for a test: the address in `KAFKA_BOOTSTRAP` when it is set (then `stop()`
  * does nothing), else a local broker on a free port (on the folder `KAFKA_DATA_DIR`, reused
  * across runs, when it is set; else a fresh temporary one). Never skips: when no broker can
- * be started, it throws, so that tests that need Kafka fail.
+ * be started, it throws, so that tests that need Kafka fail. With `secure`, a broker started
+ * here also opens the secure listeners; an external one names its settings in
+ * `KAFKA_SECURE_SETTINGS`.
  */
-export async function kafkaBootstrapForTests(): Promise<KafkaForTests> {
+export async function kafkaBootstrapForTests(
+  options: { secure?: boolean } = {},
+): Promise<KafkaForTests> {
   const external = Deno.env.get("KAFKA_BOOTSTRAP")?.trim();
-  if (external) return { bootstrap: external, stop: (): Promise<void> => Promise.resolve() };
+  if (external) {
+    return {
+      bootstrap: external,
+      secureSettings: Deno.env.get("KAFKA_SECURE_SETTINGS")?.trim() || undefined,
+      stop: (): Promise<void> => Promise.resolve(),
+    };
+  }
   const dataDir = Deno.env.get("KAFKA_DATA_DIR")?.trim() || undefined;
-  const broker = await startKafkaBroker({ port: 0, dataDir });
-  return { bootstrap: broker.bootstrap, stop: (): Promise<void> => broker.stop() };
+  const broker = await startKafkaBroker({ port: 0, dataDir, secure: options.secure });
+  return {
+    bootstrap: broker.bootstrap,
+    secureSettings: broker.secure && join(broker.dir, "security", SETTINGS_FILE),
+    stop: (): Promise<void> => broker.stop(),
+  };
 }
 
 /** A broker with secure listeners for a test, with the means to release it. */
