@@ -54,6 +54,8 @@ export class HandlerContext {
   /** Whether authenticated requests must come over HTTPS. */
   readonly httpsOnly: boolean;
   readonly #ownRecord: readonly HandleValue[] | undefined;
+  /** The caller of each request, checked once (a password check is counted once). */
+  readonly #callers = new WeakMap<Request, Caller>();
 
   /** A context over a store; the user's own record is made now. */
   constructor(store: HandleStore, options: HandlerContextOptions) {
@@ -76,9 +78,18 @@ export class HandlerContext {
     return this.httpsOnly && new URL(request.url).protocol !== "https:";
   }
 
-  /** The caller of a request; failing credentials are answered 401 with an empty body. */
+  /**
+   * The caller of a request; failing credentials are answered 401 with an empty body. Over
+   * plain HTTP, when the server wants HTTPS, credentials are not looked at: the caller is
+   * anonymous.
+   */
   caller(request: Request): Caller & { kind: "anonymous" | "user" } {
-    const caller = this.auth.caller(request.headers.get("authorization"));
+    if (this.insecure(request)) return { kind: "anonymous" };
+    let caller = this.#callers.get(request);
+    if (caller === undefined) {
+      caller = this.auth.caller(request.headers.get("authorization"));
+      this.#callers.set(request, caller);
+    }
     if (caller.kind === "refused") throw bodyless(401, caller.reason);
     return caller;
   }
@@ -88,10 +99,10 @@ export class HandlerContext {
    * `handle` is the name the answer repeats.
    */
   requireWriter(request: Request, handle: string): void {
+    const caller = this.caller(request);
     if (this.insecure(request)) {
       throw new HttpError(403, ResponseCode.AUTHENTICATION_NEEDED, "", handle);
     }
-    const caller = this.caller(request);
     if (caller.kind !== "user") {
       throw new HttpError(401, ResponseCode.AUTHENTICATION_NEEDED, "", handle);
     }

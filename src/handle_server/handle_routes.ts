@@ -64,17 +64,17 @@ export function getHandle(context: HandlerContext, input: HandleRequest): Respon
 
 /**
  * PUT: creates (201) or replaces (200) a record unless `overwrite` is other than "true",
- * or with `?index=` adds (201) or replaces (200) only those values.
+ * or with `?index=` adds (201: all new) or replaces (200: some existed) only those values.
  */
 export async function putHandle(context: HandlerContext, input: HandleRequest): Promise<Response> {
   const { request, url, target } = input;
   const { handle, key } = target;
   const { store } = context;
-  context.requireWriter(request, handle);
+  context.caller(request);
+  const values = await readBody(request, { now: new Date(), handle });
   if (key === undefined) {
     throw new HttpError(400, ResponseCode.SERVER_NOT_RESPONSIBLE, NOT_HERE, handle);
   }
-  const values = await readBody(request, { now: new Date(), handle });
   if (values.some((value) => value.index <= 0)) {
     throw new HttpError(
       400,
@@ -92,22 +92,28 @@ export async function putHandle(context: HandlerContext, input: HandleRequest): 
       throw javaError(400, "java.lang.Exception: Mismatched indexes in PUT request");
     }
   }
-  context.protectOwn(target);
-  const existing = store.get(key);
+  const existing = context.lookup(key);
   const overwrite = (url.searchParams.get("overwrite") ?? "true").toLowerCase() === "true";
+  // as on the real server, credentials are needed only once the request itself is sound
+  const authorise = (): void => {
+    context.requireWriter(request, handle);
+    context.protectOwn(target);
+  };
   if (various || indices.length > 0) {
     if (existing === undefined) throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "", handle);
     const merged = new Map(existing.map((value) => [value.index, value]));
     const clash = values.find((value) => merged.has(value.index));
     if (!overwrite && clash !== undefined) throw indexConflict(clash.index, handle);
+    authorise();
     for (const value of values) merged.set(value.index, value);
     await persist(store.set(key, [...merged.values()].sort((a, b) => a.index - b.index)), handle);
-    const added = values.some((value) => !existing.some((old) => old.index === value.index));
+    const added = clash === undefined;
     return json(added ? 201 : 200, { responseCode: ResponseCode.SUCCESS, handle });
   }
   if (existing !== undefined && !overwrite) {
     throw new HttpError(409, ResponseCode.HANDLE_ALREADY_EXISTS, "", handle);
   }
+  authorise();
   await persist(store.set(key, values), handle);
   return json(existing === undefined ? 201 : 200, { responseCode: ResponseCode.SUCCESS, handle });
 }

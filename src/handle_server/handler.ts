@@ -90,6 +90,7 @@ export function createHandleHandler(
     const url = new URL(request.url);
     const path = url.pathname;
     const method = request.method;
+    if (method === "OPTIONS") return new Response(null, { status: 200 });
     if (path === "/api/handles" || path === "/api/handles/") {
       if (method === "GET" || method === "POST") return listHandles(context, { request, url });
       throw new HttpError(404, ResponseCode.HANDLE_NOT_FOUND, "");
@@ -98,6 +99,7 @@ export function createHandleHandler(
       const target = context.target(path.slice(HANDLES_PATH.length));
       switch (method) {
         case "GET":
+        case "HEAD":
         case "POST":
           return getHandle(context, { request, url, target });
         case "PUT":

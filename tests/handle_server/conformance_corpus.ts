@@ -456,6 +456,114 @@ const others: Step[] = [
   put("PUT a handle without suffix", "/api/handles/{P}/", { values: [url(1)] }),
 ];
 
+/** More edges: HTTP reads, encodings, various, methods. */
+const edges: Step[] = [
+  { name: "read over HTTP, wrong password", path: `${H}/c5`, auth: "basic-wrong", http: true },
+  { name: "read over HTTP, session", path: `${H}/c5`, auth: { session: "s5" }, http: true },
+  {
+    name: "delete over HTTP, foreign prefix",
+    method: "DELETE",
+    path: "/api/handles/21.OTHER/x",
+    auth: "basic",
+    http: true,
+  },
+  put("write over HTTP, foreign prefix", "/api/handles/21.OTHER/x", { values: [url(1)] }, {
+    http: true,
+  }),
+  put("write foreign prefix, no credentials", "/api/handles/21.OTHER/x", { values: [url(1)] }, {
+    auth: "none",
+  }),
+  put("write foreign prefix, wrong password", "/api/handles/21.OTHER/x", { values: [url(1)] }, {
+    auth: "basic-wrong",
+  }),
+  put("write foreign prefix, text/plain", "/api/handles/21.OTHER/x", { values: [url(1)] }, {
+    contentType: "text/plain",
+  }),
+  {
+    name: "delete foreign prefix, no credentials",
+    method: "DELETE",
+    path: "/api/handles/21.OTHER/x",
+  },
+  put("bad JSON, no credentials", `${H}/z1`, "{nope", { auth: "none" }),
+  put("bad JSON over HTTP", `${H}/z1`, "{nope", { http: true }),
+  put("index 0, no credentials", `${H}/z1`, { values: [text(0, "A", "a")] }, { auth: "none" }),
+  put("text/plain, no credentials", `${H}/z1`, { values: [url(1)] }, {
+    auth: "none",
+    contentType: "text/plain",
+  }),
+  put("text/plain over HTTP", `${H}/z1`, { values: [url(1)] }, {
+    http: true,
+    contentType: "text/plain",
+  }),
+  put("bad JSON, foreign prefix", "/api/handles/21.OTHER/x", "{nope"),
+  put("overwrite=false on existing, no credentials", `${H}/c5?overwrite=false`, {
+    values: [url(1)],
+  }, { auth: "none" }),
+  { name: "HEAD a missing handle", method: "HEAD", path: `${H}/absent` },
+  { name: "OPTIONS the listing", method: "OPTIONS", path: "/api/handles?prefix={P}" },
+  put("various, all new", `${H}/v0?index=various`, { values: [url(1)] }),
+  {
+    name: "close session over HTTP",
+    method: "DELETE",
+    path: "/api/sessions/this",
+    auth: { session: "s5" },
+    http: true,
+  },
+  put("suffix with an encoded slash", `${H}/x%2Fy`, { values: [url(1)] }),
+  { name: "read encoded slash as a plain slash", path: `${H}/x/y` },
+  put("non-ASCII suffix", `${H}/%C3%9Cber`, { values: [url(1)] }),
+  { name: "read non-ASCII suffix", path: `${H}/%C3%9Cber` },
+  { name: "read non-ASCII suffix in lower case", path: `${H}/%C3%BCber` },
+  put("various on an absent handle", `${H}/v1?index=various`, { values: [url(1)] }),
+  put("create v2", `${H}/v2`, { values: [url(1), admin] }),
+  put("various clash with overwrite=false", `${H}/v2?index=various&overwrite=false`, {
+    values: [url(2)],
+  }),
+  put("various replace", `${H}/v2?index=various`, { values: [url(3), text(5, "E", "e")] }),
+  { name: "read after various", path: `${H}/v2` },
+  put("index param 0", `${H}/v2?index=0`, { values: [text(0, "Z", "z")] }),
+  put("index param with spaces", `${H}/v2?index=%201`, { values: [url(4)] }),
+  { name: "read ?type=HS_ADMIN of own handle", path: `${H}/testuser?type=HS_ADMIN` },
+  {
+    name: "read ?type=HS_SECKEY of own handle, authenticated",
+    path: `${H}/testuser?type=HS_SECKEY`,
+    auth: "basic",
+  },
+  {
+    name: "read ?index=300 of own handle, session",
+    path: `${H}/testuser?index=300`,
+    auth: { session: "s5" },
+  },
+  { name: "HEAD a handle", method: "HEAD", path: `${H}/v2` },
+  { name: "OPTIONS a handle", method: "OPTIONS", path: `${H}/v2` },
+  { name: "DELETE /api/sessions", method: "DELETE", path: "/api/sessions" },
+  {
+    name: "list pageSize=1 page=2",
+    path: "/api/handles?prefix={P}&page=2&pageSize=1",
+    auth: "basic",
+  },
+  {
+    name: "list pageSize=1000",
+    path: "/api/handles?prefix={P}&page=0&pageSize=1000",
+    auth: { session: "s5" },
+  },
+  {
+    name: "list, prefix with a slash and suffix",
+    path: "/api/handles?prefix={P}/x",
+    auth: "basic",
+  },
+  { name: "list, unknown session", path: "/api/handles?prefix={P}", auth: { sessionId: "nosuch" } },
+  {
+    name: "delete v2 with unknown session",
+    method: "DELETE",
+    path: `${H}/v2`,
+    auth: { sessionId: "nosuch" },
+  },
+  put("empty index param", `${H}/v2?index=`, { values: [url(4)] }),
+  put("overwrite empty", `${H}/v2?overwrite=`, { values: [url(4)] }),
+  { name: "read after edges", path: `${H}/v2` },
+];
+
 /** The whole corpus, in order. */
 export const CORPUS: readonly Step[] = [
   ...reads,
@@ -468,4 +576,5 @@ export const CORPUS: readonly Step[] = [
   ...listing,
   ...sessions,
   ...others,
+  ...edges,
 ];

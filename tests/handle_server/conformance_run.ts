@@ -26,6 +26,8 @@ export interface Normalised {
   status: number;
   /** The body after normalisation, as text. */
   body: string;
+  /** The Content-Type, lower case, without spaces. */
+  contentType: string | undefined;
 }
 
 /** Runs a corpus in order against one target; answers in the corpus's order. */
@@ -60,7 +62,11 @@ export async function runCorpus(target: Target, corpus: readonly Step[]): Promis
       const id = tryJson(answer.body)?.sessionId;
       if (typeof id === "string") sessions.set(step.opens, id);
     }
-    answers.push({ status: answer.status, body: normalise(answer.body) });
+    answers.push({
+      status: answer.status,
+      body: normalise(answer.body),
+      contentType: answer.contentType?.toLowerCase().replace(/\s+/g, ""),
+    });
   }
   return answers;
 }

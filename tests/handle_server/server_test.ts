@@ -177,15 +177,19 @@ Deno.test("PUT ?index=I adds (201) or replaces (200) only those values", async (
         ],
       },
     });
-    assert.equal(update.status, 201, "index 7 is new");
+    assert.equal(update.status, 200, "index 1 existed: a modification");
     assert.deepEqual(update.body, { responseCode: 1, handle: `${PREFIX}/part` });
     const replace = await call(server, "PUT", `${path}?index=7`, {
       body: [{ index: 7, type: "EXTRA", data: "again" }],
     });
     assert.equal(replace.status, 200);
+    const add = await call(server, "PUT", `${path}?index=9`, {
+      body: [{ index: 9, type: "NINE", data: "9" }],
+    });
+    assert.equal(add.status, 201, "all new: an addition");
     const got = await call(server, "GET", path);
     const values = got.body.values as { index: number; type: string; data: { value: unknown } }[];
-    assert.deepEqual(values.map((v) => v.index), [1, 7, 100]);
+    assert.deepEqual(values.map((v) => v.index), [1, 7, 9, 100]);
     assert.equal(values[0].data.value, "https://new");
     const various = await call(server, "PUT", `${path}?index=various`, {
       body: [{ index: 8, type: "EIGHT", data: "8" }],
