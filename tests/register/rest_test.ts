@@ -79,7 +79,8 @@ Deno.test("401 stops with a message naming user and server, never the password",
   try {
     const error = await c.put(dataset).then(() => undefined, (e) => e);
     assert.ok(error instanceof ConfigurationError, String(error));
-    assert.match(error.message, /HTTP 401/);
+    // a session is opened with the credentials: the server's answer says it did not verify them
+    assert.match(error.message, /did not authenticate user .*: Identity not verified/);
     assert.ok(error.message.includes(TEST_USER));
     assert.ok(error.message.includes(server.url));
     assert.ok(!error.message.includes("wrong-secret"));

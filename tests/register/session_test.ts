@@ -81,7 +81,12 @@ Deno.test("a wrong password is a configuration error, with and without sessions"
     try {
       const error = await c.put(records("w", 1)[0]).then(() => undefined, (e) => e);
       assert.ok(error instanceof ConfigurationError, `sessions ${sessions}: ${error}`);
-      assert.match(error.message, /refused user 300:21\.TEST\/testuser: HTTP 401/);
+      assert.match(
+        error.message,
+        sessions
+          ? /did not authenticate user 300:21\.TEST\/testuser: Identity not verified/
+          : /refused user 300:21\.TEST\/testuser: HTTP 401/,
+      );
       assert.ok(!error.message.includes("Zq7-not-it"), "the password is not in the message");
       assert.equal(server.size(), 0);
     } finally {
