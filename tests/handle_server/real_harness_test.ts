@@ -78,3 +78,15 @@ realHandleTest("real Handle.Net server keeps its handles across a restart", asyn
   assert.equal(read.status, 200);
   assert.equal(record.values[0].data.value, "https://example.org/harness");
 });
+
+realHandleTest("a real Handle.Net server that cannot start fails, it does not skip", async () => {
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    await assert.rejects(
+      startRealHandleServer({ prefix: "21.T18F", port: taken.addr.port }),
+      /in use/,
+    );
+  } finally {
+    taken.close();
+  }
+});

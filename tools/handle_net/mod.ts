@@ -17,7 +17,7 @@
 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePortPair } from "./ports.ts";
+import { free, freePortPair } from "./ports.ts";
 import { type JavaProcess, launch, serverCommand } from "./process.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -97,10 +97,13 @@ export async function startRealHandleServer(
   const password = options.password ?? "testpass";
   const lib = Deno.env.get("HSJ_LIB") ?? join(REPO, ".cache", "handle-net", "lib");
   await Deno.mkdir(lib, { recursive: true });
+  const port = options.port ?? freePortPair();
+  if (options.port !== undefined && !(free(port) && free(port + 1))) {
+    throw new Error(`Handle.Net server: port ${port} or ${port + 1} on 127.0.0.1 is in use`);
+  }
   const ownDir = options.dir === undefined;
   const parent = ownDir ? await Deno.makeTempDir({ prefix: "real-handle-" }) : undefined;
   const dir = options.dir ?? join(parent!, "hs");
-  const port = options.port ?? freePortPair();
   const javaOpts = Deno.env.get("HSJ_JAVA_OPTS") ?? "-Xmx128m -XX:TieredStopAtLevel=1";
   const env = {
     HSJ_LIB: lib,

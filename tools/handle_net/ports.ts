@@ -13,7 +13,8 @@ export function freePortPair(): number {
   throw new Error("no free pair of ports found in 40000-60000");
 }
 
-function free(port: number): boolean {
+/** Whether a TCP port is free on 127.0.0.1. */
+export function free(port: number): boolean {
   try {
     Deno.listen({ hostname: "127.0.0.1", port }).close();
     return true;
