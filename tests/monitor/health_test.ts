@@ -24,7 +24,12 @@ Deno.test("ready only when running, joined and every service answered", () => {
   health.setPhase("running");
   health.setJoined(true);
   health.serviceAnswered("default");
-  assert.deepEqual(health.readiness(), { ready: true, phase: "running", reasons: [] });
+  assert.deepEqual(health.readiness(), {
+    ready: true,
+    phase: "running",
+    reasons: [],
+    waiting: [],
+  });
   health.serviceFailed("default", "HTTP 503");
   assert.deepEqual(health.readiness().reasons, ["Handle service default: HTTP 503"]);
   assert.deepEqual(health.servicesDown(), ["default"]);
@@ -35,6 +40,26 @@ Deno.test("ready only when running, joined and every service answered", () => {
   const files = new Health({ group: false, services: [] });
   files.setPhase("running");
   assert.equal(files.readiness().ready, true);
+});
+
+Deno.test("ready 503 while a service is waited for, naming it and since when; 200 after", () => {
+  const health = new Health({ group: false, services: [] });
+  health.setPhase("running");
+  const since = new Date("2026-12-04T21:03:11.532Z");
+  health.waitingFor("Handle service cmip7", since, "connection refused");
+  const waiting = health.readiness();
+  assert.equal(waiting.ready, false);
+  assert.deepEqual(waiting.reasons, [
+    "waiting for Handle service cmip7 since 2026-12-04T21:03:11.532Z: connection refused",
+  ]);
+  assert.deepEqual(waiting.waiting, [{
+    dependency: "Handle service cmip7",
+    since: "2026-12-04T21:03:11.532Z",
+    reason: "connection refused",
+  }]);
+  assert.equal(health.waitsFor("Handle service cmip7"), true);
+  health.waitingFor("Handle service cmip7");
+  assert.equal(health.readiness().ready, true);
 });
 
 Deno.test("parseListen: HOST:PORT, a bare port on 127.0.0.1, IPv6, refusals", () => {
@@ -147,4 +172,21 @@ Deno.test("observeRegistrar passes record texts on to a registrar that takes the
   await assert.rejects(registrar.registerTexts!(["{}", "{}", "{}"], context), PermanentError);
   assert.deepEqual(given.map((t) => t.length), [2, 3]);
   assert.deepEqual(results, [["registered", 2], ["permanent", 3]]);
+});
+
+Deno.test("metrics: per-dependency up and last success, events held", async () => {
+  const metrics = new RunMetrics({ version: "0.0.0", processMetrics: false });
+  metrics.dependencyUp("Handle service cmip7", false);
+  metrics.dependencySucceeded("STAC API", new Date(1_700_000_000_000));
+  metrics.held(12, 3456);
+  const text = await metrics.text();
+  assert.match(text, /^piddiplatsch_dependency_up\{dependency="Handle service cmip7"\} 0$/m);
+  assert.match(
+    text,
+    /^piddiplatsch_dependency_last_success_timestamp_seconds\{dependency="STAC API"\} 1700000000$/m,
+  );
+  assert.match(text, /^piddiplatsch_events_held 12$/m);
+  assert.match(text, /^piddiplatsch_events_held_bytes 3456$/m);
+  metrics.dependencyUp("Handle service cmip7", true);
+  assert.match(await metrics.text(), /dependency="Handle service cmip7"\} 1$/m);
 });
