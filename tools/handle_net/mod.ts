@@ -113,10 +113,16 @@ export async function startRealHandleServer(
     HSJ_JAVA_OPTS: javaOpts,
   };
   const probe = `http://127.0.0.1:${port}/api/handles/${options.prefix}/${user}`;
-  let process: JavaProcess | undefined = await launch(
-    { command: "bash", args: [join(home, "start.sh"), dir, String(port)], env },
-    { ready: "HSJ_READY", probe, timeoutMs: START_TIMEOUT_MS },
-  );
+  let process: JavaProcess | undefined;
+  try {
+    process = await launch(
+      { command: "bash", args: [join(home, "start.sh"), dir, String(port)], env },
+      { ready: "HSJ_READY", probe, timeoutMs: START_TIMEOUT_MS },
+    );
+  } catch (error) {
+    if (parent !== undefined) await Deno.remove(parent, { recursive: true }).catch(() => {});
+    throw error;
+  }
   let certPem: string;
   try {
     certPem = await Deno.readTextFile(join(dir, "serverCertificate.pem"));
