@@ -173,7 +173,7 @@ export class HandleRestClient {
     const headers: Record<string, string> = { Accept: "application/json" };
     const auth = method === "GET" ? undefined : await this.#session.header();
     if (auth !== undefined) headers.Authorization = auth;
-    if (options.body !== undefined) headers["Content-Type"] = "application/json";
+    if (options.body !== undefined) headers["Content-Type"] = "application/json; charset=utf-8";
     let response: Response;
     const started = performance.now();
     const report = (status?: number): void =>

@@ -62,6 +62,15 @@ realHandleTest(
         assert.equal(report.status, "ok", JSON.stringify(report));
       }
       assert.equal(await c.get(`${PREFIX}/pinned-none`), undefined);
+      // the body is UTF-8 and says so: without a charset the server reads ISO-8859-1
+      const text = "Ünïcødé ✓";
+      await c.put({
+        handle: `${PREFIX}/unicode`,
+        URL: "https://lp.example.org/u",
+        data: { TITLE: text },
+      });
+      const values = await c.get(`${PREFIX}/unicode`);
+      assert.equal(values?.find((v) => v.type === "TITLE")?.data.value, text);
     } finally {
       await c.close();
     }
