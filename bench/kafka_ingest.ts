@@ -46,10 +46,15 @@ function consumerPerformanceRate(stdout: string): number {
   return Number(values[index >= 0 ? index : header.indexOf("nMsg.sec")]);
 }
 
-async function javaConsumerPerformance(
+/**
+ * Java `ConsumerPerformance` over `topic` (`fetch.nMsg.sec`); `consumerConfig` names a
+ * properties file of client settings (e.g. SASL_SSL).
+ */
+export async function javaConsumerPerformance(
   bootstrap: string,
   topic: string,
   messages: number,
+  consumerConfig?: string,
 ): Promise<number> {
   const jars = await ensureKafkaToolJars();
   const out = await new Deno.Command("java", {
@@ -68,6 +73,7 @@ async function javaConsumerPerformance(
       uniqueName("perf"),
       "--timeout",
       "60000",
+      ...(consumerConfig ? ["--consumer.config", consumerConfig] : []),
     ],
     stdin: "null",
     stdout: "piped",
@@ -119,7 +125,9 @@ function kafkaRows(
 }
 
 /** Messages per second between the first and last periodic summary line of a run's log file. */
-async function rateFromSummaries(logFile: string): Promise<{ rate: number; messages: number }> {
+export async function rateFromSummaries(
+  logFile: string,
+): Promise<{ rate: number; messages: number }> {
   const points: Array<[number, number]> = [];
   for (const line of (await Deno.readTextFile(logFile)).split("\n")) {
     const time = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d+) \+00/.exec(line);

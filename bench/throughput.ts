@@ -7,8 +7,9 @@
  *
  * Usage: `deno run -A bench/throughput.ts [--kafka-events 100000] [--kafka-rounds 3]
  * [--map-events 1500] [--register-events 300] [--real-handle-events 200]
- * [--only map,process,growth,kafka,register,real-handle]`
- * (`--only` runs just those parts). Everything runs with the V8 flags of the `piddiplatsch`
+ * [--only map,process,growth,kafka,kafka-tls,register,real-handle]`
+ * (`--only` runs just those parts; `kafka-tls`: the ingest rate over the broker's SASL_SSL
+ * listener next to PLAINTEXT and Java's, `bench/kafka_ingest_tls.ts`). Everything runs with the V8 flags of the `piddiplatsch`
  * task (those the binary is compiled with): the CLI's processes, and this one too, which
  * starts itself again with them when it was started without. Uses the broker in
  * `KAFKA_BOOTSTRAP`, else starts one. `real-handle`: registration into a real Handle.Net
@@ -21,6 +22,7 @@ import { parseArgs } from "node:util";
 import { kafkaBootstrapForTests } from "../tools/kafka/broker.ts";
 import { cliV8Flags } from "./cli_run.ts";
 import { kafkaGrowth, kafkaIngest } from "./kafka_ingest.ts";
+import { kafkaIngestTls } from "./kafka_ingest_tls.ts";
 import { growth, mapInProcess, mapProcess } from "./mapping.ts";
 import { realHandleRegistration } from "./real_handle.ts";
 import { registration } from "./registration.ts";
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
       only: { type: "string", multiple: true },
     },
   }).values;
-  const parts = ["map", "process", "growth", "kafka", "register", "real-handle"];
+  const parts = ["map", "process", "growth", "kafka", "kafka-tls", "register", "real-handle"];
   const only = args.only?.flatMap((o) => o.split(","));
   const unknown = only?.filter((o) => !parts.includes(o)) ?? [];
   if (unknown.length > 0) {
@@ -71,15 +73,25 @@ async function main(): Promise<void> {
   if (runs("map")) mapInProcess(report);
   if (runs("process")) await mapProcess(report, Number(args["map-events"]));
   if (runs("growth")) await growth(report);
-  if (runs("kafka")) {
+  if (runs("kafka") || runs("kafka-tls")) {
     if (!Deno.env.get("KAFKA_BOOTSTRAP")) console.log("\nstarting a local Kafka broker");
-    const kafka = await kafkaBootstrapForTests();
+    // With its secure listeners too, for the ingest rate over SASL_SSL (kafka-tls).
+    const kafka = await kafkaBootstrapForTests({ secure: true });
+    const kafkaOptions = {
+      events: Number(args["kafka-events"]),
+      rounds: Number(args["kafka-rounds"]),
+    };
     try {
-      await kafkaGrowth(report, kafka.bootstrap);
-      await kafkaIngest(report, kafka.bootstrap, {
-        events: Number(args["kafka-events"]),
-        rounds: Number(args["kafka-rounds"]),
-      });
+      if (runs("kafka")) {
+        await kafkaGrowth(report, kafka.bootstrap);
+        await kafkaIngest(report, kafka.bootstrap, kafkaOptions);
+      }
+      if (runs("kafka-tls") && kafka.secureSettings) {
+        const settings = JSON.parse(await Deno.readTextFile(kafka.secureSettings));
+        await kafkaIngestTls(report, settings, kafkaOptions);
+      } else if (runs("kafka-tls")) {
+        console.log("kafka-tls: skipped, KAFKA_BOOTSTRAP is set without KAFKA_SECURE_SETTINGS");
+      }
     } finally {
       await kafka.stop();
     }
