@@ -14,26 +14,18 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import { DEFAULT_EVENT_LIMITS, type EventLimits } from "../decode/mod.ts";
+import { DEFAULT_EVENT_LIMITS } from "../decode/mod.ts";
 import { PermanentError } from "../errors/mod.ts";
 import { type KeyedEvent, type Outcome, provenanceText } from "../events/mod.ts";
-import type { DumpRecorder, FailureRecorder, SkipRecorder } from "../outcome/mod.ts";
-import type { PreparePool } from "../offload/mod.ts";
 import type { MappedEvent, RenderedEvent } from "../records/mod.ts";
 import { Flow } from "./flow.ts";
 import { settleError, type StopKind } from "./settle.ts";
 import { type DependencyState, type Held, Waiting } from "./waiting.ts";
-import {
-  dependencyOf,
-  handleDependency,
-  type OutageOptions,
-  register,
-  STAC_DEPENDENCY,
-} from "./steps.ts";
+import { dependencyOf, handleDependency, register, STAC_DEPENDENCY } from "./steps.ts";
 import { type Prepared, prepareEvent } from "./prepare.ts";
-import type { ProjectRoute, Router } from "./routes.ts";
-import { type ItemSource, mapEvent } from "./map_event.ts";
-import type { Stats } from "../stats/mod.ts";
+import type { ProjectRoute } from "./routes.ts";
+import { mapEvent } from "./map_event.ts";
+import type { PipelineOptions, RunResult, StopReason } from "./options.ts";
 
 export { type ItemSource, mapEvent, type MapEventOptions } from "./map_event.ts";
 export {
@@ -48,63 +40,13 @@ export {
 export { OUTPUT_DEPENDENCY, outputFault, type StopKind } from "./settle.ts";
 export type { DependencyState, Held, WaitingObserver } from "./waiting.ts";
 export { handleDependency, type OutageOptions, STAC_DEPENDENCY } from "./steps.ts";
-
-/** What stopped a run early. */
-export interface StopReason {
-  /** The kind of stop. */
-  kind: StopKind;
-  /** One-line reason. */
-  reason: string;
-}
-
-/** Options of {@linkcode Pipeline}. */
-export interface PipelineOptions {
-  /** Routes each event to its project's plugin and registrar. */
-  router: Router;
-  /** Permanent failures. */
-  failures: FailureRecorder;
-  /** Transient failures under `--force`. */
-  skipped: SkipRecorder;
-  /** Raw events (`--dump`). */
-  dump?: DumpRecorder;
-  /** Items for PATCH events. */
-  items?: ItemSource;
-  /** Record transient failures in `skipped/` and go on, instead of stopping. */
-  force: boolean;
-  /** Stop after this many permanent failures (-1 = unlimited). */
-  maxErrors: number;
-  /** Events in flight at once; a function is asked again before each event. */
-  concurrency: number | (() => number);
-  /** Counters. */
-  stats: Stats;
-  /** Size and nesting limits of an event; default {@linkcode DEFAULT_EVENT_LIMITS}. */
-  limits?: EventLimits;
-  /** The clock (tests). */
-  now?: () => Date;
-  /**
-   * Threads that decode, route and map event texts (events an input gives as text only);
-   * without it every step runs here.
-   */
-  offload?: PreparePool;
-  /**
-   * Ride out outages (`consume` with `on_outage = "wait"`): an event that needs a service
-   * that is down is held, unacknowledged, and tried again once it answers; without it a
-   * transient failure stops the run (or, with `force`, is skipped).
-   */
-  outages?: OutageOptions;
-}
+export type { PipelineOptions, RunResult, StopReason } from "./options.ts";
 
 /** Events prepared ahead of those in flight, at most, when steps run on other threads. */
 const PREPARE_AHEAD = 256;
 
 /** Characters of event text prepared ahead, at most (one event over it still goes). */
 const PREPARE_AHEAD_CHARS = 64 * 1024 * 1024;
-
-/** The end of a run (the counts are in the run's `Stats`). */
-export interface RunResult {
-  /** Set when the run stopped before its input ended. */
-  stop?: StopReason;
-}
 
 /** Runs events through the steps. One instance may run several inputs in turn. */
 export class Pipeline {

@@ -1,17 +1,18 @@
 /**
- * Events held while a service they need is down (`on_outage = "wait"`): per service
- * ("dependency") a state, up or down since when and why; the events held for it, in the
- * order they came per item; one probe at a time with capped exponential backoff and
- * jitter (the probe is the first held event tried again, so that a server that answers
- * reads but fails writes is not taken for up); and, once the service answers again, the
- * held events released, those about one item one after another. Nothing here is
- * acknowledged: an event held stays uncommitted until it is done.
+ * Events held while a service they need is down (`on_outage = "wait"`): the events held
+ * for each service ("dependency", its state in `dependencies.ts`), in the order they came
+ * per item; the probe, which tries the first held event again (so that a server that
+ * answers reads but fails writes is not taken for up); and, once the service answers
+ * again, the held events released, those about one item one after another. Nothing here
+ * is acknowledged: an event held stays uncommitted until it is done.
  *
  * @module
  */
 
-import { getLogger } from "@logtape/logtape";
-import { type OutagePolicy, probeDelay } from "../transient/mod.ts";
+import type { OutagePolicy } from "../transient/mod.ts";
+import { Dependencies, type DependencyState } from "./dependencies.ts";
+
+export type { DependencyState } from "./dependencies.ts";
 
 /** Why an event waits: the service it needs, and what that service did. */
 export interface Held {
@@ -23,18 +24,6 @@ export interface Held {
   retryAfterMs?: number;
   /** Held only behind an earlier event about the same item (says nothing of the service). */
   behind?: boolean;
-}
-
-/** A dependency's state as the observers see it. */
-export interface DependencyState {
-  /** The dependency. */
-  name: string;
-  /** Whether it answers. */
-  up: boolean;
-  /** Since when it is in this state. */
-  since: Date;
-  /** Why it is down. */
-  reason?: string;
 }
 
 /** Observers of the waiting (the monitor's health and metrics). */
@@ -81,33 +70,29 @@ interface Entry {
   running: boolean;
 }
 
-interface Down {
-  since: Date;
-  reason: string;
-  attempt: number;
-  timer?: ReturnType<typeof setTimeout>;
-  /** A probe is being tried now. */
-  probing?: boolean;
-}
-
-const log = getLogger(["piddiplatsch", "pipeline"]);
-
 /** The held events of one run and the state of the dependencies they wait for. */
 export class Waiting {
   readonly #o: WaitingOptions;
-  readonly #down = new Map<string, Down>();
+  readonly #deps: Dependencies;
   readonly #byKey = new Map<string, Entry[]>();
   #events = 0;
   #bytes = 0;
   #running = 0;
   #emptyWaiters: Array<() => void> = [];
-  #logTimer?: ReturnType<typeof setInterval>;
   #closed = false;
   readonly #tries = new Set<Promise<Held | undefined>>();
 
   /** No dependency down, nothing held. */
   constructor(options: WaitingOptions) {
     this.#o = options;
+    this.#deps = new Dependencies({
+      policy: options.policy,
+      random: options.random,
+      logEveryMs: options.logEveryMs,
+      onChange: (state) => options.observer?.dependency?.(state),
+      onProbe: (name) => this.#probe(name),
+      held: () => this.#events,
+    });
   }
 
   /** Events held now. */
@@ -122,22 +107,17 @@ export class Waiting {
 
   /** Whether `name` is down. */
   isDown(name: string): boolean {
-    return this.#down.has(name);
+    return this.#deps.isDown(name);
   }
 
   /** Why `name` is down ("" when it is up). */
   reasonOf(name: string): string {
-    return this.#down.get(name)?.reason ?? "";
+    return this.#deps.reasonOf(name);
   }
 
   /** The dependencies down now, with since when and why. */
   downNow(): DependencyState[] {
-    return [...this.#down].map(([name, d]) => ({
-      name,
-      up: false,
-      since: d.since,
-      reason: d.reason,
-    }));
+    return this.#deps.downNow();
   }
 
   /** Whether an earlier event about the same item is held (a later one must wait behind it). */
@@ -168,35 +148,13 @@ export class Waiting {
     if (!held.behind) this.down(held.dependency, held.reason, { retryAfterMs: held.retryAfterMs });
   }
 
-  /**
-   * `name` failed: marks it down (logging once) and plans its first probe; from a probe
-   * that failed, plans the next one, later.
-   */
+  /** `name` failed: marks it down and plans its probes (see `Dependencies.down`). */
   down(
     name: string,
     reason: string,
     options: { retryAfterMs?: number; probe?: boolean } = {},
   ): void {
-    if (this.#closed) return;
-    const d = this.#down.get(name);
-    if (d === undefined) {
-      const since = new Date();
-      const fresh: Down = { since, reason, attempt: 0 };
-      this.#down.set(name, fresh);
-      log.warn("waiting for {dependency} since {since}: {reason}", {
-        dependency: name,
-        since: since.toISOString(),
-        reason,
-      });
-      this.#o.observer?.dependency?.({ name, up: false, since, reason });
-      this.#startLog();
-      this.#plan(name, fresh, options.retryAfterMs);
-      return;
-    }
-    d.reason = reason;
-    if (options.probe || (d.timer === undefined && !d.probing)) {
-      this.#plan(name, d, options.retryAfterMs);
-    }
+    if (!this.#closed) this.#deps.down(name, reason, options);
   }
 
   /**
@@ -206,9 +164,9 @@ export class Waiting {
   succeeded(name: string, startedAt: number): void {
     const now = new Date();
     this.#o.observer?.success?.(name, now);
-    const d = this.#down.get(name);
-    if (d === undefined || startedAt < d.since.getTime()) return;
-    this.#up(name, d, now);
+    const since = this.#deps.downSince(name);
+    if (since === undefined || startedAt < since) return;
+    this.#up(name);
   }
 
   /** Resolves once nothing is held, or at once after {@linkcode Waiting.close}. */
@@ -225,56 +183,32 @@ export class Waiting {
   /** Stops probing and releasing; what is held stays unacknowledged. */
   close(): void {
     this.#closed = true;
-    for (const d of this.#down.values()) clearTimeout(d.timer);
-    if (this.#logTimer !== undefined) clearInterval(this.#logTimer);
-    this.#logTimer = undefined;
+    this.#deps.close();
     const waiters = this.#emptyWaiters;
     this.#emptyWaiters = [];
     for (const wake of waiters) wake();
   }
 
-  #up(name: string, d: Down, now: Date): void {
-    clearTimeout(d.timer);
-    this.#down.delete(name);
-    log.info("{dependency} answers again after {seconds} s; {held} event(s) held go on", {
-      dependency: name,
-      seconds: Math.round((now.getTime() - d.since.getTime()) / 1000),
-      held: this.#events,
-    });
-    this.#o.observer?.dependency?.({ name, up: true, since: now });
-    if (this.#down.size === 0 && this.#logTimer !== undefined) {
-      clearInterval(this.#logTimer);
-      this.#logTimer = undefined;
-    }
-    this.#pump();
-  }
-
-  #plan(name: string, d: Down, retryAfterMs?: number): void {
-    clearTimeout(d.timer);
-    d.attempt++;
-    const delay = probeDelay(this.#o.policy, d.attempt, { retryAfterMs, random: this.#o.random });
-    d.timer = setTimeout(() => {
-      d.timer = undefined;
-      this.#probe(name, d);
-    }, delay);
+  #up(name: string): void {
+    if (this.#deps.up(name)) this.#pump();
   }
 
   /** Tries the first held event of `name` once more; with none held, `name` counts as up. */
-  #probe(name: string, d: Down): void {
-    if (this.#closed || this.#down.get(name) !== d) return;
+  #probe(name: string): void {
+    if (this.#closed) return;
     let waiting = false;
     for (const list of this.#byKey.values()) {
       const first = list[0];
       if (first.dependency !== name) continue;
       waiting = true;
       if (first.running) continue;
-      d.probing = true;
-      this.#run(first, name).finally(() => d.probing = false);
+      this.#deps.probing(name, true);
+      this.#run(first, name).finally(() => this.#deps.probing(name, false));
       return;
     }
     // Nothing held can prove it: a held event in flight will tell, or the next one does.
-    if (waiting) this.#plan(name, d);
-    else this.#up(name, d, new Date());
+    if (waiting) this.#deps.plan(name);
+    else this.#up(name);
   }
 
   /** Starts the first held event of every item whose dependency answers, up to the limit. */
@@ -284,7 +218,7 @@ export class Waiting {
     for (const list of this.#byKey.values()) {
       if (this.#running >= limit) return;
       const first = list[0];
-      if (first.running || this.#down.has(first.dependency)) continue;
+      if (first.running || this.#deps.isDown(first.dependency)) continue;
       this.#run(first);
     }
   }
@@ -307,8 +241,7 @@ export class Waiting {
     if (this.#closed) return;
     if (again === undefined) {
       this.#remove(entry);
-      const d = probe === undefined ? undefined : this.#down.get(probe);
-      if (d !== undefined) this.#up(probe!, d, new Date());
+      if (probe !== undefined) this.#up(probe);
     } else {
       entry.dependency = again.dependency;
       this.down(again.dependency, again.reason, {
@@ -316,8 +249,7 @@ export class Waiting {
         probe: again.dependency === probe,
       });
       // A probe that met another dependency proved nothing about its own: probe again later.
-      const d = probe === undefined ? undefined : this.#down.get(probe);
-      if (d !== undefined && d.timer === undefined) this.#plan(probe!, d);
+      if (probe !== undefined && !this.#deps.planned(probe)) this.#deps.plan(probe);
     }
     this.#pump();
   }
@@ -336,21 +268,5 @@ export class Waiting {
       this.#emptyWaiters = [];
       for (const wake of waiters) wake();
     }
-  }
-
-  /** Says once a minute which dependencies are waited for, since when. */
-  #startLog(): void {
-    if (this.#logTimer !== undefined) return;
-    this.#logTimer = setInterval(() => {
-      for (const [name, d] of this.#down) {
-        log.warn("waiting for {dependency} since {since} ({held} event(s) held): {reason}", {
-          dependency: name,
-          since: d.since.toISOString(),
-          held: this.#events,
-          reason: d.reason,
-        });
-      }
-    }, this.#o.logEveryMs ?? 60_000);
-    Deno.unrefTimer(this.#logTimer);
   }
 }
