@@ -29,7 +29,8 @@ async function dumpServer(url: string): Promise<Map<string, unknown[]>> {
     .json() as { handles: string[] };
   const records = new Map<string, unknown[]>();
   for (const handle of list.handles) {
-    if (handle === `${TEST_PREFIX}/testuser`) continue;
+    // names are listed as a Handle.Net server stores them: upper case
+    if (handle.toLowerCase() === `${TEST_PREFIX}/testuser`.toLowerCase()) continue;
     const record = await (await fetch(`${url}/api/handles/${handle}`)).json() as {
       values: Record<string, unknown>[];
     };
