@@ -63,9 +63,13 @@ export function compareRecord(
       const wanted = parts(want);
       const held = parts(have);
       if (wanted !== undefined && held !== undefined) {
-        report.extraParts = held.filter((part) => !wanted.includes(part));
-        report.missingParts = wanted.filter((part) => !held.includes(part));
+        // handle names are case-insensitive (a Handle.Net server may answer them in upper case)
+        const wantedNames = new Set(wanted.map((part) => part.toLowerCase()));
+        const heldNames = new Set(held.map((part) => part.toLowerCase()));
+        report.extraParts = held.filter((part) => !wantedNames.has(part.toLowerCase()));
+        report.missingParts = wanted.filter((part) => !heldNames.has(part.toLowerCase()));
         if (report.extraParts.length + report.missingParts.length > 0) continue;
+        if (want.toLowerCase() === have.toLowerCase()) continue; // the same parts, in upper case
       }
     }
     report.differences.push({ field, expected: want, found: have });
@@ -88,8 +92,7 @@ function byType(values: ServerValue[]): Map<string, string> {
 function parts(text: string): string[] | undefined {
   try {
     const list = JSON.parse(text);
-    // handle names are case-insensitive (a Handle.Net server may answer them in upper case)
-    return Array.isArray(list) ? list.map((part) => String(part).toLowerCase()) : undefined;
+    return Array.isArray(list) ? list.map(String) : undefined;
   } catch {
     return undefined;
   }

@@ -31,7 +31,7 @@ async function dryRun(workers: number): Promise<{
     const run = await runCli(["-c", ws.config, "-v", "map", "--dry-run", "events.jsonl"], {
       cwd: ws.dir,
     });
-    assert.equal(run.code, 0, run.stderr); // a failure is recorded, the run goes on
+    assert.equal(run.code, 1, run.stderr); // a failure is recorded, the run goes on, exit 1
     const outputs = join(ws.dir, "outputs");
     const records = (await readJsonLines(join(outputs, "handles")))
       .map((r) => JSON.stringify({ ...r, timestamp: undefined }));
