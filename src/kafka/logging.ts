@@ -15,8 +15,15 @@ import { oneLine } from "../errors/mod.ts";
 
 /** Hints for kafkajs messages, first match wins. */
 const HINTS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/SASL|authenticat/i, 'check [kafka] "security.protocol", "sasl.mechanisms", "sasl.username"'],
-  [/TLS|SSL|certificate/i, 'check [kafka] "security.protocol" and "ssl.ca.location"'],
+  [
+    /SASL|authenticat/i,
+    'check [kafka] "security.protocol", "sasl.mechanisms", "sasl.username" and "sasl.password"',
+  ],
+  [
+    /TLS|SSL|certificate/i,
+    'check [kafka] "security.protocol", "ssl.ca.location", "ssl.certificate.location" and ' +
+    '"ssl.key.location"',
+  ],
   [
     /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|Connection (error|timeout)|Closed connection|socket/i,
     'is the broker running? check [kafka] "bootstrap.servers"; kafkajs retries by itself',

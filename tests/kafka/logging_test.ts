@@ -41,7 +41,8 @@ Deno.test("kafkajs messages become one deduplicated line with a hint", async () 
 
 Deno.test("kafkaHint names what to check", () => {
   assert.match(kafkaHint("This server does not host this topic-partition")!, /\[consumer\] topic/);
-  assert.match(kafkaHint("SASL PLAIN authentication failed")!, /sasl\.username/);
+  assert.match(kafkaHint("SASL PLAIN authentication failed")!, /sasl\.username.*sasl\.password/);
+  assert.match(kafkaHint("received fatal alert: BadCertificate")!, /ssl\.certificate\.location/);
   assert.match(kafkaHint("The group is rebalancing, re-joining")!, /rebalancing/);
   assert.equal(kafkaHint("something else entirely"), undefined);
 });

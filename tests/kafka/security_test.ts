@@ -269,6 +269,15 @@ Deno.test(
           await Deno.writeTextFile(join(ws.dir, "one.jsonl"), "{}\n");
           assertRefused(await cli(ws, "send", "one.jsonl"), keys, settings);
           assertRefused(await cli(ws, "verify", "--topic"), keys, settings);
+          // The same line on the other client (its start-up check is the same).
+          const other = await workspace(bootstrap, lines, {
+            handleUrl: handles.url,
+            topic,
+            client: "platformatic",
+          });
+          workspaces.push(other);
+          assertRefused(await cli(other, "consume", "--idle-timeout", "2"), keys, settings);
+          assert.equal(handles.size(), before);
         });
       }
       await Deno.remove(certDir, { recursive: true });
