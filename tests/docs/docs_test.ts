@@ -277,3 +277,11 @@ Deno.test("every package of deno.json's import map is in docs/decisions.md", asy
     assert.ok(page.includes(`\`${name}\``), `docs/decisions.md does not name ${name}`);
   }
 });
+
+Deno.test("docs/README.md links every page of docs/", async () => {
+  const index = await read("docs/README.md");
+  for await (const entry of Deno.readDir(new URL("docs/", ROOT))) {
+    if (!entry.name.endsWith(".md") || entry.name === "README.md") continue;
+    assert.ok(index.includes(`](${entry.name})`), `docs/README.md does not link ${entry.name}`);
+  }
+});
