@@ -22,6 +22,7 @@ import type { Registrar } from "../../src/register/mod.ts";
 import { Stats } from "../../src/stats/mod.ts";
 import { makeCmip6Event } from "../fixtures/events.ts";
 import { projectEvent } from "../fixtures/projects.ts";
+import { readJsonLines } from "../helpers.ts";
 
 function itemId(n: number): string {
   return `CMIP6.CMIP.TEST-INST.TEST-ESM1-0.historical.r${n}i1p1f1.Amon.tas.gn.v20240101`;
@@ -290,6 +291,28 @@ Deno.test("wait: a stop signal while events are held ends the run at once, the h
     const result = await run;
     assert.equal(result.stop, undefined);
     assert.equal(acks.length, 0, "held events stay unacknowledged (read again after a restart)");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("wait with force: --force keeps its meaning, the event is recorded as skipped and acknowledged", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const registrar = new Switchable();
+    registrar.down = true;
+    const o = options(dir, [{ project: "cmip6", registrar, profile: "p" }], { force: true });
+    const pipeline = new Pipeline(o);
+    const acks: Array<[number, Outcome]> = [];
+    const input = new Queue();
+    input.push(event(1, acks), event(2, acks));
+    input.end();
+    const result = await pipeline.run(input);
+    await o.skipped.close();
+    assert.equal(result.stop, undefined);
+    assert.deepEqual(acks.sort(([a], [b]) => a - b), [[1, "skipped"], [2, "skipped"]]);
+    assert.equal(pipeline.heldEvents, 0);
+    assert.equal((await readJsonLines(join(dir, "skipped"))).length, 2);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
