@@ -12,7 +12,7 @@
  * small objects or arrays takes far more memory than its text, and the size limit bounds the
  * memory a patch can take.
  */
-export const NODE_BYTES = 24;
+export const NODE_BYTES = 32;
 
 /** Limits of {@linkcode measureJson}. */
 export interface MeasureLimits {

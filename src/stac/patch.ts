@@ -33,7 +33,7 @@ export interface PatchLimits {
   /** The most operations one patch may have (merge patch: members it sets or removes). */
   maxOperations: number;
   /**
-   * The largest patched item, in bytes of its JSON text (approximately) plus 16 per object
+   * The largest patched item, in bytes of its JSON text (approximately) plus 32 per object
    * or array (see `measure.ts`).
    */
   maxItemBytes: number;
