@@ -105,6 +105,7 @@ export function applyOperation(
       return remove(document, path, budget);
     case "add":
       grow(op.value, path.length, budget);
+      replaced(document, path, budget);
       return add(document, path, op.value);
     case "replace": {
       if (valueAt(document, path) === undefined) throw new OperationError("path does not exist");
@@ -128,6 +129,7 @@ export function applyOperation(
       const found = valueAt(document, checked.from!);
       if (found === undefined) throw new OperationError("from does not exist");
       grow(found.value, path.length, budget); // measured before it is cloned
+      replaced(document, path, budget);
       return add(document, path, cloneJson(found.value));
     }
   }
@@ -148,6 +150,19 @@ export function grow(value: unknown, depth: number, budget: PatchBudget): void {
     );
   }
   budget.bytes += size.bytes;
+}
+
+/**
+ * Takes off the budget the member an `add` or `copy` at `path` replaces (an object's member
+ * that exists; an array index inserts, it replaces nothing).
+ */
+function replaced(document: unknown, path: string[], budget: PatchBudget): void {
+  if (path.length === 0) return shrink(document, budget);
+  const parent = valueAt(document, path.slice(0, -1));
+  const key = path[path.length - 1];
+  if (parent !== undefined && isJsonObject(parent.value) && Object.hasOwn(parent.value, key)) {
+    shrink(parent.value[key], budget);
+  }
 }
 
 /** Fails unless the parent of `path` exists and can take its last key. */

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { PermanentError } from "../../src/errors/mod.ts";
 import type { StacItem } from "../../src/plugins/types.ts";
 import { applyItemPatch, type PatchLimits } from "../../src/stac/mod.ts";
+import { measureJson } from "../../src/stac/measure.ts";
 import { makeCmip6Item } from "../fixtures/events.ts";
 
 const item = makeCmip6Item({ files: 2 }) as StacItem;
@@ -202,5 +203,29 @@ Deno.test("a merge patch keeps the limits: members, size, prototype keys", () =>
     { properties: { blob: "x".repeat(200_000) } },
     /member "\/properties\/blob" makes the item larger than 100000 bytes/,
     { maxOperations: 10, maxItemBytes: 100_000, maxDepth: 100 },
+  );
+});
+
+Deno.test("re-adding existing members does not count them twice against the size limit", () => {
+  // a replication patch that adds every asset again, each with its replica: the item grows by
+  // the replicas only, not by a second copy of every asset
+  const big = makeCmip6Item({ files: 40 }) as StacItem;
+  const assets = big.assets as Record<string, Record<string, unknown>>;
+  const size = JSON.stringify(big).length;
+  const limits = { maxOperations: 1000, maxItemBytes: Math.round(size * 1.6), maxDepth: 100 };
+  const operations = Object.entries(assets).map(([key, asset]) => ({
+    op: "add",
+    path: `/assets/${key}`,
+    value: { ...asset, alternate: { "r.example.org": { href: "https://r.example.org/f" } } },
+  }));
+  const patched = applyItemPatch(big, operations, limits);
+  assert.equal(Object.keys(patched.assets as object).length, Object.keys(assets).length);
+  fails(
+    [{ op: "copy", from: "/assets", path: "/properties/again" }],
+    /makes the item larger/,
+    {
+      ...limits,
+      maxItemBytes: measureJson(item, { maxBytes: Infinity, maxDepth: 100 }).bytes + 100,
+    },
   );
 });
