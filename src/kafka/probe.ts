@@ -1,11 +1,15 @@
 /**
- * Whether a Kafka listener speaks TLS: a client without TLS only sees the connection
- * closed ("Closed connection"), the same as a broker going away. A TLS handshake of our
- * own tells the two apart: a listener that answers it (even with a certificate we do not
- * trust) speaks TLS.
+ * Probes of a Kafka listener's TLS. Whether it speaks TLS: a client without TLS only sees
+ * the connection closed ("Closed connection"), the same as a broker going away; a TLS
+ * handshake of our own tells the two apart (a listener that answers it, even with a
+ * certificate we do not trust, speaks TLS). And the alert a TLS listener sends after the
+ * handshake, for a client with TLS whose request met a closed socket.
  *
  * @module
  */
+
+import { isIP } from "node:net";
+import { connect, type ConnectionOptions, type TLSSocket } from "node:tls";
 
 /** Resolves true when `address` (`host:port`) answers a TLS handshake within `timeoutMs`. */
 export async function speaksTls(address: string, timeoutMs = 3000): Promise<boolean> {
@@ -38,4 +42,40 @@ export async function speaksTls(address: string, timeoutMs = 3000): Promise<bool
       // already closed
     }
   }
+}
+
+/**
+ * The error a TLS listener sends right after the handshake (over TLS 1.3 a refused client
+ * certificate is reported only then, as an alert), or undefined when none came within
+ * `waitMs`: a handshake with the client's own TLS options, then a short wait for the
+ * broker's verdict. A client whose request met a closed socket learns the reason this way.
+ */
+export function tlsAlert(
+  address: string,
+  options: ConnectionOptions,
+  waitMs = 1500,
+): Promise<Error | undefined> {
+  const colon = address.lastIndexOf(":");
+  const host = address.slice(0, colon).replace(/^\[|\]$/g, "");
+  const port = Number(address.slice(colon + 1));
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let socket: TLSSocket | undefined;
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      socket?.destroy();
+      resolve(error);
+    };
+    timer = setTimeout(() => done(), waitMs + 3000);
+    try {
+      socket = connect({ ...options, host, port, servername: isIP(host) ? undefined : host });
+    } catch (error) {
+      return done(error instanceof Error ? error : new Error(String(error)));
+    }
+    socket.on("error", (error: Error) => done(error));
+    socket.on("secureConnect", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => done(), waitMs);
+    });
+  });
 }

@@ -146,7 +146,7 @@ export function classifyConnectError(
 /** Whether a failure may be a listener closing on a protocol it does not speak. */
 export function closedEarly(failure: ConnectFailure): boolean {
   return failure.kind === "unreachable" &&
-    /closed connection|ECONNRESET|socket hang up|write after end|EPIPE/i.test(
+    /closed connection|not connected|ECONNRESET|socket hang up|write after end|EPIPE/i.test(
       failure.reason,
     );
 }

@@ -11,7 +11,7 @@ import { getLogger } from "@logtape/logtape";
 import { type Admin, Kafka, type KafkaConfig, logLevel } from "kafkajs";
 import { TransientError } from "../errors/mod.ts";
 import { quietKafkajsWarnings } from "./logging.ts";
-import { speaksTls } from "./probe.ts";
+import { speaksTls, tlsAlert } from "./probe.ts";
 import {
   classifyConnectError,
   closedEarly,
@@ -125,8 +125,14 @@ async function sortFailure(error: unknown, client: KafkaConfig): Promise<Connect
     sasl: Boolean(client.sasl),
   };
   const failure = classifyConnectError(error, context);
-  if (context.tls || !closedEarly(failure)) return failure;
+  if (!closedEarly(failure)) return failure;
   const first = (client.brokers as string[])[0] ?? "";
+  if (context.tls) {
+    // Over TLS 1.3 a refused client certificate shows only after the handshake.
+    const alert = await tlsAlert(first, typeof ssl === "object" && ssl !== null ? ssl : {});
+    const verdict = alert && classifyConnectError(alert, context);
+    return verdict && verdict.kind !== "unreachable" ? verdict : failure;
+  }
   if (!await speaksTls(first)) return failure;
   return classifyConnectError(error, { ...context, listenerSpeaksTls: true });
 }
