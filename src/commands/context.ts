@@ -24,6 +24,7 @@ import {
 import { checkSummaryPath } from "./summary.ts";
 
 export { ExitError } from "../exit/mod.ts";
+export { signalController } from "../runner/signals.ts";
 
 /** The global options of the command tree. */
 export interface GlobalOptions {
@@ -90,28 +91,4 @@ export async function openContext(options: GlobalOptions): Promise<CommandContex
     printError(`configuration: ${formatProblem(warning)}`, "WARN");
   }
   return { config: loaded.config, options, logging };
-}
-
-/** Aborts on SIGINT or SIGTERM; a second signal ends the process at once. */
-export function signalController(onStop?: (signal: string) => void): {
-  signal: AbortSignal;
-  dispose(): void;
-} {
-  const controller = new AbortController();
-  const handlers: Array<[Deno.Signal, () => void]> = [];
-  for (const name of ["SIGINT", "SIGTERM"] as Deno.Signal[]) {
-    const handler = (): void => {
-      if (controller.signal.aborted) Deno.exit(130);
-      onStop?.(name);
-      controller.abort(name);
-    };
-    Deno.addSignalListener(name, handler);
-    handlers.push([name, handler]);
-  }
-  return {
-    signal: controller.signal,
-    dispose(): void {
-      for (const [name, handler] of handlers) Deno.removeSignalListener(name, handler);
-    },
-  };
 }

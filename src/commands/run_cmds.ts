@@ -5,24 +5,15 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import type { KeyedEvent, Outcome } from "../events/mod.ts";
-import { ConfigurationError, describeError, permissionRefusal } from "../errors/mod.ts";
+import type { Outcome } from "../events/mod.ts";
+import { EXIT } from "../exit/mod.ts";
 import { expandPaths, fileEvents, openKafkaInput, retryEvents, STDIN } from "../inputs/mod.ts";
-import { stderrFormat, writeStderrText } from "../log/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
-import { EXIT, exitCodeOf, isDryRun, preflight, runInput, wirePipeline } from "../runner/mod.ts";
+import { isDryRun } from "../runner/mod.ts";
+import type { RunOptions } from "../runner/run_monitor.ts";
+import { configurationExit, type RunContext, runWith } from "../runner/run_with.ts";
 import { Stats } from "../stats/mod.ts";
-import { startReporter } from "../status/mod.ts";
-import { observeEvents, type PartitionState, type RunMonitor } from "../monitor/mod.ts";
-import { type RunOptions, startMonitorFor, totalLag } from "./run_monitor.ts";
-import {
-  type CommandContext,
-  ExitError,
-  type GlobalOptions,
-  openContext,
-  printError,
-  signalController,
-} from "./context.ts";
+import { type CommandContext, type GlobalOptions, openContext, printError } from "./context.ts";
 import { addToSummary } from "./summary.ts";
 
 export type { RunOptions };
@@ -39,137 +30,23 @@ export interface RetryOptions extends RunOptions {
   deleteAfter?: boolean;
 }
 
-/** What an input's opener is given. */
-interface OpenHooks {
-  /** Aborted on SIGINT/SIGTERM. */
-  signal: AbortSignal;
-  /** The consumer group was joined or left. */
-  onGroup(joined: boolean): void;
-  /** Events the pipeline takes in flight now (it follows the Handle request limit). */
-  eventsInFlight(): number;
-  /** Events held for a service that is down (they stay delivered, unacknowledged). */
-  eventsHeld(): number;
-  /** Whether the pipeline decodes an event's text on a worker thread (no need to parse it). */
-  offloads(text: string): boolean;
-}
-
-/** An input, optionally reporting where its partitions stand. */
-type OpenedInput = AsyncIterable<KeyedEvent> & { partitions?: () => PartitionState[] };
-
-/** Runs an input through a freshly wired pipeline with statistics and the status line. */
-async function runWith(
+/** {@linkcode runWith} for a command; the run's counts (and stop) go to the summary. */
+async function run(
   context: CommandContext,
   switches: RunOptions,
-  open: (hooks: OpenHooks) => Promise<OpenedInput>,
+  open: Parameters<typeof runWith>[2],
   options: { group?: boolean } = {},
 ): Promise<{ result: RunResult; code: number; stats: Stats }> {
-  const { config, options: globals } = context;
   const stats = new Stats();
-  let monitor: RunMonitor | undefined;
-  const stop = signalController((name) => {
-    monitor?.health.setPhase("stopping", name);
-    printError(`${name}: finishing the events in flight…`);
-  });
-  let wiring;
+  const runContext: RunContext = { config: context.config, verbose: context.options.verbose };
   try {
-    monitor = startMonitorFor(config, { ...switches, stats, group: options.group === true });
-    wiring = wirePipeline(config, {
-      ...switches,
-      stats,
-      signal: stop.signal,
-      observers: monitor?.observers,
-      service: options.group === true,
-    });
-  } catch (error) {
-    stop.dispose();
-    await monitor?.close();
-    throw configurationExit(error);
-  }
-  let inFlight = 0;
-  let partitions: (() => PartitionState[]) | undefined;
-  const reporter = startReporter(stats, {
-    extras: () => ({
-      inFlight,
-      lag: partitions ? totalLag(partitions()) : undefined,
-      limit: wiring?.requestLimit(),
-      waiting: wiring?.waitingFor(),
-    }),
-    // With --log-format json the status line and the final summary are JSON records too.
-    write: (text) => writeStderrText(text, "INFO"),
-    terminal: stderrFormat() === "json" ? false : undefined,
-    intervalSeconds: config.stats.interval_seconds,
-    summaryInterval: config.stats.summary_interval,
-    dbPath: config.stats.enable_db ? config.stats.db_path : undefined,
-    verbose: globals.verbose,
-  });
-  try {
-    let refused: string | undefined;
-    try {
-      refused = await preflight(config, wiring);
-    } catch (error) {
-      await wiring.close();
-      throw error instanceof ConfigurationError
-        ? new ExitError(`preflight: ${error.message}`, EXIT.configuration)
-        : error;
-    }
-    if (refused) {
-      await wiring.close();
-      throw new ExitError(`${refused}; not starting (use --force to start anyway)`, EXIT.transient);
-    }
-    let events: OpenedInput;
-    try {
-      events = await open({
-        signal: stop.signal,
-        onGroup: (joined) => monitor?.health.setJoined(joined),
-        eventsInFlight: () => wiring.eventsInFlight(),
-        eventsHeld: () => wiring.eventsHeld(),
-        offloads: (text) => wiring.offloads(text),
-      });
-    } catch (error) {
-      await wiring.close();
-      if (stop.signal.aborted) return { result: {}, code: EXIT.ok, stats }; // stopped while waiting
-      const refused = permissionRefusal(error);
-      if (refused) {
-        throw new ExitError(`cannot open the input: ${refused.message}`, EXIT.configuration);
-      }
-      if (error instanceof ConfigurationError) {
-        throw new ExitError(`cannot open the input: ${error.message}`, EXIT.configuration);
-      }
-      throw new ExitError(`cannot open the input: ${describeError(error)}`, EXIT.transient);
-    }
-    if (events.partitions) {
-      partitions = events.partitions.bind(events);
-      monitor?.partitions(partitions);
-    }
-    monitor?.health.setPhase("running");
-    const counted = observeEvents(events, {
-      delivered: () => inFlight++,
-      acknowledged: () => inFlight--,
-    });
-    const observed = monitor ? monitor.observe(counted) : counted;
-    const result = await runInput(wiring, observed, { signal: stop.signal });
-    const code = exitCodeOf(result);
-    if (result.stop) {
-      monitor?.health.setPhase("stopped", result.stop.reason);
-      printError(`stopped: ${result.stop.reason}`);
-    } else monitor?.health.setPhase("stopped");
-    if (result.stop) addToSummary({ stop: result.stop });
-    return { result, code, stats };
+    const outcome = await runWith(runContext, switches, open, { ...options, stats });
+    if (outcome.result.stop) addToSummary({ stop: outcome.result.stop });
+    return outcome;
   } finally {
-    await reporter.close();
-    await monitor?.close();
-    stop.dispose();
     const { counts, projects } = stats.snapshot();
     addToSummary({ counts, ...(projects ? { projects } : {}) });
   }
-}
-
-/** A `ConfigurationError` (unknown project or profile) as exit 2; anything else as is. */
-function configurationExit(error: unknown): unknown {
-  if (error instanceof ConfigurationError) {
-    return new ExitError(`configuration: ${error.message}`, EXIT.configuration);
-  }
-  return error;
 }
 
 /** `consume`: the Kafka topic through the pipeline. */
@@ -191,7 +68,7 @@ export async function consumeCommand(
         "dry run: records go to JSONL and no offset is committed (the group's position stays)",
       );
     }
-    const { code } = await runWith(
+    const { code } = await run(
       context,
       options,
       async ({ signal, onGroup, eventsInFlight, eventsHeld }) =>
@@ -228,7 +105,7 @@ export async function mapCommand(
   const context = await openContext(globals);
   try {
     const files = await expandPaths(paths);
-    const { code, stats } = await runWith(context, options, ({ offloads }) =>
+    const { code, stats } = await run(context, options, ({ offloads }) =>
       Promise.resolve(
         fileEvents(files, {
           maxEventBytes: context.config.consumer.max_event_bytes,
@@ -267,7 +144,7 @@ export async function retryCommand(
       read: false,
       outcomes: { registered: 0, failed: 0, skipped: 0, filtered: 0 },
     }]));
-    const { result, code } = await runWith(
+    const { result, code } = await run(
       context,
       options,
       () =>

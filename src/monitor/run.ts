@@ -6,7 +6,7 @@
  */
 
 import type { KeyedEvent } from "../events/mod.ts";
-import type { RunObservers } from "../runner/mod.ts";
+import type { RunObservers } from "./observers.ts";
 import type { CounterName, Stats } from "../stats/mod.ts";
 import { Health, type ProbeTarget, startHandleProbe } from "./health.ts";
 import { type PartitionState, RunMetrics } from "./metrics.ts";

@@ -11,7 +11,7 @@ import { getLogger } from "@logtape/logtape";
 import { ConfigurationError, describeError } from "../errors/mod.ts";
 import type { TlsSettings } from "../tls/mod.ts";
 import { createVersionLookup } from "../lookup/mod.ts";
-import type { ProjectRoute, VersionLookup, WaitingObserver } from "../pipeline/mod.ts";
+import type { ProjectRoute, VersionLookup } from "../pipeline/mod.ts";
 import {
   createProjectPlugin,
   type ProjectDescription,
@@ -28,6 +28,9 @@ import {
   type Registrar,
   RestRegistrar,
 } from "../register/mod.ts";
+import type { RunObservers } from "../monitor/observers.ts";
+
+export type { RunObservers } from "../monitor/observers.ts";
 import type { StacClient } from "../stac/mod.ts";
 import type { TransientPolicy } from "../transient/mod.ts";
 
@@ -87,19 +90,6 @@ export function selectedProjects(config: Config, switches: ProjectSwitches): Sel
 export function isDryRun(config: Config, switches: ProjectSwitches): boolean {
   if (switches.dryRun) return true;
   return selectedProjects(config, switches).every((s) => s.profile.backend === "jsonl");
-}
-
-/** Observers of a run (the monitor's metrics and health); the pipeline never sees them. */
-export interface RunObservers {
-  /** Every Handle REST request of a profile: method, status (undefined: no answer), duration. */
-  request?: (
-    profile: string,
-    response: { method: string; status?: number; seconds: number },
-  ) => void;
-  /** Wraps the registrar of a profile (e.g. to count handles by result). */
-  registrar?: (profile: string, registrar: Registrar) => Registrar;
-  /** The services a `consume` waits for (down, up, last success) and the events held. */
-  dependency?: WaitingObserver;
 }
 
 /** What a profile's REST client takes besides the profile's own settings. */

@@ -15,9 +15,9 @@ import {
   type RunMonitor,
   startRunMonitor,
 } from "../monitor/mod.ts";
-import { EXIT, profileTls, type RunSwitches, selectedProjects } from "../runner/mod.ts";
+import { EXIT, ExitError } from "../exit/mod.ts";
+import { profileTls, type RunSwitches, selectedProjects } from "./mod.ts";
 import type { Stats } from "../stats/mod.ts";
-import { ExitError } from "./context.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 /** Switches of every run command: the pipeline's and the monitor endpoint. */
