@@ -275,8 +275,11 @@ export async function main(args: string[]): Promise<void> {
   const started = new Date();
   let code: number = EXIT.ok;
   let failure: string | undefined;
-  let command = args.find((arg) => !arg.startsWith("-")) ?? "";
   const program = buildProgram((c) => code = c);
+  // The command's full name once commander has parsed it; before that, the first argument
+  // that names a command (a usage error may come first).
+  const names = new Set(program.commands.map((c) => c.name()));
+  let command = args.find((arg) => names.has(arg)) ?? "";
   program.hook("preAction", (_program, action) => {
     const names: string[] = [];
     type Named = { name(): string; parent: Named | null };
