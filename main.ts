@@ -295,6 +295,8 @@ export async function main(args: string[]): Promise<void> {
     if (exit.message !== "") {
       for (const line of exit.message.split("\n")) writeStderrLine(line);
       failure = exit.message;
+    } else if (exit.code !== EXIT.ok && error instanceof Error) {
+      failure = error.message; // commander's, which it printed itself
     }
     code = exit.code;
   }
