@@ -46,25 +46,26 @@ export async function speaksTls(address: string, timeoutMs = 3000): Promise<bool
 
 /**
  * The error a TLS listener sends right after the handshake (over TLS 1.3 a refused client
- * certificate is reported only then, as an alert), or undefined when none came within
- * `waitMs`: a handshake with the client's own TLS options, then a short wait for the
- * broker's verdict. A client whose request met a closed socket learns the reason this way.
+ * certificate is reported only then, as an alert; `alert` undefined when none came within
+ * `waitMs`), and whether the handshake passed: a handshake with the client's own TLS
+ * options, then a short wait for the broker's verdict. A client whose request met a closed socket learns the reason this way.
  */
 export function tlsAlert(
   address: string,
   options: ConnectionOptions,
   waitMs = 1500,
-): Promise<Error | undefined> {
+): Promise<{ alert?: Error; handshake: boolean }> {
   const colon = address.lastIndexOf(":");
   const host = address.slice(0, colon).replace(/^\[|\]$/g, "");
   const port = Number(address.slice(colon + 1));
   return new Promise((resolve) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let socket: TLSSocket | undefined;
-    const done = (error?: Error): void => {
+    let handshake = false;
+    const done = (alert?: Error): void => {
       clearTimeout(timer);
       socket?.destroy();
-      resolve(error);
+      resolve({ alert, handshake });
     };
     timer = setTimeout(() => done(), waitMs + 3000);
     try {
@@ -74,6 +75,7 @@ export function tlsAlert(
     }
     socket.on("error", (error: Error) => done(error));
     socket.on("secureConnect", () => {
+      handshake = true;
       clearTimeout(timer);
       timer = setTimeout(() => done(), waitMs);
     });

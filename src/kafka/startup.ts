@@ -129,9 +129,19 @@ async function sortFailure(error: unknown, client: KafkaConfig): Promise<Connect
   const first = (client.brokers as string[])[0] ?? "";
   if (context.tls) {
     // Over TLS 1.3 a refused client certificate shows only after the handshake.
-    const alert = await tlsAlert(first, typeof ssl === "object" && ssl !== null ? ssl : {});
+    const { alert, handshake } = await tlsAlert(first, typeof ssl === "object" && ssl ? ssl : {});
     const verdict = alert && classifyConnectError(alert, context);
-    return verdict && verdict.kind !== "unreachable" ? verdict : failure;
+    if (verdict && verdict.kind !== "unreachable") return verdict;
+    // The handshake passes and the broker closes at the first request: so does a listener
+    // that wants SASL. Not certain (a broker going away looks alike): said, and retried.
+    if (handshake && !context.sasl) {
+      return {
+        kind: "unreachable",
+        reason: `${failure.reason} after the TLS handshake (a listener that wants SASL does ` +
+          `this: check [kafka] "security.protocol")`,
+      };
+    }
+    return failure;
   }
   if (!await speaksTls(first)) return failure;
   return classifyConnectError(error, { ...context, listenerSpeaksTls: true });
