@@ -95,10 +95,11 @@ const COMMANDER_DONE = new Set(["commander.helpDisplayed", "commander.version"])
 
 /** Maps an error that ended a command (a commander error included) to its code and line. */
 export function exitOfError(error: unknown): ExitOf {
-  const commander = (error as { code?: unknown }).code;
+  const { code: commander, exitCode } = error as { code?: unknown; exitCode?: unknown };
   if (typeof commander === "string" && commander.startsWith("commander.")) {
-    // Commander printed its message (and the help) itself.
-    return { code: COMMANDER_DONE.has(commander) ? EXIT.ok : EXIT.usage, message: "" };
+    // Commander printed its message (and the help) itself; help asked for is no error.
+    const done = COMMANDER_DONE.has(commander) || exitCode === 0;
+    return { code: done ? EXIT.ok : EXIT.usage, message: "" };
   }
   if (error instanceof ExitError) return { code: error.code, message: error.message };
   if (error instanceof UsageError) return { code: EXIT.usage, message: `error: ${error.message}` };

@@ -12,6 +12,8 @@ Deno.test("exitOfError: usage 2, configuration 2, outage 3, ExitError its own, a
     [new CommanderError(1, "commander.missingArgument", "missing"), EXIT.usage, /^$/],
     [new CommanderError(0, "commander.helpDisplayed", "(help)"), EXIT.ok, /^$/],
     [new CommanderError(0, "commander.version", "0.1.0"), EXIT.ok, /^$/],
+    [new CommanderError(0, "commander.help", "(outputHelp)"), EXIT.ok, /^$/], // `help`
+    [new CommanderError(1, "commander.help", "(outputHelp)"), EXIT.usage, /^$/], // no command
     [new ExitError("verify: stop", 3), 3, /^verify: stop$/],
     [new UsageError("bad"), EXIT.usage, /^error: bad$/],
     [new PathError("x.json: no such file or directory"), EXIT.usage, /x\.json/],
