@@ -21,11 +21,14 @@ import {
 } from "../runner/mod.ts";
 import { StacClient } from "../stac/mod.ts";
 import {
-  type HandleReport,
   type InputText,
+  isClean,
   type ProfileClient,
   readInputFiles,
   readTopic,
+  reportLines,
+  summarize,
+  summaryLine,
   verifyInputs,
   type VerifyResult,
 } from "../verify/mod.ts";
@@ -132,16 +135,7 @@ export async function verifyCommand(
       }
       throw error;
     }
-    const count = (status: HandleReport["status"]): number =>
-      result.handles.filter((h) => h.status === status).length;
-    const summary = {
-      inputs: result.events,
-      handles: result.handles.length,
-      ok: count("ok"),
-      missing: count("missing"),
-      different: count("different"),
-      unverifiable: result.unverifiable.length,
-    };
+    const summary = summarize(result);
     addToSummary({ verify: summary });
     if (format === "json") {
       console.log(JSON.stringify({
@@ -150,37 +144,16 @@ export async function verifyCommand(
         unverifiable: result.unverifiable,
       }));
     } else {
-      for (const report of result.handles) for (const line of describe(report)) console.log(line);
+      for (const report of result.handles) {
+        for (const line of reportLines(report)) console.log(line);
+      }
       for (const reason of result.unverifiable) printError(`verify: not verifiable: ${reason}`);
-      console.log(
-        `verify: ${summary.handles} handle(s) from ${summary.inputs} input(s): ${summary.ok} ok, ` +
-          `${summary.missing} missing, ${summary.different} different, ` +
-          `${summary.unverifiable} input(s) not verifiable`,
-      );
+      console.log(summaryLine(summary));
     }
     // An input that could not be verified is no success: nothing vouches for it.
-    return summary.missing + summary.different + summary.unverifiable > 0 ? EXIT.failed : EXIT.ok;
+    return isClean(summary) ? EXIT.ok : EXIT.failed;
   } finally {
     await Promise.all([...clients.values()].map(({ client }) => client.close()));
     await logging.close();
   }
-}
-
-function describe(report: HandleReport): string[] {
-  if (report.status === "missing") return [`missing ${report.handle}`];
-  const lines = report.differences.map((d) =>
-    `different ${report.handle}: ${d.field}: expected ${quote(d.expected)}, found ${quote(d.found)}`
-  );
-  if (report.extraParts.length > 0) {
-    lines.push(`different ${report.handle}: HAS_PARTS: extra ${report.extraParts.join(", ")}`);
-  }
-  if (report.missingParts.length > 0) {
-    lines.push(`different ${report.handle}: HAS_PARTS: missing ${report.missingParts.join(", ")}`);
-  }
-  return lines;
-}
-
-function quote(text: string | null): string {
-  if (text === null) return "(absent)";
-  return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
 }

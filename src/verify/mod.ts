@@ -20,6 +20,7 @@ export {
   type InputText,
 } from "./expected.ts";
 export { readTopic, type ReadTopicOptions } from "./topic.ts";
+export { isClean, reportLines, summarize, summaryLine, type VerifySummary } from "./report.ts";
 
 /** What a verify run found. */
 export interface VerifyResult {
