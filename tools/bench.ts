@@ -1,6 +1,7 @@
 /**
  * `deno task bench`: the throughput benchmark of issue 11 (`bench/throughput.ts`: mapping,
- * growth series, Kafka ingest against Java `ConsumerPerformance`, registration with the
+ * growth series, Kafka ingest against Java `ConsumerPerformance` (over PLAINTEXT, and over the
+ * local broker's SASL_SSL listener next to PLAINTEXT: `bench/kafka_ingest_tls.ts`), registration with the
  * adaptive limit, peak memory, registration into a real Handle.Net server against its
  * ceiling and pyhandle (`bench/real_handle.ts`); one table with targets). `deno task bench micro` runs the
  * in-process micro benchmarks (`deno bench -A bench/`), `deno task bench e2e` the
