@@ -1,7 +1,8 @@
-/** `[kafka]` librdkafka keys → kafkajs options. */
+/** `[kafka]` librdkafka keys → kafkajs options (and the TLS options both clients share). */
 
 import assert from "node:assert/strict";
-import { toKafkajs } from "../../src/kafka/mod.ts";
+import { toKafkajs, toPlatformatic } from "../../src/kafka/mod.ts";
+import { makeAuthority, makeCertificate } from "../../tools/kafka/certs.ts";
 
 Deno.test("plaintext defaults", () => {
   const out = toKafkajs({
@@ -59,4 +60,43 @@ Deno.test("SSL with a CA file, SASL_SSL with SCRAM, SASL_PLAINTEXT with PLAIN", 
     toKafkajs({ "bootstrap.servers": "a:1", "auto.offset.reset": "earliest" }).fromBeginning,
     true,
   );
+});
+
+Deno.test("client certificates and host-name checks reach both clients' TLS options", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "piddi-mtls-" });
+  try {
+    const ca = await makeAuthority(dir, "ca");
+    const client = await makeCertificate(dir, "client", {
+      ca,
+      commonName: "client",
+      usage: "clientAuth",
+      keyPassword: "pw",
+    });
+    const kafka = {
+      "bootstrap.servers": "a:9094",
+      "security.protocol": "SSL",
+      "ssl.ca.location": ca.cert,
+      "ssl.certificate.location": client.cert,
+      "ssl.key.location": client.key,
+      "ssl.key.password": "pw",
+    };
+    const kafkajs = toKafkajs(kafka).client.ssl as Record<string, unknown>;
+    const platformatic = toPlatformatic(kafka).consumer.tls as Record<string, unknown>;
+    for (const tls of [kafkajs, platformatic]) {
+      assert.equal(tls.cert, await Deno.readTextFile(client.cert));
+      assert.equal(tls.key, await Deno.readTextFile(client.key));
+      assert.equal(tls.passphrase, "pw");
+      assert.deepEqual(tls.ca, [await Deno.readTextFile(ca.cert)]);
+      assert.equal(tls.checkServerIdentity, undefined); // host names are checked by default
+    }
+    assert.deepEqual(toKafkajs(kafka).ignored, []);
+    const none = { ...kafka, "ssl.endpoint.identification.algorithm": "none" };
+    for (const tls of [toKafkajs(none).client.ssl, toPlatformatic(none).consumer.tls]) {
+      const check = (tls as { checkServerIdentity?: () => unknown }).checkServerIdentity;
+      assert.equal(typeof check, "function");
+      assert.equal(check!(), undefined); // any name passes
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
