@@ -1,0 +1,104 @@
+/**
+ * The request head our HTTP/1.1 client writes itself (`src/tls/http1.ts`): headers given as
+ * an object, a `Headers` or pairs arrive alike; a UTF-8 body is framed by its byte length;
+ * Host and Content-Length are always the client's; a line break in a header is refused
+ * before anything is sent. Against a Deno HTTPS server with a self-signed certificate made
+ * by openssl, pinned.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { Http1Client } from "../../src/tls/http1.ts";
+
+async function openssl(cwd: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command("openssl", { args, cwd, stdout: "null", stderr: "piped" })
+    .output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+}
+
+/** The lowercase hex SHA-256 of the DER certificate in a PEM text. */
+async function pinOf(pem: string): Promise<string> {
+  const base64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, "").replace(/\s+/g, "");
+  const der = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", der));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+Deno.test("http1: headers in every form, a UTF-8 body by its byte length, Host and Content-Length ours; a line break refused", async () => {
+  const dir = await Deno.makeTempDir();
+  await openssl(dir, [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "key.pem",
+    "-out",
+    "cert.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=anonymous",
+  ]);
+  const cert = await Deno.readTextFile(join(dir, "cert.pem"));
+  const seen: Array<Record<string, string | null>> = [];
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    cert,
+    key: await Deno.readTextFile(join(dir, "key.pem")),
+    onListen(): void {},
+  }, async (request) => {
+    const body = await request.text();
+    seen.push({
+      host: request.headers.get("host"),
+      length: request.headers.get("content-length"),
+      type: request.headers.get("content-type"),
+      auth: request.headers.get("authorization"),
+      body,
+    });
+    return new Response("ok");
+  });
+  const url = `https://127.0.0.1:${server.addr.port}/api/handles/21.T/x`;
+  const client = new Http1Client({ pin: await pinOf(cert) });
+  try {
+    const body = JSON.stringify({ value: "Überseeämter – ☃" });
+    const forms: HeadersInit[] = [
+      { Authorization: "Basic abc", "Content-Type": "application/json" },
+      new Headers({ authorization: "Basic abc", "content-type": "application/json" }),
+      [["Authorization", "Basic abc"], ["Content-Type", "application/json"]],
+    ];
+    for (const headers of forms) {
+      const answer = await client.fetch(url, { method: "PUT", headers, body });
+      assert.equal(await answer.text(), "ok");
+    }
+    // a Host or Content-Length given by the caller is replaced by the client's own
+    const own = await client.fetch(url, {
+      method: "PUT",
+      headers: { Host: "elsewhere.example", "Content-Length": "3", "Content-Type": "text/plain" },
+      body,
+    });
+    assert.equal(await own.text(), "ok");
+    const expected = {
+      host: `127.0.0.1:${server.addr.port}`,
+      length: String(new TextEncoder().encode(body).length),
+      body,
+    };
+    assert.equal(seen.length, 4);
+    for (const request of seen.slice(0, 3)) {
+      assert.deepEqual(request, { ...expected, type: "application/json", auth: "Basic abc" });
+    }
+    assert.deepEqual(seen[3], { ...expected, type: "text/plain", auth: null });
+
+    await assert.rejects(
+      client.fetch(url, { method: "PUT", headers: { Authorization: "x\r\nInjected: 1" }, body }),
+      TypeError,
+    );
+    assert.equal(seen.length, 4, "nothing was sent");
+  } finally {
+    client.close();
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
