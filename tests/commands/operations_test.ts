@@ -213,15 +213,16 @@ Deno.test(
 );
 
 Deno.test(
-  "consume: STAC API down stops non-zero and a later run registers the event; --force skips it and retry registers it",
+  "consume, on_outage = stop: STAC API down stops non-zero and a later run registers the event; --force skips it and retry registers it",
   kafkaTest,
   async () => {
     const first = makeCmip6Item({ files: 1, itemId: testItemId("ssp126", 1) });
     const second = makeCmip6Item({ files: 1, itemId: testItemId("ssp126", 2) });
     const stac = startStacServer([first, second]);
     await stac.stop();
+    // the Python tool's way, by configuration: stop after the retries (the default waits)
     const { kafka, handles, ws, stop } = await startKafkaServices({
-      workspace: { stacUrl: stac.url },
+      workspace: { stacUrl: stac.url, sections: { "consumer.transient": ['on_outage = "stop"'] } },
     });
     const outputs = join(ws.dir, "outputs");
     try {
