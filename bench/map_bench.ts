@@ -6,7 +6,7 @@
  */
 
 import { createPlugin } from "../src/projects/mod.ts";
-import type { StacItem } from "../src/plugins/types.ts";
+import type { StacItem } from "../src/events/item.ts";
 import { makeCmip6Event } from "../tests/fixtures/events.ts";
 
 const plugin = createPlugin("cmip6");

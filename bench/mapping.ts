@@ -9,7 +9,8 @@
 import { join } from "node:path";
 import { type Config, loadConfig } from "../src/config/mod.ts";
 import { fileEvents } from "../src/inputs/mod.ts";
-import type { ProjectPlugin, StacItem } from "../src/plugins/types.ts";
+import type { StacItem } from "../src/events/item.ts";
+import type { ProjectPlugin } from "../src/projects/types.ts";
 import type { MappedEvent } from "../src/records/mod.ts";
 import { createPlugin } from "../src/projects/mod.ts";
 import { wirePipeline } from "../src/runner/mod.ts";

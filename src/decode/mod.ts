@@ -8,7 +8,7 @@
 
 import { PermanentError } from "../errors/mod.ts";
 import { resolveProject } from "./project.ts";
-import type { StacItem } from "../plugins/types.ts";
+import type { StacItem } from "../events/item.ts";
 import { DEFAULT_EVENT_LIMITS, type EventLimits, limitProblem } from "./limits.ts";
 
 export {

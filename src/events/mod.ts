@@ -5,6 +5,8 @@
  * @module
  */
 
+export type { StacItem } from "./item.ts";
+
 /** Where an event came from: a Kafka record or a line of a file. */
 export type Provenance =
   | { topic: string; partition: number; offset: string }

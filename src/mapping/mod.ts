@@ -6,6 +6,8 @@
  * @module
  */
 
+export type { MapContext } from "./context.ts";
+
 export { mapStacItem, type StacMapperOptions } from "./mapper.ts";
 export { decodeMultihash } from "./multihash.ts";
 export type { Checksum, MultihashResult } from "./multihash.ts";

@@ -9,7 +9,7 @@
 
 import { type DecodedEvent, decodeEvent, type EventLimits } from "../decode/mod.ts";
 import { describeError, PermanentError } from "../errors/mod.ts";
-import type { ProjectPlugin } from "../plugins/types.ts";
+import type { ProjectPlugin } from "../projects/types.ts";
 import { createProjectPlugin, findProject, type ProjectSettings } from "../projects/mod.ts";
 import {
   type MappedEvent,

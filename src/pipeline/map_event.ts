@@ -8,7 +8,7 @@
 
 import type { DecodedEvent } from "../decode/mod.ts";
 import { PermanentError } from "../errors/mod.ts";
-import type { StacItem } from "../plugins/types.ts";
+import type { StacItem } from "../events/item.ts";
 import type { MappedEvent } from "../records/mod.ts";
 import { applyItemPatch, DEFAULT_PATCH_LIMITS } from "../stac/mod.ts";
 import type { ProjectRoute } from "./routes.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ProjectPlugin } from "../plugins/types.ts";
+import type { ProjectPlugin } from "../projects/types.ts";
 import type { Registrar } from "../register/mod.ts";
 
 /** Finds the previous version of a dataset. */

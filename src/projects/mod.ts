@@ -6,7 +6,7 @@
  */
 
 import { ConfigurationError } from "../errors/mod.ts";
-import type { ProjectPlugin } from "../plugins/types.ts";
+import type { ProjectPlugin } from "../projects/types.ts";
 import { findProject } from "./descriptions.ts";
 import { createProjectPlugin, type ProjectSettings } from "./plugin.ts";
 import { unknownProject } from "./selection.ts";
@@ -26,6 +26,7 @@ export {
   type ProjectSettings,
 } from "./plugin.ts";
 export { type ProjectSelection, selectProjects, unknownProject } from "./selection.ts";
+export type { ProjectPlugin } from "./types.ts";
 
 /** Creates the plugin of the project named `name` (any case); throws `ConfigurationError` if unknown. */
 export function createPlugin(name: string, settings: ProjectSettings = {}): ProjectPlugin {

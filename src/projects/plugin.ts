@@ -7,7 +7,9 @@
 
 import { ConfigurationError } from "../errors/mod.ts";
 import type { MappedEvent } from "../records/mod.ts";
-import type { MapContext, ProjectPlugin, StacItem } from "../plugins/types.ts";
+import type { StacItem } from "../events/item.ts";
+import type { MapContext } from "../mapping/context.ts";
+import type { ProjectPlugin } from "../projects/types.ts";
 import {
   DEFAULT_EXCLUDED_ASSET_KEYS,
   isHttpUrl,

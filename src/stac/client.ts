@@ -7,7 +7,7 @@
  */
 
 import { PermanentError, permissionRefusal, TransientError } from "../errors/mod.ts";
-import type { StacItem } from "../plugins/types.ts";
+import type { StacItem } from "../events/item.ts";
 import {
   networkReason,
   retryAfterCause,

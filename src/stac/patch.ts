@@ -13,7 +13,7 @@
 import { PermanentError } from "../errors/mod.ts";
 import { DEFAULT_MAX_EVENT_BYTES, type ItemPatch, type PatchOperation } from "../decode/mod.ts";
 import { MAX_JSON_DEPTH } from "../decode/limits.ts";
-import type { StacItem } from "../plugins/types.ts";
+import type { StacItem } from "../events/item.ts";
 import {
   applyOperation,
   type CheckedOperation,

@@ -10,7 +10,7 @@ import { decodeEvent, decodeUtf8, findDepthExcess } from "../../src/decode/mod.t
 import { MAX_REASON_CHARS, PermanentError } from "../../src/errors/mod.ts";
 import { recordLine } from "../../src/outcome/mod.ts";
 import { createPlugin } from "../../src/projects/mod.ts";
-import type { StacItem } from "../../src/plugins/types.ts";
+import type { StacItem } from "../../src/events/item.ts";
 import { registrationOrder, toHandleValues } from "../../src/records/mod.ts";
 import { applyItemPatch } from "../../src/stac/mod.ts";
 import { makeCmip6Event, makeCmip6Item } from "../fixtures/events.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { PermanentError } from "../../src/errors/mod.ts";
 import { mapStacItem, type StacMapperOptions } from "../../src/mapping/mapper.ts";
 import { uuidV3Url } from "../../src/mapping/pid.ts";
-import type { StacItem } from "../../src/plugins/types.ts";
+import type { StacItem } from "../../src/events/item.ts";
 
 const CMIP7: StacMapperOptions = {
   project: "CMIP7",

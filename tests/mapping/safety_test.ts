@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { PermanentError } from "../../src/errors/mod.ts";
 import { hostProblem, textProblem, urlProblem } from "../../src/mapping/safety.ts";
 import { createPlugin } from "../../src/projects/mod.ts";
-import type { StacItem } from "../../src/plugins/types.ts";
+import type { StacItem } from "../../src/events/item.ts";
 import { makeCmip6Item } from "../fixtures/events.ts";
 
 const context = { prefix: "21.TEST", now: new Date("2026-01-01T00:00:00Z") };

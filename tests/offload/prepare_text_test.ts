@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { decodeEvent, DEFAULT_EVENT_LIMITS } from "../../src/decode/mod.ts";
 import { type OffloadPlan, TextPreparer } from "../../src/offload/mod.ts";
 import { createPlugin } from "../../src/projects/mod.ts";
-import type { StacItem } from "../../src/plugins/types.ts";
+import type { StacItem } from "../../src/events/item.ts";
 import { recordFromText, recordText, registrationOrder } from "../../src/records/mod.ts";
 import { makeCmip6Event, makePatchEvent } from "../fixtures/events.ts";
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type { KeyedEvent, Outcome } from "../../src/events/mod.ts";
 import { FailureRecorder, SkipRecorder } from "../../src/outcome/mod.ts";
 import { Pipeline, routerOf } from "../../src/pipeline/mod.ts";
-import type { ProjectPlugin } from "../../src/plugins/mod.ts";
+import type { ProjectPlugin } from "../../src/projects/types.ts";
 import { createPlugin } from "../../src/projects/mod.ts";
 import type { HandleRecord, MappedEvent } from "../../src/records/mod.ts";
 import { Stats } from "../../src/stats/mod.ts";

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { ConfigurationError, PermanentError } from "../../src/errors/mod.ts";
 import { createPlugin, type ProjectSettings } from "../../src/projects/mod.ts";
 import { uuidV3Url } from "../../src/mapping/pid.ts";
-import type { MapContext, ProjectPlugin, StacItem } from "../../src/plugins/types.ts";
+import type { StacItem } from "../../src/events/item.ts";
+import type { MapContext } from "../../src/mapping/context.ts";
+import type { ProjectPlugin } from "../../src/projects/types.ts";
 import { makeCmip6Event, makeCmip6Item } from "../fixtures/events.ts";
 import { v3 as uuidV3 } from "uuid";
 

@@ -7,7 +7,7 @@
  */
 
 import { applyItemPatch } from "../../src/stac/mod.ts";
-import type { StacItem } from "../../src/plugins/types.ts";
+import type { StacItem } from "../../src/events/item.ts";
 import { makeCmip6Item } from "../fixtures/events.ts";
 
 /** The doubling patch of a kind: 30 copies of a value into itself (or beside itself). */

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import jsonpatch from "fast-json-patch";
 import { PermanentError } from "../../src/errors/mod.ts";
-import type { StacItem } from "../../src/plugins/types.ts";
+import type { StacItem } from "../../src/events/item.ts";
 import { applyItemPatch } from "../../src/stac/mod.ts";
 import { makeCmip6Item } from "../fixtures/events.ts";
 

@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { PermanentError } from "../../src/errors/mod.ts";
-import type { StacItem } from "../../src/plugins/types.ts";
+import type { StacItem } from "../../src/events/item.ts";
 import { applyItemPatch, type PatchLimits } from "../../src/stac/mod.ts";
 import { measureJson } from "../../src/stac/measure.ts";
 import { makeCmip6Item } from "../fixtures/events.ts";
