@@ -4,7 +4,7 @@
  * names a running one) and `deno test` with `KAFKA_BOOTSTRAP` set. The last line
  * is the plain tally `N passed, N failed, N skipped` (ignored tests count as skipped). The
  * whole check then runs the tests that consume through the commands a second time on
- * `@platformatic/kafka` (`consumer.kafka_client`); the tally counts both runs.
+ * kafkajs, the other client (`consumer.kafka_client`); the tally counts both runs.
  * Extra arguments are passed to `deno test` (e.g. a test file or `--filter`), and only
  * that runs.
  *
@@ -56,8 +56,8 @@ function tallyLine([passed, failed, skipped]: [number, number, number]): string 
   return `${passed} passed, ${failed} failed, ${skipped} skipped`;
 }
 
-/** The tests that consume through the commands, run a second time on `@platformatic/kafka`. */
-const PLATFORMATIC_AGAIN = [
+/** The tests that consume through the commands, run a second time on kafkajs. */
+const KAFKAJS_AGAIN = [
   "commands/consume_test.ts",
   "commands/operations_test.ts",
   "commands/projects_test.ts",
@@ -95,20 +95,20 @@ try {
   code = exit;
   let counts = tally(output);
   if (extra.length === 0) {
-    // The second Kafka client (consumer.kafka_client = "platformatic") through the commands
+    // The other Kafka client (consumer.kafka_client = "kafkajs") through the commands
     // that consume: the input tests already run on both clients in the suite above.
-    const files = PLATFORMATIC_AGAIN.map((f) => `tests/${f}`);
-    console.log(`\n== test on @platformatic/kafka: deno test ${files.join(" ")}`);
+    const files = KAFKAJS_AGAIN.map((f) => `tests/${f}`);
+    console.log(`\n== test on kafkajs: deno test ${files.join(" ")}`);
     const [again, againOutput] = await deno(["test", "--allow-all", "--parallel", ...files], {
       KAFKA_BOOTSTRAP: bootstrap,
       KAFKAJS_NO_PARTITIONER_WARNING: "1",
-      PIDDI_KAFKA_CLIENT: "platformatic",
+      PIDDI_KAFKA_CLIENT: "kafkajs",
     });
     if (code === 0) code = again;
     const more = tally(againOutput);
     if (counts && more) {
       console.log(
-        `\nsuite: ${tallyLine(counts)}; again on @platformatic/kafka: ${tallyLine(more)}`,
+        `\nsuite: ${tallyLine(counts)}; again on kafkajs: ${tallyLine(more)}`,
       );
       counts = [counts[0] + more[0], counts[1] + more[1], counts[2] + more[2]];
     } else counts = undefined;

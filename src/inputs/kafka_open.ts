@@ -1,7 +1,7 @@
 /**
  * Opens the Kafka input with the client `consumer.kafka_client` names, so that callers
- * need not branch: kafkajs ({@linkcode KafkaInput}) or `@platformatic/kafka`
- * (`PlatformaticKafkaInput`), both with the same surface and guarantees. The second is
+ * need not branch: `@platformatic/kafka` (`PlatformaticKafkaInput`, the default) or kafkajs
+ * ({@linkcode KafkaInput}), both with the same surface and guarantees. The first is
  * loaded only when chosen: loading a client's modules costs some 30 MB of resident memory.
  *
  * @module
@@ -24,10 +24,13 @@ export interface KafkaEventInput extends AsyncIterableIterator<KeyedEvent> {
   return(): Promise<IteratorResult<KeyedEvent>>;
 }
 
-/** Connects the Kafka input of `client` (default kafkajs), subscribes and starts fetching. */
+/**
+ * Connects the Kafka input of `client` (default `@platformatic/kafka`), subscribes and
+ * starts fetching.
+ */
 export async function openKafkaInput(
   options: KafkaInputOptions,
-  client: KafkaClientName = "kafkajs",
+  client: KafkaClientName = "platformatic",
 ): Promise<KafkaEventInput> {
   if (client !== "platformatic") return await KafkaInput.open(options);
   const { PlatformaticKafkaInput } = await import("./kafka_platformatic.ts");
