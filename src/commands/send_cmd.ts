@@ -7,22 +7,24 @@
  * 1 when any event was not sent. Before the first event, the broker is reached with the
  * start-up check of `consume`: exit 2 at once with one line naming the `[kafka]` keys for a
  * setting that cannot work (TLS, SASL, certificates), exit 3 when no broker answered within
- * `[kafka].connect_timeout`.
+ * `[kafka].connect_timeout`. The producer is `@platformatic/kafka`'s, idempotent.
  *
  * @module
  */
 
-import { Kafka, Partitioners } from "kafkajs";
-import { ConfigurationError, describeError, TransientError } from "../errors/mod.ts";
+import { Producer, stringSerializers } from "@platformatic/kafka";
+import { ConfigurationError, TransientError } from "../errors/mod.ts";
 import { expandPaths, type FileEvent, readEventFile } from "../inputs/mod.ts";
 import {
   checkKafka,
   DEFAULT_CONNECT_TIMEOUT,
-  type KafkajsOptions,
-  kafkaLogCreator,
+  describePlatformaticError,
   type LibrdkafkaConfig,
+  platformaticErrorCode,
+  type PlatformaticOptions,
   quietKafkajsWarnings,
   toKafkajs,
+  toPlatformatic,
 } from "../kafka/mod.ts";
 import { ExitError, type GlobalOptions, openContext, printError } from "./context.ts";
 
@@ -54,42 +56,51 @@ export async function sendCommand(
   const topic = options.topic ?? config.consumer.topic;
   const files = await expandPaths(paths);
   quietKafkajsWarnings();
-  let translated: KafkajsOptions;
+  let translated: PlatformaticOptions;
   try {
     translated = await reachKafka(config.kafka);
   } catch (error) {
     await logging.close();
     throw error;
   }
-  const kafka = new Kafka({ ...translated.client, logCreator: kafkaLogCreator() });
-  // Idempotent: a batch kafkajs retries after a lost answer is written once, not twice.
-  const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: true,
+  const { clientId, bootstrapBrokers, tls, sasl } = translated.consumer;
+  // Idempotent: a batch the client retries after a lost answer is written once, not twice.
+  const producer = new Producer<string, string, string, string>({
+    clientId,
+    bootstrapBrokers,
+    ...(tls ? { tls } : {}),
+    ...(sasl ? { sasl } : {}),
     idempotent: true,
-    maxInFlightRequests: 1,
+    autocreateTopics: true,
+    serializers: stringSerializers,
   });
   try {
-    await producer.connect();
+    // The topic's metadata (created when missing, as the broker allows): the connection.
+    await producer.metadata({ topics: [topic], autocreateTopics: true });
   } catch (error) {
+    await producer.close().catch(() => {});
     await logging.close();
-    throw new ExitError(`send: cannot connect the producer: ${describeError(error)}`, 3);
+    throw new ExitError(
+      `send: cannot connect the producer: ${describePlatformaticError(error)}`,
+      3,
+    );
   }
   let sent = 0, failed = 0;
   const encoder = new TextEncoder();
   const notSent = (event: FileEvent, error: unknown): void => {
     failed++;
     const size = encoder.encode(event.value).length;
-    const hint = errorType(error) === "MESSAGE_TOO_LARGE"
+    const hint = platformaticErrorCode(error) === "MESSAGE_TOO_LARGE"
       ? ` (${size} bytes; the topic's max.message.bytes is lower)`
       : "";
-    printError(`send: ${event.file}:${event.line}: not sent: ${describeError(error)}${hint}`);
+    printError(
+      `send: ${event.file}:${event.line}: not sent: ${describePlatformaticError(error)}${hint}`,
+    );
   };
   try {
     const send = (events: FileEvent[]): Promise<unknown> =>
       producer.send({
-        topic,
-        messages: events.map((e) => ({ key: e.key, value: e.value })),
+        messages: events.map((e) => ({ topic, key: e.key ?? undefined, value: e.value })),
       });
     let batch: FileEvent[] = [];
     let bytes = 0;
@@ -104,7 +115,7 @@ export async function sendCommand(
         return;
       } catch (error) {
         // Not the records (broker gone, no such topic, not allowed): none of them was sent.
-        if (!RECORD_ERRORS.has(errorType(error) ?? "") || events.length === 1) {
+        if (!RECORD_ERRORS.has(platformaticErrorCode(error) ?? "") || events.length === 1) {
           for (const event of events) notSent(event, error);
           return;
         }
@@ -131,7 +142,7 @@ export async function sendCommand(
     }
     await flush();
   } finally {
-    await producer.disconnect().catch(() => {});
+    await producer.close().catch(() => {});
     await logging.close();
   }
   console.log(
@@ -146,20 +157,15 @@ export async function sendCommand(
  * Translates `[kafka]` and reaches a broker: a setting that cannot work is exit 2, a broker
  * that does not answer within `connect_timeout` exit 3, each as one line.
  */
-async function reachKafka(kafka: LibrdkafkaConfig): Promise<KafkajsOptions> {
+async function reachKafka(kafka: LibrdkafkaConfig): Promise<PlatformaticOptions> {
   try {
-    const translated = toKafkajs(kafka);
+    const translated = toPlatformatic(kafka);
     const seconds = Number(kafka.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT);
-    await checkKafka({ client: translated.client, connectTimeoutMs: seconds * 1000 });
+    await checkKafka({ client: toKafkajs(kafka).client, connectTimeoutMs: seconds * 1000 });
     return translated;
   } catch (error) {
     if (error instanceof ConfigurationError) throw new ExitError(`send: ${error.message}`, 2);
     if (error instanceof TransientError) throw new ExitError(`send: ${error.message}`, 3);
     throw error;
   }
-}
-
-function errorType(error: unknown): string | undefined {
-  const type = (error as { type?: unknown })?.type;
-  return typeof type === "string" ? type : undefined;
 }

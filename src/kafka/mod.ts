@@ -16,6 +16,7 @@ export {
   toPlatformatic,
   type ToPlatformaticOptions,
 } from "./platformatic_config.ts";
+export { describePlatformaticError, platformaticErrorCode } from "./platformatic_errors.ts";
 export {
   kafkaHint,
   kafkaLogCreator,

@@ -1,21 +1,25 @@
 /**
  * The events of a Kafka topic for `verify`: read-only, under a group of its own that
  * commits nothing, from the beginning or from a time on, up to the end the topic had
- * when the read began.
+ * when the read began. The reader is `@platformatic/kafka`'s consumer, started at the
+ * start offsets it asked for (`manual` mode), committing nothing.
  *
  * @module
  */
 
-import { Kafka } from "kafkajs";
+import { Consumer } from "@platformatic/kafka";
 import {
   checkKafka,
   DEFAULT_CONNECT_TIMEOUT,
-  kafkaLogCreator,
   type LibrdkafkaConfig,
   quietKafkajsWarnings,
   toKafkajs,
+  toPlatformatic,
 } from "../kafka/mod.ts";
 import type { InputText } from "./expected.ts";
+
+/** `ListOffsets` timestamps that mean "the first offset" and "the end". */
+const EARLIEST = -2n, LATEST = -1n;
 
 /** Options of {@linkcode readTopic}. */
 export interface ReadTopicOptions {
@@ -38,79 +42,64 @@ export interface ReadTopicOptions {
  */
 export async function readTopic(options: ReadTopicOptions): Promise<InputText[]> {
   quietKafkajsWarnings();
-  const translated = toKafkajs(options.kafka);
   const seconds = Number(options.kafka.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT);
-  await checkKafka({ client: translated.client, connectTimeoutMs: seconds * 1000 });
-  const kafka = new Kafka({ ...translated.client, logCreator: kafkaLogCreator() });
-  const admin = kafka.admin();
-  await admin.connect();
-  let starts: Map<number, bigint>;
-  let ends: Map<number, bigint>;
+  await checkKafka({ client: toKafkajs(options.kafka).client, connectTimeoutMs: seconds * 1000 });
+  const translated = toPlatformatic(options.kafka).consumer;
+  const topic = options.topic;
+  const consumer = new Consumer({
+    ...translated,
+    groupId: `${translated.groupId}-verify-${crypto.randomUUID()}`,
+    autocommit: false,
+    autocreateTopics: false,
+  });
   try {
-    const offsets = await admin.fetchTopicOffsets(options.topic);
-    ends = new Map(offsets.map((p) => [p.partition, BigInt(p.high)]));
-    starts = new Map(offsets.map((p) => [p.partition, BigInt(p.low)]));
+    const offsetsAt = async (timestamp: bigint): Promise<bigint[]> =>
+      (await consumer.listOffsets({ topics: [topic], timestamp })).get(topic) ?? [];
+    const ends = await offsetsAt(LATEST);
+    const starts = await offsetsAt(EARLIEST);
     if (options.since !== undefined) {
-      const byTime = await admin.fetchTopicOffsetsByTimestamp(
-        options.topic,
-        options.since.getTime(),
-      );
-      for (const p of byTime) {
-        const offset = BigInt(p.offset);
-        starts.set(p.partition, offset < 0n ? ends.get(p.partition)! : offset);
-      }
+      const byTime = await offsetsAt(BigInt(options.since.getTime()));
+      // No event from that time on: -1, nothing to read there.
+      byTime.forEach((offset, p) => starts[p] = offset < 0n ? ends[p] : offset);
     }
-  } finally {
-    await admin.disconnect();
-  }
-  const pending = new Set([...ends].filter(([p, end]) => starts.get(p)! < end).map(([p]) => p));
-  const events: InputText[] = [];
-  const seen = new Set<string>();
-  if (pending.size === 0) return events;
-  const groupId = `${translated.consumer.groupId ?? "piddiplatsch"}-verify-${crypto.randomUUID()}`;
-  const consumer = kafka.consumer({ groupId });
-  let finished!: () => void;
-  const done = new Promise<void>((resolve) => finished = resolve);
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: ({ partition, message }) => {
-        const offset = BigInt(message.offset);
-        const where = `${options.topic}/${partition}@${message.offset}`;
-        if (offset >= starts.get(partition)! && offset < ends.get(partition)! && !seen.has(where)) {
-          seen.add(where);
-          events.push({ text: message.value?.toString("utf8") ?? "", where });
-        }
-        if (offset + 1n >= ends.get(partition)!) pending.delete(partition);
-        if (pending.size === 0) finished();
-        return Promise.resolve();
-      },
+    const pending = new Set(ends.map((_, p) => p).filter((p) => starts[p] < ends[p]));
+    const events: InputText[] = [];
+    if (pending.size === 0) return events;
+    const seen = new Set<string>();
+    const stream = await consumer.consume({
+      topics: [topic],
+      mode: "manual",
+      offsets: starts.map((offset, partition) => ({ topic, partition, offset })),
+      autocommit: false,
     });
-    // Seeking only saves reading what comes before the start offsets (which is skipped
-    // anyway); it fails while the group is still rebalancing, then the read starts at the
-    // beginning.
-    for (const [partition, offset] of starts) {
-      try {
-        consumer.seek({ topic: options.topic, partition, offset: offset.toString() });
-      } catch {
-        break;
-      }
-    }
-    const timeoutMs = options.timeoutMs ?? 60_000;
+    const decoder = new TextDecoder();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    });
-    const outcome = await Promise.race([done, timedOut]);
-    clearTimeout(timer);
-    if (outcome === "timeout") {
-      throw new Error(`the topic ${options.topic} was not read to its end within ${timeoutMs} ms`);
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    try {
+      const done = new Promise<"done" | "timeout">((resolve, reject) => {
+        timer = setTimeout(() => resolve("timeout"), timeoutMs);
+        stream.on("error", reject);
+        stream.on("data", (message) => {
+          const { partition, offset } = message;
+          const where = `${topic}/${partition}@${offset}`;
+          if (offset >= starts[partition] && offset < ends[partition] && !seen.has(where)) {
+            seen.add(where);
+            events.push({ text: message.value ? decoder.decode(message.value) : "", where });
+          }
+          if (offset + 1n >= ends[partition]) pending.delete(partition);
+          if (pending.size === 0) resolve("done");
+        });
+      });
+      if (await done === "timeout") {
+        throw new Error(`the topic ${topic} was not read to its end within ${timeoutMs} ms`);
+      }
+    } finally {
+      clearTimeout(timer);
+      await stream.close().catch(() => {});
     }
+    events.sort((a, b) => a.where.localeCompare(b.where, "en", { numeric: true }));
+    return events;
   } finally {
-    await consumer.disconnect();
+    await consumer.close(true).catch(() => {});
   }
-  events.sort((a, b) => a.where.localeCompare(b.where, "en", { numeric: true }));
-  return events;
 }
