@@ -307,6 +307,8 @@ Deno.test(
     const ws = await makeWorkspace({
       bootstrap: kafka.bootstrap,
       handleUrl: `http://127.0.0.1:${port}`,
+      // The Python tool's behaviour (consume waits by default: tests/commands/outage_test.ts)
+      sections: { "consumer.transient": ['on_outage = "stop"'] },
     });
     const dataFile = join(ws.dir, "handles.data");
     const outputs = join(ws.dir, "outputs");
