@@ -77,6 +77,8 @@ async function outageSoak(): Promise<number> {
       console.log(
         `trial ${trial}: ${r.expected} handles expected, lost ${r.lost}, resume after [${
           r.resumeSeconds.map((s) => s.toFixed(2)).join(", ")
+        }] s, none held after [${
+          r.drainSeconds.map((s) => s.toFixed(1)).join(", ")
         }] s, held peak ${r.heldPeak}, RSS peak ${r.rssPeakMb.toFixed(0)} MB, exit ${r.code}${
           r.exitedEarly ? " (early)" : ""
         }, ${r.seconds.toFixed(1)} s`,

@@ -38,6 +38,8 @@ export interface OutageSoakResult {
   lost: number;
   /** Per outage: seconds from the server's return to the first new registration. */
   resumeSeconds: number[];
+  /** Per outage: seconds from the server's return until no event is held (±1 s). */
+  drainSeconds: number[];
   /** The most events held at once (`piddiplatsch_events_held`). */
   heldPeak: number;
   /** Peak resident memory of the consumer, MB. */
@@ -70,6 +72,7 @@ export async function runOutageSoak(o: OutageSoakOptions): Promise<OutageSoakRes
     expected: events.reduce((n, e) => n + expectedRecords(e).size, 0),
     lost: 0,
     resumeSeconds: [],
+    drainSeconds: [],
     heldPeak: 0,
     rssPeakMb: 0,
     code: -1,
@@ -85,10 +88,12 @@ export async function runOutageSoak(o: OutageSoakOptions): Promise<OutageSoakRes
   await send(batches.shift() ?? []);
   const run = startConsume(ws.config, { cwd: ws.dir, args: ["--idle-timeout", "15"] });
   let producing = true;
+  let held = 0;
   run.done.then(() => result.exitedEarly = producing);
   const sampler = setInterval(async () => {
     const text = await run.metrics();
-    result.heldPeak = Math.max(result.heldPeak, gauge(text, "piddiplatsch_events_held") ?? 0);
+    held = gauge(text, "piddiplatsch_events_held") ?? held;
+    result.heldPeak = Math.max(result.heldPeak, held);
     const rss = gauge(text, "process_resident_memory_bytes") ?? 0;
     result.rssPeakMb = Math.max(result.rssPeakMb, rss / 1e6);
   }, 1000);
@@ -112,10 +117,14 @@ export async function runOutageSoak(o: OutageSoakOptions): Promise<OutageSoakRes
       const back = performance.now();
       await until(() => server.size() > before || run.ended(), "a registration", 600_000);
       result.resumeSeconds.push((performance.now() - back) / 1000);
+      await until(() => held === 0 || run.ended(), "the held events done", 600_000);
+      result.drainSeconds.push((performance.now() - back) / 1000);
       console.log(
         `  outage ${i + 1}: ${o.outageSeconds} s; first registration ${
           result.resumeSeconds.at(-1)!.toFixed(2)
-        } s after the server came back; held peak so far ${result.heldPeak}`,
+        } s after the server came back, none held after ${
+          result.drainSeconds.at(-1)!.toFixed(1)
+        } s; held peak so far ${result.heldPeak}`,
       );
     }
     await producer;
