@@ -22,8 +22,6 @@ import {
   type LibrdkafkaConfig,
   platformaticErrorCode,
   type PlatformaticOptions,
-  quietKafkajsWarnings,
-  toKafkajs,
   toPlatformatic,
 } from "../kafka/mod.ts";
 import { ExitError, type GlobalOptions, openContext, printError } from "./context.ts";
@@ -55,7 +53,6 @@ export async function sendCommand(
   const { config, logging } = await openContext(globals);
   const topic = options.topic ?? config.consumer.topic;
   const files = await expandPaths(paths);
-  quietKafkajsWarnings();
   let translated: PlatformaticOptions;
   try {
     translated = await reachKafka(config.kafka);
@@ -161,7 +158,7 @@ async function reachKafka(kafka: LibrdkafkaConfig): Promise<PlatformaticOptions>
   try {
     const translated = toPlatformatic(kafka);
     const seconds = Number(kafka.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT);
-    await checkKafka({ client: toKafkajs(kafka).client, connectTimeoutMs: seconds * 1000 });
+    await checkKafka({ client: translated.consumer, connectTimeoutMs: seconds * 1000 });
     return translated;
   } catch (error) {
     if (error instanceof ConfigurationError) throw new ExitError(`send: ${error.message}`, 2);

@@ -25,6 +25,7 @@ import {
   type LibrdkafkaConfig,
   quietKafkajsWarnings,
   toKafkajs,
+  toPlatformatic,
 } from "../kafka/mod.ts";
 
 /** Options of {@linkcode KafkaInput.open}. */
@@ -108,7 +109,7 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
       });
     }
     await awaitKafka({
-      client: translated.client,
+      client: toPlatformatic(options.kafka).consumer,
       topic: options.topic,
       connectTimeoutMs: (options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT) * 1000,
       waitForTopic: options.waitForTopic ?? true,

@@ -22,7 +22,7 @@ import { getLogger } from "@logtape/logtape";
 import { Consumer, type Message, type MessagesStream } from "@platformatic/kafka";
 import { decodeUtf8 } from "../decode/utf8.ts";
 import type { KeyedEvent } from "../events/mod.ts";
-import { awaitKafka, DEFAULT_CONNECT_TIMEOUT, toKafkajs, toPlatformatic } from "../kafka/mod.ts";
+import { awaitKafka, DEFAULT_CONNECT_TIMEOUT, toPlatformatic } from "../kafka/mod.ts";
 import { type KafkaInputOptions, type KafkaPartitionState, utf8Fault } from "./kafka.ts";
 import { Delivery } from "./kafka_delivery.ts";
 import { BatchGate } from "./kafka_batches.ts";
@@ -75,10 +75,10 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
         keys: translated.ignored.join(", "),
       });
     }
-    // The start-up checks (broker reachable, TLS/SASL handshake, topic exists) are the
-    // kafkajs input's, with a short-lived admin client.
+    // The start-up checks (broker reachable, TLS/SASL handshake, topic exists), with a
+    // short-lived admin client.
     await awaitKafka({
-      client: toKafkajs(options.kafka).client,
+      client: translated.consumer,
       topic: options.topic,
       connectTimeoutMs: (options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT) * 1000,
       waitForTopic: options.waitForTopic ?? true,

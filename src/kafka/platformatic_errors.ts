@@ -46,3 +46,57 @@ export function describePlatformaticError(error: unknown): string {
 function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
+
+/** What a failed `@platformatic/kafka` connection comes down to. */
+export interface PlatformaticCause {
+  /** The broker's SASL error code name (e.g. `SASL_AUTHENTICATION_FAILED`), for SASL. */
+  type?: string;
+  /** The broker's own text, or the innermost error's message. */
+  message: string;
+  /** The innermost error's code (Node's, e.g. `SELF_SIGNED_CERT_IN_CHAIN`). */
+  code?: string;
+}
+
+/**
+ * The cause of a failed `@platformatic/kafka` connection under its wrappers ("Listing topics
+ * failed." → "Cannot connect to any broker." → "Connection to … failed." → the reason), or
+ * undefined for an error of another client. A SASL refusal keeps the broker's code and text.
+ */
+export function platformaticCause(error: unknown): PlatformaticCause | undefined {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== "string" || !code.startsWith("PLT_KFK_")) return undefined;
+  let authentication: string | undefined;
+  for (const e of nested(error)) {
+    const { apiId, serverErrorMessage, code, message } = e as {
+      apiId?: unknown;
+      serverErrorMessage?: unknown;
+      code?: unknown;
+      message?: unknown;
+    };
+    if (typeof apiId === "string" && /SASL/.test(apiId)) {
+      const text = typeof serverErrorMessage === "string" && serverErrorMessage
+        ? serverErrorMessage
+        : String(message);
+      return { type: apiId, message: oneLine(text) };
+    }
+    if (code === "PLT_KFK_AUTHENTICATION") authentication ??= String(message);
+  }
+  if (authentication !== undefined) {
+    const unsupported = /suitable SASL mechanism/i.test(authentication);
+    return {
+      type: unsupported ? "UNSUPPORTED_SASL_MECHANISM" : "SASL_AUTHENTICATION_FAILED",
+      message: oneLine(authentication),
+    };
+  }
+  // The innermost error: down the first of `errors`, then `cause`.
+  let leaf = error as { errors?: unknown[]; cause?: unknown; message?: unknown; code?: unknown };
+  for (let depth = 0; depth < 8; depth++) {
+    const next = Array.isArray(leaf.errors) && leaf.errors.length > 0 ? leaf.errors[0] : leaf.cause;
+    if (next === undefined || next === null) break;
+    leaf = next as typeof leaf;
+  }
+  return {
+    message: oneLine(String(leaf.message ?? leaf)),
+    code: typeof leaf.code === "string" ? leaf.code : undefined,
+  };
+}

@@ -9,6 +9,7 @@
  */
 
 import { ConfigurationError, oneLine } from "../errors/mod.ts";
+import { platformaticCause } from "./platformatic_errors.ts";
 
 /** How a failed connection attempt is to be treated. */
 export type ConnectFailure =
@@ -55,11 +56,15 @@ function describe(error: unknown): { reason: string; codes: string } {
   return { reason, codes: `${e?.code ?? ""} ${inner?.code ?? ""}` };
 }
 
-/** Sorts a kafkajs connection error into SASL, TLS or "broker not reachable". */
+/**
+ * Sorts a connection error of either client (`@platformatic/kafka`'s nested errors are
+ * unwrapped first) into SASL, TLS or "broker not reachable".
+ */
 export function classifyConnectError(
-  error: unknown,
+  failed: unknown,
   context: ConnectContext = {},
 ): ConnectFailure {
+  const error = platformaticCause(failed) ?? failed;
   const e = error as { name?: string; type?: string; message?: string };
   if (e?.name === "KafkaJSSASLAuthenticationError" || SASL_TYPES.has(e?.type ?? "")) {
     const reason = oneLine(String(e.message));
@@ -129,7 +134,8 @@ export function classifyConnectError(
       keys: ["security.protocol", "bootstrap.servers"],
     };
   }
-  if (context.listenerSpeaksTls && !context.tls) {
+  // @platformatic/kafka tells this itself ("Broker requires TLS.").
+  if ((context.listenerSpeaksTls || /requires TLS/i.test(text)) && !context.tls) {
     return {
       kind: "tls",
       reason,
@@ -146,9 +152,10 @@ export function classifyConnectError(
 /** Whether a failure may be a listener closing on a protocol it does not speak. */
 export function closedEarly(failure: ConnectFailure): boolean {
   return failure.kind === "unreachable" &&
-    /closed connection|not connected|ECONNRESET|socket hang up|write after end|EPIPE/i.test(
-      failure.reason,
-    );
+    /closed connection|connection closed|not connected|ECONNRESET|socket hang up|write after end|EPIPE/i
+      .test(
+        failure.reason,
+      );
 }
 
 /** The one-line configuration error of a handshake failure, naming the settings to check. */

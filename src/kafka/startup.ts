@@ -2,16 +2,17 @@
  * Kafka start-up, before the consumer joins its group: reach a broker (retried with
  * backoff for `[kafka].connect_timeout` seconds), tell a TLS or SASL handshake
  * failure (a configuration error) from an unreachable broker (an outage), and wait
- * for a topic that does not exist yet. Kept apart from the input's hot path.
+ * for a topic that does not exist yet. Kept apart from the input's hot path. The client is
+ * a short-lived `@platformatic/kafka` `Admin`, whichever client then does the work.
  *
  * @module
  */
 
 import { getLogger } from "@logtape/logtape";
-import { type Admin, Kafka, type KafkaConfig, logLevel } from "kafkajs";
+import { Admin, type SASLOptions } from "@platformatic/kafka";
 import { TransientError } from "../errors/mod.ts";
-import { quietKafkajsWarnings } from "./logging.ts";
 import { speaksTls, tlsAlert } from "./probe.ts";
+import type { TlsOptions } from "./security.ts";
 import {
   classifyConnectError,
   closedEarly,
@@ -23,10 +24,22 @@ import {
 /** Default of `[kafka].connect_timeout`, seconds. */
 export const DEFAULT_CONNECT_TIMEOUT = 60;
 
+/** Where and how to connect: the connection part of `toPlatformatic(...).consumer`. */
+export interface KafkaConnection {
+  /** `client.id`. */
+  clientId?: string;
+  /** `bootstrap.servers`, one `host:port` each. */
+  bootstrapBrokers: string[];
+  /** TLS options, when the protocol is `SSL` or `SASL_SSL`. */
+  tls?: TlsOptions;
+  /** SASL credentials, when the protocol is `SASL_*`. */
+  sasl?: SASLOptions;
+}
+
 /** Options of {@linkcode awaitKafka}. */
 export interface AwaitKafkaOptions {
-  /** The kafkajs client options (brokers, TLS, SASL). */
-  client: KafkaConfig;
+  /** The connection (brokers, TLS, SASL): `toPlatformatic(kafka).consumer` will do. */
+  client: KafkaConnection;
   /** The topic to wait for. */
   topic: string;
   /** Give up reaching a broker after this many milliseconds. */
@@ -59,8 +72,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Connects an admin client, retrying an unreachable broker with backoff until the deadline. */
 async function connectAdmin(options: AwaitKafkaOptions, bootstrap: string): Promise<Admin> {
-  // kafkajs's admin client sets negative timers on a failed handshake: keep them off stderr.
-  quietKafkajsWarnings();
   const log = getLogger(["piddiplatsch", "kafka"]);
   const started = Date.now();
   let delay = 500;
@@ -68,22 +79,23 @@ async function connectAdmin(options: AwaitKafkaOptions, bootstrap: string): Prom
   let retriedClosed = false;
   while (true) {
     // A client of its own, silent: this loop reports its failures itself, once.
-    const kafka = new Kafka({
-      ...options.client,
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: Math.min(options.connectTimeoutMs || 1, 10_000),
-      retry: { retries: 0 },
+    const { clientId, bootstrapBrokers, tls, sasl } = options.client;
+    const admin = new Admin({
+      clientId: clientId ?? "piddiplatsch",
+      bootstrapBrokers,
+      ...(tls ? { tls } : {}),
+      ...(sasl ? { sasl } : {}),
+      connectTimeout: Math.min(options.connectTimeoutMs || 1, 10_000),
+      retries: 0,
     });
-    const admin = kafka.admin({ retry: { retries: 0 } });
     try {
-      await admin.connect();
-      await admin.listTopics(); // the handshake happens with the first request
+      await admin.listTopics(); // the connection and handshake happen with the first request
       if (reported) {
         log.info("Kafka at bootstrap.servers = {bootstrap} is reachable", { bootstrap });
       }
       return admin;
     } catch (error) {
-      await admin.disconnect().catch(() => {});
+      await admin.close().catch(() => {});
       const failure = await sortFailure(error, options.client);
       if (failure.kind !== "unreachable") throw handshakeError(failure, bootstrap);
       const elapsed = Date.now() - started;
@@ -97,7 +109,7 @@ async function connectAdmin(options: AwaitKafkaOptions, bootstrap: string): Prom
       // Over TLS 1.3 the broker's verdict on the client certificate comes after the
       // handshake: the first request may meet a closed socket before the alert is read.
       // Once, at once and without a warning, the attempt is made again to learn the reason.
-      if (options.client.ssl && closedEarly(failure) && !retriedClosed) {
+      if (options.client.tls && closedEarly(failure) && !retriedClosed) {
         retriedClosed = true;
         await sleep(100, options.signal);
         continue;
@@ -117,19 +129,19 @@ async function connectAdmin(options: AwaitKafkaOptions, bootstrap: string): Prom
 }
 
 /** Sorts a failed attempt; a connection closed at once is asked whether it speaks TLS. */
-async function sortFailure(error: unknown, client: KafkaConfig): Promise<ConnectFailure> {
-  const ssl = client.ssl;
+async function sortFailure(error: unknown, client: KafkaConnection): Promise<ConnectFailure> {
+  const tls = client.tls;
   const context: ConnectContext = {
-    tls: Boolean(ssl),
-    clientCertificate: typeof ssl === "object" && ssl !== null && Boolean(ssl.cert),
+    tls: Boolean(tls),
+    clientCertificate: Boolean(tls?.cert),
     sasl: Boolean(client.sasl),
   };
   const failure = classifyConnectError(error, context);
   if (!closedEarly(failure)) return failure;
-  const first = (client.brokers as string[])[0] ?? "";
-  if (context.tls) {
+  const first = client.bootstrapBrokers[0] ?? "";
+  if (tls) {
     // Over TLS 1.3 a refused client certificate shows only after the handshake.
-    const { alert, handshake } = await tlsAlert(first, typeof ssl === "object" && ssl ? ssl : {});
+    const { alert, handshake } = await tlsAlert(first, tls);
     const verdict = alert && classifyConnectError(alert, context);
     if (verdict && verdict.kind !== "unreachable") return verdict;
     // The handshake passes and the broker closes at the first request: so does a listener
@@ -157,9 +169,9 @@ async function sortFailure(error: unknown, client: KafkaConfig): Promise<Connect
 export async function checkKafka(
   options: Pick<AwaitKafkaOptions, "client" | "connectTimeoutMs" | "signal">,
 ): Promise<void> {
-  const bootstrap = (options.client.brokers as string[]).join(",");
+  const bootstrap = options.client.bootstrapBrokers.join(",");
   const admin = await connectAdmin({ ...options, topic: "", waitForTopic: false }, bootstrap);
-  await admin.disconnect().catch(() => {});
+  await admin.close().catch(() => {});
 }
 
 /**
@@ -169,7 +181,7 @@ export async function checkKafka(
  */
 export async function awaitKafka(options: AwaitKafkaOptions): Promise<void> {
   const log = getLogger(["piddiplatsch", "kafka"]);
-  const bootstrap = (options.client.brokers as string[]).join(",");
+  const bootstrap = options.client.bootstrapBrokers.join(",");
   const admin = await connectAdmin(options, bootstrap);
   try {
     const every = options.reportEveryMs ?? 30_000;
@@ -200,6 +212,6 @@ export async function awaitKafka(options: AwaitKafkaOptions): Promise<void> {
       await sleep(options.pollMs ?? 1000, options.signal);
     }
   } finally {
-    await admin.disconnect().catch(() => {});
+    await admin.close().catch(() => {});
   }
 }

@@ -12,8 +12,6 @@ import {
   checkKafka,
   DEFAULT_CONNECT_TIMEOUT,
   type LibrdkafkaConfig,
-  quietKafkajsWarnings,
-  toKafkajs,
   toPlatformatic,
 } from "../kafka/mod.ts";
 import type { InputText } from "./expected.ts";
@@ -41,10 +39,9 @@ export interface ReadTopicOptions {
  * @throws {TransientError} when no broker answered within `[kafka].connect_timeout`.
  */
 export async function readTopic(options: ReadTopicOptions): Promise<InputText[]> {
-  quietKafkajsWarnings();
   const seconds = Number(options.kafka.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT);
-  await checkKafka({ client: toKafkajs(options.kafka).client, connectTimeoutMs: seconds * 1000 });
   const translated = toPlatformatic(options.kafka).consumer;
+  await checkKafka({ client: translated, connectTimeoutMs: seconds * 1000 });
   const topic = options.topic;
   const consumer = new Consumer({
     ...translated,

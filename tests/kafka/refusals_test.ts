@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigurationError, TransientError } from "../../src/errors/mod.ts";
-import { checkKafka, kafkaSecurity, toKafkajs } from "../../src/kafka/mod.ts";
+import { checkKafka, kafkaSecurity, toPlatformatic } from "../../src/kafka/mod.ts";
 import { makeAuthority, makeCertificate } from "../../tools/kafka/certs.ts";
 import { freePort } from "../../tools/kafka/ports.ts";
 import { makeWorkspace, runCli } from "../helpers.ts";
@@ -53,7 +53,7 @@ Deno.test(
         "ssl.ca.location": ca.cert,
       };
       await assert.rejects(
-        checkKafka({ client: toKafkajs(kafka).client, connectTimeoutMs: 1500 }),
+        checkKafka({ client: toPlatformatic(kafka).consumer, connectTimeoutMs: 1500 }),
         (e: Error) =>
           e instanceof ConfigurationError &&
           /does not name this host .*"ssl\.endpoint\.identification\.algorithm"/.test(e.message),
@@ -62,7 +62,7 @@ Deno.test(
       // then is Kafka (the server is none): an outage, retried until connect_timeout.
       const none = { ...kafka, "ssl.endpoint.identification.algorithm": "none" };
       await assert.rejects(
-        checkKafka({ client: toKafkajs(none).client, connectTimeoutMs: 1500 }),
+        checkKafka({ client: toPlatformatic(none).consumer, connectTimeoutMs: 1500 }),
         (e: Error) => e instanceof TransientError && /connect_timeout/.test(e.message),
       );
     } finally {

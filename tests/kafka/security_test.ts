@@ -139,16 +139,16 @@ Deno.test(
         ],
         ["SSL client certificate", settings.ssl, certLines(settings), undefined],
         [
-          "SASL_SSL SCRAM-SHA-512 on @platformatic/kafka",
+          "SASL_SSL SCRAM-SHA-512 on kafkajs",
           settings.saslSsl,
           saslLines(settings, "SCRAM-SHA-512"),
-          "platformatic",
+          "kafkajs",
         ],
         [
-          "SSL client certificate on @platformatic/kafka",
+          "SSL client certificate on kafkajs",
           settings.ssl,
           certLines(settings),
-          "platformatic",
+          "kafkajs",
         ],
       ];
       for (const [name, bootstrap, lines, client] of listeners) {
@@ -273,7 +273,7 @@ Deno.test(
           const other = await workspace(bootstrap, lines, {
             handleUrl: handles.url,
             topic,
-            client: "platformatic",
+            client: "kafkajs",
           });
           workspaces.push(other);
           assertRefused(await cli(other, "consume", "--idle-timeout", "2"), keys, settings);

@@ -137,7 +137,7 @@ Deno.test(
     const topic = uniqueName("late-topic");
     try {
       const waiting = awaitKafka({
-        client: { brokers: [kafka.bootstrap], clientId: "startup-test" },
+        client: { bootstrapBrokers: [kafka.bootstrap], clientId: "startup-test" },
         topic,
         connectTimeoutMs: 10_000,
         waitForTopic: true,
@@ -162,7 +162,7 @@ Deno.test(
       // Waiting never creates it: with wait_for_topic off, a missing topic is an outage.
       await assert.rejects(
         awaitKafka({
-          client: { brokers: [kafka.bootstrap] },
+          client: { bootstrapBrokers: [kafka.bootstrap] },
           topic: uniqueName("never"),
           connectTimeoutMs: 10_000,
           waitForTopic: false,
