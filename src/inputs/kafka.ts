@@ -14,8 +14,9 @@
 
 import { getLogger } from "@logtape/logtape";
 import { type Consumer, Kafka, type KafkaMessage } from "kafkajs";
-import { decodeUtf8, type Utf8Text } from "../decode/utf8.ts";
+import { decodeUtf8 } from "../decode/utf8.ts";
 import { Delivery } from "./kafka_delivery.ts";
+import { utf8Fault } from "./kafka_utf8.ts";
 import { PartitionTracker } from "./kafka_offsets.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import {
@@ -326,11 +327,4 @@ export class KafkaInput implements AsyncIterableIterator<KeyedEvent> {
     this.#commitChain = next.catch(() => {});
     return next;
   }
-}
-
-/** "value not UTF-8 at byte N" when decoded bytes were not valid UTF-8. */
-export function utf8Fault(decoded: Utf8Text | undefined, what: string): string | undefined {
-  return decoded?.invalidAt === undefined
-    ? undefined
-    : `${what} not UTF-8 at byte ${decoded.invalidAt}`;
 }

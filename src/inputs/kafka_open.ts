@@ -1,14 +1,14 @@
 /**
  * Opens the Kafka input with the client `consumer.kafka_client` names, so that callers
  * need not branch: `@platformatic/kafka` (`PlatformaticKafkaInput`, the default) or kafkajs
- * ({@linkcode KafkaInput}), both with the same surface and guarantees. The first is
- * loaded only when chosen: loading a client's modules costs some 30 MB of resident memory.
+ * (`KafkaInput`), both with the same surface and guarantees. Each is loaded only when
+ * chosen: loading a client's modules costs some 30 MB of resident memory.
  *
  * @module
  */
 
 import type { KeyedEvent } from "../events/mod.ts";
-import { KafkaInput, type KafkaInputOptions, type KafkaPartitionState } from "./kafka.ts";
+import type { KafkaInputOptions, KafkaPartitionState } from "./kafka.ts";
 
 /** The Kafka client libraries an input can be built on (`consumer.kafka_client`). */
 export const KAFKA_CLIENTS = ["kafkajs", "platformatic"] as const;
@@ -32,7 +32,10 @@ export async function openKafkaInput(
   options: KafkaInputOptions,
   client: KafkaClientName = "platformatic",
 ): Promise<KafkaEventInput> {
-  if (client !== "platformatic") return await KafkaInput.open(options);
+  if (client !== "platformatic") {
+    const { KafkaInput } = await import("./kafka.ts");
+    return await KafkaInput.open(options);
+  }
   const { PlatformaticKafkaInput } = await import("./kafka_platformatic.ts");
   return await PlatformaticKafkaInput.open(options);
 }

@@ -23,7 +23,8 @@ import { Consumer, type Message, type MessagesStream } from "@platformatic/kafka
 import { decodeUtf8 } from "../decode/utf8.ts";
 import type { KeyedEvent } from "../events/mod.ts";
 import { awaitKafka, DEFAULT_CONNECT_TIMEOUT, toPlatformatic } from "../kafka/mod.ts";
-import { type KafkaInputOptions, type KafkaPartitionState, utf8Fault } from "./kafka.ts";
+import type { KafkaInputOptions, KafkaPartitionState } from "./kafka.ts";
+import { utf8Fault } from "./kafka_utf8.ts";
 import { Delivery } from "./kafka_delivery.ts";
 import { BatchGate } from "./kafka_batches.ts";
 import type { PartitionTracker } from "./kafka_offsets.ts";
@@ -94,6 +95,9 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     consumer.on("consumer:group:join", ({ assignments }) => input.#onJoin(assignments ?? []));
     consumer.on("consumer:group:rebalance", () => input.#delivery.group(false));
     consumer.on("consumer:group:leave", () => input.#delivery.group(false));
+    // A heartbeat answered: the broker and the group are there (the idle clock's proof, as a
+    // fetch answer is for kafkajs); none for kafka.connect_timeout ends an --idle-timeout run.
+    consumer.on("consumer:heartbeat:end", () => input.#delivery.fetched());
     // A rejoin that failed after its retries: the member is out of the group for good.
     consumer.on("error", (error: Error) => input.#delivery.fail(error));
     input.#delivery.startTicker(options.commitIntervalMs ?? 500, () => {

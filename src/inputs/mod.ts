@@ -13,7 +13,7 @@ export {
   keyOfText,
   readEventFile,
 } from "./files.ts";
-export { KafkaInput, type KafkaInputOptions, type KafkaPartitionState } from "./kafka.ts";
+export type { KafkaInputOptions, KafkaPartitionState } from "./kafka.ts";
 export {
   KAFKA_CLIENTS,
   type KafkaClientName,

@@ -10,8 +10,11 @@
 
 import { getLogger } from "@logtape/logtape";
 import process from "node:process";
-import { type logCreator, type LogEntry, logLevel } from "kafkajs";
+import type { logCreator, LogEntry } from "kafkajs";
 import { oneLine } from "../errors/mod.ts";
+
+/** kafkajs's `logLevel.WARN` (its levels: 0 nothing, 1 error, 2 warn, 4 info, 5 debug). */
+const KAFKAJS_WARN = 2;
 
 /** Hints for kafkajs messages, first match wins. */
 const HINTS: ReadonlyArray<readonly [RegExp, string]> = [
@@ -64,7 +67,7 @@ export function kafkaLogCreator(options: KafkaLogOptions = {}): logCreator {
         broker?: string;
       };
       const text = oneLine(`${message}${error ? `: ${error}` : ""}`);
-      if (level > logLevel.WARN) {
+      if (level > KAFKAJS_WARN) {
         logger.debug("kafkajs: {text}", { text });
         return;
       }
