@@ -34,17 +34,18 @@ function handleCount(events: Record<string, unknown>[]): number {
 }
 
 Deno.test(
-  "consume --idle-timeout: a broker gone is not idle; exit 3 once kafka.connect_timeout has passed",
+  "consume --idle-timeout (kafkajs): a broker gone is not idle; exit 3 once kafka.connect_timeout has passed",
   kafkaTest,
   async () => {
-    // A broker of this test alone: it is killed.
+    // A broker of this test alone: it is killed. On kafkajs: @platformatic/kafka retries its
+    // offset commit against the stopped broker and the run waits on (docs/kafka.md, known gaps).
     const broker = await startKafkaBroker();
     let stopped = false;
     const handles = await startTestHandleServer({ latencyMs: 20 });
     const ws = await makeWorkspace({
       bootstrap: broker.bootstrap,
       handleUrl: handles.url,
-      sections: { kafka: ["connect_timeout = 10"] },
+      sections: { kafka: ["connect_timeout = 10"], consumer: ['kafka_client = "kafkajs"'] },
     });
     try {
       const events = makeCmip6Events(30, "broker", { files: 1 });
