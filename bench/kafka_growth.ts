@@ -16,7 +16,7 @@
 import { Kafka, logLevel } from "kafkajs";
 import { loadConfig } from "../src/config/mod.ts";
 import type { KeyedEvent } from "../src/events/mod.ts";
-import { KafkaInput } from "../src/inputs/kafka.ts";
+import { KafkaInput } from "../src/kafka/input_kafkajs.ts";
 import { wirePipeline } from "../src/runner/mod.ts";
 import { Stats } from "../src/stats/mod.ts";
 import { makeCmip6Event, testItemId } from "../tests/fixtures/events.ts";

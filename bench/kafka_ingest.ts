@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { KAFKA_CLIENTS, type KafkaClientName } from "../src/inputs/mod.ts";
+import { KAFKA_CLIENTS, type KafkaClientName } from "../src/kafka/mod.ts";
 import { makeCmip6Event } from "../tests/fixtures/events.ts";
 import { makeWorkspace, produce, uniqueName } from "../tests/helpers.ts";
 import { type CliRun, itemId, timedCli } from "./cli_run.ts";

@@ -7,7 +7,8 @@
 import { getLogger } from "@logtape/logtape";
 import type { Outcome } from "../events/mod.ts";
 import { EXIT } from "../exit/mod.ts";
-import { expandPaths, fileEvents, openKafkaInput, retryEvents, STDIN } from "../inputs/mod.ts";
+import { expandPaths, fileEvents, retryEvents, STDIN } from "../inputs/mod.ts";
+import { openKafkaInput } from "../kafka/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
 import { isDryRun } from "../runner/mod.ts";
 import type { RunOptions } from "../runner/run_monitor.ts";

@@ -12,17 +12,14 @@
  * @module
  */
 
-import { Producer, stringSerializers } from "@platformatic/kafka";
 import { ConfigurationError, TransientError } from "../errors/mod.ts";
 import { expandPaths, type FileEvent, readEventFile } from "../inputs/mod.ts";
 import {
-  checkKafka,
-  DEFAULT_CONNECT_TIMEOUT,
-  describePlatformaticError,
-  type LibrdkafkaConfig,
-  platformaticErrorCode,
-  type PlatformaticOptions,
-  toPlatformatic,
+  describeSendError,
+  isRecordError,
+  isTooLarge,
+  openProducer,
+  type TopicProducer,
 } from "../kafka/mod.ts";
 import { ExitError, type GlobalOptions, openContext, printError } from "./context.ts";
 
@@ -37,12 +34,6 @@ const BATCH = 200;
 /** Bytes per batch (below the broker's default limit of about 1 MiB per record batch). */
 const BATCH_BYTES = 512 * 1024;
 /** Errors of the records themselves: sending the batch's events one by one finds the culprit. */
-const RECORD_ERRORS = new Set([
-  "MESSAGE_TOO_LARGE",
-  "RECORD_LIST_TOO_LARGE",
-  "INVALID_RECORD",
-  "CORRUPT_MESSAGE",
-]);
 
 /** Sends the events of the files; returns the exit code. */
 export async function sendCommand(
@@ -53,52 +44,28 @@ export async function sendCommand(
   const { config, logging } = await openContext(globals);
   const topic = options.topic ?? config.consumer.topic;
   const files = await expandPaths(paths);
-  let translated: PlatformaticOptions;
+  let producer: TopicProducer;
   try {
-    translated = await reachKafka(config.kafka);
+    producer = await openProducer(config.kafka, { topic });
   } catch (error) {
     await logging.close();
+    if (error instanceof ConfigurationError) throw new ExitError(`send: ${error.message}`, 2);
+    if (error instanceof TransientError) throw new ExitError(`send: ${error.message}`, 3);
     throw error;
-  }
-  const { clientId, bootstrapBrokers, tls, sasl } = translated.consumer;
-  // Idempotent: a batch the client retries after a lost answer is written once, not twice.
-  const producer = new Producer<string, string, string, string>({
-    clientId,
-    bootstrapBrokers,
-    ...(tls ? { tls } : {}),
-    ...(sasl ? { sasl } : {}),
-    idempotent: true,
-    autocreateTopics: true,
-    serializers: stringSerializers,
-  });
-  try {
-    // The topic's metadata (created when missing, as the broker allows): the connection.
-    await producer.metadata({ topics: [topic], autocreateTopics: true });
-  } catch (error) {
-    await producer.close().catch(() => {});
-    await logging.close();
-    throw new ExitError(
-      `send: cannot connect the producer: ${describePlatformaticError(error)}`,
-      3,
-    );
   }
   let sent = 0, failed = 0;
   const encoder = new TextEncoder();
   const notSent = (event: FileEvent, error: unknown): void => {
     failed++;
     const size = encoder.encode(event.value).length;
-    const hint = platformaticErrorCode(error) === "MESSAGE_TOO_LARGE"
+    const hint = isTooLarge(error)
       ? ` (${size} bytes; the topic's max.message.bytes is lower)`
       : "";
-    printError(
-      `send: ${event.file}:${event.line}: not sent: ${describePlatformaticError(error)}${hint}`,
-    );
+    printError(`send: ${event.file}:${event.line}: not sent: ${describeSendError(error)}${hint}`);
   };
   try {
-    const send = (events: FileEvent[]): Promise<unknown> =>
-      producer.send({
-        messages: events.map((e) => ({ topic, key: e.key ?? undefined, value: e.value })),
-      });
+    const send = (events: FileEvent[]): Promise<void> =>
+      producer.send(events.map((e) => ({ key: e.key ?? undefined, value: e.value })));
     let batch: FileEvent[] = [];
     let bytes = 0;
     const flush = async (): Promise<void> => {
@@ -112,7 +79,7 @@ export async function sendCommand(
         return;
       } catch (error) {
         // Not the records (broker gone, no such topic, not allowed): none of them was sent.
-        if (!RECORD_ERRORS.has(platformaticErrorCode(error) ?? "") || events.length === 1) {
+        if (!isRecordError(error) || events.length === 1) {
           for (const event of events) notSent(event, error);
           return;
         }
@@ -139,7 +106,7 @@ export async function sendCommand(
     }
     await flush();
   } finally {
-    await producer.close().catch(() => {});
+    await producer.close();
     await logging.close();
   }
   console.log(
@@ -148,21 +115,4 @@ export async function sendCommand(
     }`,
   );
   return failed > 0 ? 1 : 0;
-}
-
-/**
- * Translates `[kafka]` and reaches a broker: a setting that cannot work is exit 2, a broker
- * that does not answer within `connect_timeout` exit 3, each as one line.
- */
-async function reachKafka(kafka: LibrdkafkaConfig): Promise<PlatformaticOptions> {
-  try {
-    const translated = toPlatformatic(kafka);
-    const seconds = Number(kafka.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT);
-    await checkKafka({ client: translated.consumer, connectTimeoutMs: seconds * 1000 });
-    return translated;
-  } catch (error) {
-    if (error instanceof ConfigurationError) throw new ExitError(`send: ${error.message}`, 2);
-    if (error instanceof TransientError) throw new ExitError(`send: ${error.message}`, 3);
-    throw error;
-  }
 }

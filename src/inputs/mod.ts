@@ -1,6 +1,7 @@
 /**
- * Inputs: where events come from. Each owns its lifetime and, for Kafka, its
- * offsets; all hand the pipeline the same keyed events.
+ * Inputs: where events come from besides Kafka (files, standard input, retry files; the
+ * Kafka input is in `src/kafka/`). Each owns its lifetime; all hand the pipeline the same
+ * keyed events.
  *
  * @module
  */
@@ -13,13 +14,6 @@ export {
   keyOfText,
   readEventFile,
 } from "./files.ts";
-export type { KafkaInputOptions, KafkaPartitionState } from "./kafka.ts";
-export {
-  KAFKA_CLIENTS,
-  type KafkaClientName,
-  type KafkaEventInput,
-  openKafkaInput,
-} from "./kafka_open.ts";
 export { TextLineStream } from "./lines.ts";
 export {
   type ExpandOptions,

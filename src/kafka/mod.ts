@@ -45,3 +45,19 @@ export {
   type TlsOptions,
 } from "./security.ts";
 export { speaksTls } from "./probe.ts";
+export {
+  describeSendError,
+  isRecordError,
+  isTooLarge,
+  openProducer,
+  type ProducedMessage,
+  type TopicProducer,
+} from "./producer.ts";
+export { readTopic, type ReadTopicOptions, type TopicText } from "./topic_reader.ts";
+export type { KafkaInputOptions, KafkaPartitionState } from "./input_kafkajs.ts";
+export {
+  KAFKA_CLIENTS,
+  type KafkaClientName,
+  type KafkaEventInput,
+  openKafkaInput,
+} from "./input.ts";

@@ -8,7 +8,7 @@
 import { PermanentError } from "../errors/mod.ts";
 import { AMEND_IF_EXISTS, type HandleRecord, type MappedEvent } from "../records/mod.ts";
 import type { StacItem } from "../events/item.ts";
-import type { MapContext } from "../mapping/context.ts";
+import type { MapContext } from "./context.ts";
 import { buildDatasetRecord, isRetracted, splitItemId } from "./dataset.ts";
 import { fileAssetKeys, mapFile } from "./files.ts";
 import { resolveHosting } from "./hosting.ts";

@@ -6,7 +6,7 @@
  */
 
 import { ConfigurationError } from "../errors/mod.ts";
-import type { ProjectPlugin } from "../projects/types.ts";
+import type { ProjectPlugin } from "./types.ts";
 import { findProject } from "./descriptions.ts";
 import { createProjectPlugin, type ProjectSettings } from "./plugin.ts";
 import { unknownProject } from "./selection.ts";

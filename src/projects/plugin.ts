@@ -9,7 +9,7 @@ import { ConfigurationError } from "../errors/mod.ts";
 import type { MappedEvent } from "../records/mod.ts";
 import type { StacItem } from "../events/item.ts";
 import type { MapContext } from "../mapping/context.ts";
-import type { ProjectPlugin } from "../projects/types.ts";
+import type { ProjectPlugin } from "./types.ts";
 import {
   DEFAULT_EXCLUDED_ASSET_KEYS,
   isHttpUrl,

@@ -8,8 +8,8 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { Consumer } from "@platformatic/kafka";
-import type { KafkaPartitionState } from "./kafka.ts";
-import { PartitionTracker } from "./kafka_offsets.ts";
+import type { KafkaPartitionState } from "./input_kafkajs.ts";
+import { PartitionTracker } from "./offsets.ts";
 
 /** How old the high watermarks may be before {@linkcode PlatformaticOffsets.states} asks again, ms. */
 const WATERMARK_AGE_MS = 2000;

@@ -15,19 +15,14 @@
 import { getLogger } from "@logtape/logtape";
 import { type Consumer, Kafka, type KafkaMessage } from "kafkajs";
 import { decodeUtf8 } from "../decode/utf8.ts";
-import { Delivery } from "./kafka_delivery.ts";
-import { utf8Fault } from "./kafka_utf8.ts";
-import { PartitionTracker } from "./kafka_offsets.ts";
+import { Delivery } from "./delivery.ts";
+import { utf8Fault } from "./utf8_fault.ts";
+import { PartitionTracker } from "./offsets.ts";
 import type { KeyedEvent } from "../events/mod.ts";
-import {
-  awaitKafka,
-  DEFAULT_CONNECT_TIMEOUT,
-  kafkaLogCreator,
-  type LibrdkafkaConfig,
-  quietKafkajsWarnings,
-  toKafkajs,
-  toPlatformatic,
-} from "../kafka/mod.ts";
+import { awaitKafka, DEFAULT_CONNECT_TIMEOUT } from "./startup.ts";
+import { kafkaLogCreator, quietKafkajsWarnings } from "./logging.ts";
+import { type LibrdkafkaConfig, toKafkajs } from "./config.ts";
+import { toPlatformatic } from "./platformatic_config.ts";
 
 /** Options of {@linkcode KafkaInput.open}. */
 export interface KafkaInputOptions {

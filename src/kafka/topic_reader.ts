@@ -8,13 +8,17 @@
  */
 
 import { Consumer } from "@platformatic/kafka";
-import {
-  checkKafka,
-  DEFAULT_CONNECT_TIMEOUT,
-  type LibrdkafkaConfig,
-  toPlatformatic,
-} from "../kafka/mod.ts";
-import type { InputText } from "./expected.ts";
+import { checkKafka, DEFAULT_CONNECT_TIMEOUT } from "./startup.ts";
+import type { LibrdkafkaConfig } from "./config.ts";
+import { toPlatformatic } from "./platformatic_config.ts";
+
+/** One event of the topic: its text and where it came from (`topic/partition@offset`). */
+export interface TopicText {
+  /** The event's value. */
+  text: string;
+  /** `topic/partition@offset`. */
+  where: string;
+}
 
 /** `ListOffsets` timestamps that mean "the first offset" and "the end". */
 const EARLIEST = -2n, LATEST = -1n;
@@ -38,7 +42,7 @@ export interface ReadTopicOptions {
  * certificates): one line naming the keys.
  * @throws {TransientError} when no broker answered within `[kafka].connect_timeout`.
  */
-export async function readTopic(options: ReadTopicOptions): Promise<InputText[]> {
+export async function readTopic(options: ReadTopicOptions): Promise<TopicText[]> {
   const seconds = Number(options.kafka.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT);
   const translated = toPlatformatic(options.kafka).consumer;
   await checkKafka({ client: translated, connectTimeoutMs: seconds * 1000 });
@@ -60,7 +64,7 @@ export async function readTopic(options: ReadTopicOptions): Promise<InputText[]>
       byTime.forEach((offset, p) => starts[p] = offset < 0n ? ends[p] : offset);
     }
     const pending = new Set(ends.map((_, p) => p).filter((p) => starts[p] < ends[p]));
-    const events: InputText[] = [];
+    const events: TopicText[] = [];
     if (pending.size === 0) return events;
     const seen = new Set<string>();
     const stream = await consumer.consume({

@@ -8,7 +8,7 @@
  */
 
 import type { KeyedEvent } from "../events/mod.ts";
-import type { KafkaInputOptions, KafkaPartitionState } from "./kafka.ts";
+import type { KafkaInputOptions, KafkaPartitionState } from "./input_kafkajs.ts";
 
 /** The Kafka client libraries an input can be built on (`consumer.kafka_client`). */
 export const KAFKA_CLIENTS = ["kafkajs", "platformatic"] as const;
@@ -33,9 +33,9 @@ export async function openKafkaInput(
   client: KafkaClientName = "platformatic",
 ): Promise<KafkaEventInput> {
   if (client !== "platformatic") {
-    const { KafkaInput } = await import("./kafka.ts");
+    const { KafkaInput } = await import("./input_kafkajs.ts");
     return await KafkaInput.open(options);
   }
-  const { PlatformaticKafkaInput } = await import("./kafka_platformatic.ts");
+  const { PlatformaticKafkaInput } = await import("./input_platformatic.ts");
   return await PlatformaticKafkaInput.open(options);
 }

@@ -1,8 +1,8 @@
 /** The batches of a partition: at most one batch ahead of the oldest unacknowledged event. */
 
 import assert from "node:assert/strict";
-import { BatchGate } from "../../src/inputs/kafka_batches.ts";
-import { PartitionTracker } from "../../src/inputs/kafka_offsets.ts";
+import { BatchGate } from "../../src/kafka/batches.ts";
+import { PartitionTracker } from "../../src/kafka/offsets.ts";
 
 Deno.test("a batch is held until the batches before the last one handed out are acknowledged", () => {
   const gate = new BatchGate<number>();

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { PartitionTracker } from "./kafka_offsets.ts";
+import type { PartitionTracker } from "./offsets.ts";
 
 /** One partition's batches: the last one handed out and what is held back behind it. */
 interface Lane<T> {

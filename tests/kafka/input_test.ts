@@ -13,7 +13,7 @@ import {
   waitForHandles,
 } from "../helpers.ts";
 import { uuidV3Url } from "../../src/mapping/pid.ts";
-import { KAFKA_CLIENTS } from "../../src/inputs/mod.ts";
+import { KAFKA_CLIENTS } from "../../src/kafka/mod.ts";
 
 for (const client of KAFKA_CLIENTS) {
   Deno.test(`${client}: a rebalance in mid-stream loses no event`, {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { Kafka, logLevel } from "kafkajs";
 import type { KeyedEvent } from "../../src/events/mod.ts";
-import { KAFKA_CLIENTS, openKafkaInput } from "../../src/inputs/mod.ts";
+import { KAFKA_CLIENTS, openKafkaInput } from "../../src/kafka/mod.ts";
 import { kafkaBootstrapForTests } from "../../tools/kafka/broker.ts";
 import { makeCmip6Event, testItemId } from "../fixtures/events.ts";
 import { produce, uniqueName } from "../helpers.ts";
