@@ -61,6 +61,21 @@ export class BatchGate<T> {
     return items;
   }
 
+  /**
+   * Lets everything held go at once, in offset order, every partition: while the pipeline
+   * holds events for a service that is down, later batches need not wait for them.
+   */
+  releaseAll(): T[] {
+    const items: T[] = [];
+    for (const lane of this.#lanes.values()) {
+      if (lane.held.length === 0) continue;
+      lane.first = lane.held[0].offset;
+      items.push(...lane.held.map((h) => h.item));
+      lane.held = [];
+    }
+    return items;
+  }
+
   /** Forgets `partition` (given up); returns what was held and never handed out. */
   drop(partition: number): T[] {
     const held = this.#lanes.get(partition)?.held ?? [];

@@ -105,6 +105,7 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
       if (input.#delivery.joined && !input.#delivery.closing) {
         input.#offsets.commitDue().catch(() => {});
       }
+      input.#releaseIfHolding();
     });
     try {
       input.#stream = await consumer.consume({
@@ -224,10 +225,20 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     if (this.#gate.admit(partition, event, { offset, fetch, tracker })) {
       this.#delivery.handOut(event);
     }
+    this.#releaseIfHolding();
     if (!this.#paused && this.#delivery.full()) {
       this.#paused = true;
       this.#stream?.pause();
     }
+  }
+
+  /**
+   * While the pipeline holds events for a service that is down, a batch does not wait for
+   * the batches before it (as on kafkajs): the held events would stop their partitions.
+   */
+  #releaseIfHolding(): void {
+    if (!this.#options.holding?.()) return;
+    for (const event of this.#gate.releaseAll()) this.#delivery.handOut(event);
   }
 
   /** What an acknowledgement does here besides freeing the event's place. */

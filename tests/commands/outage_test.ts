@@ -159,7 +159,9 @@ Deno.test(
       try {
         // CMIP7's server is down from the start: CMIP6's events go on meanwhile.
         await until(() => six.size() >= count("cmip6"), "every CMIP6 handle", 60_000);
-        const ready = await run.ready();
+        // the CMIP7 events are held once their retries are spent (which may end after CMIP6's)
+        let ready = await run.ready();
+        await until(async () => (ready = await run.ready()).waiting.length > 0, "the wait", 30_000);
         assert.equal(ready.status, 503);
         assert.deepEqual(ready.waiting.map((w) => w.dependency), ["Handle service seven"]);
         assert.match(await run.metrics(), /piddiplatsch_events_held \d+/);

@@ -48,3 +48,24 @@ Deno.test("partitions are independent; a dropped partition returns what it held"
   assert.deepEqual(gate.drop(0), ["0/2"]);
   assert.deepEqual(gate.drop(0), []);
 });
+
+Deno.test("releaseAll lets every held item go in offset order, every partition (events held for an outage)", () => {
+  const gate = new BatchGate<string>();
+  const a = new PartitionTracker("t", 0);
+  const b = new PartitionTracker("t", 1);
+  const take = (tracker: PartitionTracker, offset: number, fetch: number): boolean => {
+    tracker.deliver(BigInt(offset));
+    const item = `${tracker.partition}/${offset}`;
+    return gate.admit(tracker.partition, item, { offset: BigInt(offset), fetch, tracker });
+  };
+  // offset 0 of each partition is held by the pipeline (never acknowledged)
+  assert.ok(take(a, 0, 1));
+  assert.ok(take(b, 0, 1));
+  assert.ok(take(a, 1, 2));
+  assert.equal(take(a, 2, 3), false);
+  assert.equal(take(a, 3, 3), false);
+  assert.ok(take(b, 1, 2));
+  assert.equal(take(b, 2, 3), false);
+  assert.deepEqual(gate.releaseAll(), ["0/2", "0/3", "1/2"]);
+  assert.deepEqual(gate.releaseAll(), [], "nothing is handed out twice");
+});
