@@ -9,74 +9,13 @@ import { ConfigurationError } from "../../src/errors/mod.ts";
 import { createHandleHandler, HandleStore } from "../../src/handle_server/mod.ts";
 import { HandleRestClient } from "../../src/register/mod.ts";
 import { TEST_PASSWORD, TEST_PREFIX, TEST_USER } from "../helpers.ts";
-
-async function openssl(cwd: string, args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, cwd, stdout: "null", stderr: "piped" })
-    .output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-}
-
-/** A CA and a server certificate for 127.0.0.1 signed by it. */
-async function makeCertificates(dir: string): Promise<void> {
-  await openssl(dir, [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=piddiplatsch test CA",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign",
-  ]);
-  await openssl(dir, [
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "server.key",
-    "-out",
-    "server.csr",
-    "-subj",
-    "/CN=127.0.0.1",
-  ]);
-  await Deno.writeTextFile(
-    join(dir, "ext.cnf"),
-    "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-  );
-  await openssl(dir, [
-    "x509",
-    "-req",
-    "-in",
-    "server.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-out",
-    "server.pem",
-    "-days",
-    "2",
-    "-extfile",
-    "ext.cnf",
-  ]);
-}
+import { makeSiteCertificates } from "../support/certificates.ts";
 
 Deno.test("TLS is verified: an unknown CA stops the run; ca_file trusts the site CA", async () => {
   const dir = await Deno.makeTempDir();
   const store = await HandleStore.open();
   const server = await (async () => {
-    await makeCertificates(dir);
+    await makeSiteCertificates(dir, { subject: "/CN=127.0.0.1", san: "IP:127.0.0.1" });
     return Deno.serve(
       {
         hostname: "127.0.0.1",

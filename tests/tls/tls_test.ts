@@ -14,13 +14,7 @@ import {
   normalizePin,
   PinMismatchError,
 } from "../../src/tls/mod.ts";
-
-async function openssl(cwd: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command("openssl", { args, cwd, stdout: "piped", stderr: "piped" })
-    .output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  return new TextDecoder().decode(out.stdout);
-}
+import { makeSiteCertificates, openssl, opensslPin } from "../support/certificates.ts";
 
 /**
  * A self-signed `CN=anonymous` certificate without names, like Handle.Net's (which has no
@@ -53,12 +47,6 @@ async function anonymousCertificate(dir: string, stem: string): Promise<void> {
     "-out",
     `${stem}.pem`,
   ]);
-}
-
-/** openssl's SHA-256 fingerprint of a PEM certificate, as 64 lowercase hex digits. */
-async function opensslPin(dir: string, pem: string): Promise<string> {
-  const text = await openssl(dir, ["x509", "-in", pem, "-noout", "-fingerprint", "-sha256"]);
-  return normalizePin(text.split("=")[1])!;
 }
 
 interface Served {
@@ -198,57 +186,7 @@ Deno.test("tls: verify = false accepts any certificate; the default refuses it n
 Deno.test("tls: ca_file trusts the CA but still checks the name; the failure suggests the pin", async () => {
   const dir = await Deno.makeTempDir();
   // a site CA, and a certificate it issued for CN=anonymous without subjectAltName
-  await openssl(dir, [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=piddiplatsch test CA",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign",
-  ]);
-  await openssl(dir, ["genrsa", "-out", "server.key", "2048"]);
-  await openssl(dir, [
-    "req",
-    "-new",
-    "-key",
-    "server.key",
-    "-subj",
-    "/CN=anonymous",
-    "-out",
-    "s.csr",
-  ]);
-  await Deno.writeTextFile(
-    join(dir, "ext.cnf"),
-    "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-  );
-  await openssl(dir, [
-    "x509",
-    "-req",
-    "-in",
-    "s.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-days",
-    "2",
-    "-extfile",
-    "ext.cnf",
-    "-out",
-    "server.pem",
-  ]);
+  await makeSiteCertificates(dir, { subject: "/CN=anonymous" });
   const served = serve(dir, "server");
   const withCa = createTransport({ caFile: join(dir, "ca.pem") });
   try {
