@@ -96,9 +96,6 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
     consumer.on("consumer:group:join", ({ assignments }) => input.#onJoin(assignments ?? []));
     consumer.on("consumer:group:rebalance", () => input.#delivery.group(false));
     consumer.on("consumer:group:leave", () => input.#delivery.group(false));
-    // A heartbeat answered: the broker and the group are there (the idle clock's proof, as a
-    // fetch answer is for kafkajs); none for kafka.connect_timeout ends an --idle-timeout run.
-    consumer.on("consumer:heartbeat:end", () => input.#delivery.fetched());
     // A rejoin that failed after its retries: the member is out of the group for good.
     consumer.on("error", (error: Error) => input.#delivery.fail(error));
     input.#delivery.startTicker(options.commitIntervalMs ?? 500, () => {
