@@ -155,7 +155,12 @@ export class HandleRestClient {
   ): Promise<Answer | undefined> {
     const policy = this.#options.policy;
     return withRetries(
-      () => this.#limit.run(() => this.#once(method, handle, options)),
+      async () => {
+        // the session is opened before the request takes its turn: waiting for the login
+        // is no latency of the request for the adaptive limit
+        const auth = method === "GET" ? undefined : await this.#session.header();
+        return this.#limit.run(() => this.#once(method, handle, { ...options, auth }));
+      },
       policy,
       {
         signal: this.#options.signal,
@@ -167,11 +172,17 @@ export class HandleRestClient {
   async #once(
     method: string,
     handle: string,
-    options: { body?: string; query?: string; allow404?: boolean; renewed?: boolean },
+    options: {
+      body?: string;
+      query?: string;
+      allow404?: boolean;
+      auth?: string;
+      renewed?: boolean;
+    },
   ): Promise<Answer | undefined> {
     const url = `${this.#base}${handlePath(handle)}${options.query ?? ""}`;
     const headers: Record<string, string> = { Accept: "application/json" };
-    const auth = method === "GET" ? undefined : await this.#session.header();
+    const auth = options.auth;
     if (auth !== undefined) headers.Authorization = auth;
     if (options.body !== undefined) headers["Content-Type"] = "application/json; charset=utf-8";
     let response: Response;
@@ -211,7 +222,8 @@ export class HandleRestClient {
     if (status === 401 && auth !== undefined && !options.renewed) {
       // the session expired or was closed: a new one, and the request once more
       if (await this.#session.renew(auth)) {
-        return this.#once(method, handle, { ...options, renewed: true });
+        const renewed = await this.#session.header();
+        return this.#once(method, handle, { ...options, auth: renewed, renewed: true });
       }
     }
     if (status === 401 || status === 403) {

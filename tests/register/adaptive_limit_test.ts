@@ -141,6 +141,42 @@ Deno.test("AdaptiveLimit: 5xx-like overload halves by steps, never runs more tha
   assert.equal(overLimit, 0);
 });
 
+/** Runs `limit.limit` tasks at once, all answering together: one round trip at full use. */
+async function roundTrip(limit: AdaptiveLimit): Promise<void> {
+  const count = limit.limit;
+  let release!: () => void;
+  const answered = new Promise<void>((resolve) => release = resolve);
+  const tasks = Array.from({ length: count }, () => limit.run(() => answered));
+  release();
+  await Promise.all(tasks);
+}
+
+Deno.test("AdaptiveLimit: one per answer until the first decrease, then about one per round trip", async () => {
+  let now = 0;
+  const limit = new AdaptiveLimit({
+    initial: 16,
+    max: 1000,
+    now: () => now,
+    isOverload: (error) => error instanceof TransientError,
+  });
+  // slow start: every answer of a round that used the limit (its second half was busy) adds one
+  await roundTrip(limit);
+  assert.ok(limit.limit >= 24, `slow start grew to ${limit.limit}`);
+  // an overload: the limit shrinks once, and slow start is over
+  now = 1;
+  await limit.run(() => Promise.reject(new TransientError("HTTP 503"))).catch(() => {});
+  const after = limit.limit;
+  assert.ok(after < 24, `shrank to ${after}`);
+  // ten round trips whose latency holds: about +1 each (the old rule, +1 per busy answer,
+  // would have grown by more than half the limit per round trip)
+  for (let i = 0; i < 10; i++) {
+    now += 1;
+    await roundTrip(limit);
+  }
+  assert.ok(limit.limit > after, `grew again: ${after} -> ${limit.limit}`);
+  assert.ok(limit.limit <= after + 10, `at most one per round trip: ${after} -> ${limit.limit}`);
+});
+
 Deno.test("AdaptiveLimit: a fixed limit never moves", async () => {
   const limit = new AdaptiveLimit({ initial: 3, max: 3, fixed: true });
   let running = 0;
