@@ -12,7 +12,12 @@
 import { ConfigurationError, PermanentError, TransientError } from "../errors/mod.ts";
 import { type HandleRecord, type HandleValue, toHandleValues } from "../records/mod.ts";
 import { retryAfterCause, type TransientPolicy, withRetries } from "../transient/mod.ts";
-import { createTransport, type TlsSettings, type Transport } from "../tls/mod.ts";
+import {
+  createTransport,
+  type TlsSettings,
+  type Transport,
+  type TransportAnswer,
+} from "../tls/mod.ts";
 import { AdaptiveLimit } from "./adaptive_limit.ts";
 import { fetchFailure } from "./fetch_failure.ts";
 import { HandleSession, plainHttpHint } from "./session.ts";
@@ -185,16 +190,16 @@ export class HandleRestClient {
     const auth = options.auth;
     if (auth !== undefined) headers.Authorization = auth;
     if (options.body !== undefined) headers["Content-Type"] = "application/json; charset=utf-8";
-    let response: Response;
+    let response: TransportAnswer;
     const started = performance.now();
     const report = (status?: number): void =>
       this.#options.onResponse?.({ method, status, seconds: (performance.now() - started) / 1000 });
     try {
-      response = await this.#transport.fetch(url, {
+      response = await this.#transport.request(url, {
         method,
         headers,
         body: options.body,
-        signal: AbortSignal.timeout(this.#options.timeout * 1000),
+        timeoutMs: this.#options.timeout * 1000,
       });
     } catch (error) {
       report();
@@ -207,11 +212,10 @@ export class HandleRestClient {
       const timeout = error instanceof DOMException && error.name === "TimeoutError";
       throw timeout ? new OverloadError(failure.message) : failure;
     }
-    const text = await response.text();
-    report(response.status);
-    if (response.ok) return { status: response.status, body: text ? safeJson(text) : undefined };
+    const { status, text } = response;
+    report(status);
+    if (status >= 200 && status < 300) return { status, body: text ? safeJson(text) : undefined };
     const detail = describeBody(text);
-    const status = response.status;
     if (status === 404 && options.allow404) return undefined;
     if (status >= 500 || status === 429) {
       throw new OverloadError(

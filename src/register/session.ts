@@ -12,7 +12,7 @@
  */
 
 import { ConfigurationError, TransientError } from "../errors/mod.ts";
-import type { Transport } from "../tls/mod.ts";
+import { fetchAnswer, type Transport, type TransportAnswer } from "../tls/mod.ts";
 import { fetchFailure } from "./fetch_failure.ts";
 
 /** Options of {@linkcode HandleSession}. */
@@ -26,7 +26,7 @@ export interface HandleSessionOptions {
   /** Per-request timeout, seconds. */
   timeout: number;
   /** How requests reach the server (its TLS settings); the global `fetch` by default. */
-  transport?: Pick<Transport, "fetch">;
+  transport?: Pick<Transport, "request">;
   /** The profile's configuration table (e.g. `handles.profiles.cmip7`), for messages. */
   section?: string;
   /** Whether to try sessions at all; true by default. */
@@ -91,8 +91,7 @@ export class HandleSession {
     this.#mode = "unknown";
     this.#id = undefined;
     try {
-      const response = await this.#fetch("DELETE", "/api/sessions/this", sessionHeader(id));
-      await response.body?.cancel();
+      await this.#fetch("DELETE", "/api/sessions/this", sessionHeader(id));
     } catch {
       // the session expires on its own
     }
@@ -107,7 +106,7 @@ export class HandleSession {
 
   async #openSession(): Promise<void> {
     const opened = await this.#fetch("POST", "/api/sessions", this.#options.basic);
-    const text = await opened.text();
+    const text = opened.text;
     if ([404, 405, 501].includes(opened.status)) {
       this.#mode = "basic";
       return;
@@ -145,16 +144,13 @@ export class HandleSession {
     throw new TransientError(`${where}: HTTP ${status} ${what}`);
   }
 
-  async #fetch(method: string, path: string, authorization?: string): Promise<Response> {
+  async #fetch(method: string, path: string, authorization?: string): Promise<TransportAnswer> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (authorization !== undefined) headers.Authorization = authorization;
-    const send = this.#options.transport?.fetch ?? fetch;
+    const url = `${this.#options.base}${path}`;
+    const request = { method, headers, timeoutMs: this.#options.timeout * 1000 };
     try {
-      return await send(`${this.#options.base}${path}`, {
-        method,
-        headers,
-        signal: AbortSignal.timeout(this.#options.timeout * 1000),
-      });
+      return await (this.#options.transport?.request(url, request) ?? fetchAnswer(url, request));
     } catch (error) {
       throw fetchFailure(error, this.#options);
     }

@@ -9,8 +9,11 @@
  *
  * It speaks what the Handle REST API needs: one request at a time per connection,
  * keep-alive connections reused, bodies framed by `Content-Length`, chunked or the end of
- * the connection. A request on a reused connection that the server had closed is sent once
- * more on a new one.
+ * the connection (`http1_wire.ts`). A request on a reused connection that the server had
+ * closed is sent once more on a new one. {@linkcode Http1Client.request} hands back a plain
+ * answer (status, headers, text) and times out by one timer: no Fetch `Response`, `Headers`
+ * or `AbortSignal` per request, which showed in the CPU profile of a registration run;
+ * {@linkcode Http1Client.fetch} is the same as a Fetch API.
  *
  * @module
  */
@@ -19,11 +22,34 @@ import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import * as tls from "node:tls";
+import { encodeRequest, parseAnswer, type ParsedAnswer } from "./http1_wire.ts";
 
 /** How a connection's certificate is accepted. */
 export interface PeerCheck {
   /** Lowercase hex SHA-256 of the DER certificate to accept; undefined: accept any. */
   pin?: string;
+}
+
+/** A request for {@linkcode Http1Client.request}. */
+export interface TransportRequest {
+  /** The method, e.g. `PUT`. */
+  method: string;
+  /** Request headers; `Host` and `Content-Length` are the client's. */
+  headers?: Record<string, string>;
+  /** A body, sent as UTF-8. */
+  body?: string;
+  /** Fails with a `TimeoutError` `DOMException` when no whole answer came in this time. */
+  timeoutMs?: number;
+}
+
+/** A whole answer, its body read as UTF-8 text. */
+export interface TransportAnswer {
+  /** The HTTP status. */
+  status: number;
+  /** The answer's headers (`get` takes any case). */
+  headers: { get(name: string): string | null };
+  /** The body as text. */
+  text: string;
 }
 
 /** Raised when the server's certificate is not the pinned one. */
@@ -46,15 +72,9 @@ export function certificatePin(der: Uint8Array): string {
   return createHash("sha256").update(der).digest("hex");
 }
 
-interface Parsed {
-  status: number;
-  statusText: string;
-  headers: Headers;
-  body: Uint8Array<ArrayBuffer>;
-  keepAlive: boolean;
-}
+const UTF8 = new TextDecoder();
 
-/** A pool of keep-alive connections to the servers of one profile, and `fetch` over it. */
+/** A pool of keep-alive connections to the servers of one profile, and requests over it. */
 export class Http1Client {
   readonly #check: PeerCheck;
   readonly #idle = new Map<string, tls.TLSSocket[]>();
@@ -65,6 +85,28 @@ export class Http1Client {
     this.#check = check;
   }
 
+  /**
+   * Sends `request` to `url` and reads the whole answer. Over plain HTTP (nothing to
+   * verify) it goes through the global `fetch`.
+   *
+   * @throws {DOMException} `TimeoutError` after `timeoutMs`; the socket's error otherwise.
+   */
+  async request(url: string, request: TransportRequest): Promise<TransportAnswer> {
+    const target = new URL(url);
+    if (target.protocol !== "https:") return await fetchAnswer(url, request);
+    const cancel = new Cancellation();
+    const timer = request.timeoutMs === undefined ? undefined : setTimeout(
+      () => cancel.fire(new DOMException("Signal timed out.", "TimeoutError")),
+      request.timeoutMs,
+    );
+    try {
+      const parsed = await this.#send(target, request, cancel);
+      return { status: parsed.status, headers: parsed.headers, text: UTF8.decode(parsed.body) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** A `fetch` of `url` (https only) with `init`'s method, headers, string body and signal. */
   async fetch(url: string, init: RequestInit = {}): Promise<Response> {
     const target = new URL(url);
@@ -73,22 +115,19 @@ export class Http1Client {
     }
     const signal = init.signal ?? undefined;
     signal?.throwIfAborted();
-    const request = this.#encode(target, init);
-    const key = `${target.hostname}:${target.port || "443"}`;
-    const reused = this.#idle.get(key)?.pop();
+    const cancel = new Cancellation();
+    const onAbort = (): void => cancel.fire(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      return toResponse(
-        await this.#exchange(reused ?? await this.#connect(target, key, signal), {
-          request,
-          key,
-          head: init.method === "HEAD",
-          signal,
-        }),
-      );
-    } catch (error) {
-      if (reused === undefined || !(error instanceof StaleConnection)) throw error;
-      const socket = await this.#connect(target, key, signal);
-      return toResponse(await this.#exchange(socket, { request, key, head: false, signal }));
+      const body = init.body === undefined || init.body === null ? undefined : String(init.body);
+      const parsed = await this.#send(target, {
+        method: init.method ?? "GET",
+        headers: init.headers,
+        body,
+      }, cancel);
+      return toResponse(parsed);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 
@@ -99,36 +138,27 @@ export class Http1Client {
     this.#idle.clear();
   }
 
-  #encode(target: URL, init: RequestInit): Buffer {
-    const method = (init.method ?? "GET").toUpperCase();
-    const body = init.body === undefined || init.body === null ? undefined : String(init.body);
-    const bodyLength = body === undefined ? 0 : Buffer.byteLength(body);
-    // the head written directly: no Headers object per request (its building and checks
-    // showed in the CPU profile of a registration run); Host and Content-Length are ours
-    let head = `${method} ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\n`;
-    let connection = false;
-    for (const [name, value] of headerEntries(init.headers)) {
-      const lower = name.toLowerCase();
-      if (lower === "host" || lower === "content-length") continue;
-      if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) {
-        throw new TypeError(`invalid header ${JSON.stringify(name)}: line break in name or value`);
-      }
-      if (lower === "connection") connection = true;
-      head += `${name}: ${value}\r\n`;
+  async #send(
+    target: URL,
+    request: { method: string; headers?: HeadersInit; body?: string },
+    cancel: Cancellation,
+  ): Promise<ParsedAnswer> {
+    if (cancel.fired) throw cancel.reason;
+    const bytes = encodeRequest(target, request);
+    const key = `${target.hostname}:${target.port || "443"}`;
+    const head = request.method.toUpperCase() === "HEAD";
+    const reused = this.#idle.get(key)?.pop();
+    try {
+      const socket = reused ?? await this.#connect(target, key, cancel);
+      return await this.#exchange(socket, { request: bytes, key, head, cancel });
+    } catch (error) {
+      if (reused === undefined || !(error instanceof StaleConnection)) throw error;
+      const socket = await this.#connect(target, key, cancel);
+      return await this.#exchange(socket, { request: bytes, key, head, cancel });
     }
-    if (!connection) head += "Connection: keep-alive\r\n";
-    if (body !== undefined || method === "POST" || method === "PUT" || method === "PATCH") {
-      head += `Content-Length: ${bodyLength}\r\n`;
-    }
-    head += "\r\n";
-    const headLength = Buffer.byteLength(head, "latin1");
-    const bytes = Buffer.allocUnsafe(headLength + bodyLength);
-    bytes.write(head, 0, "latin1");
-    if (body !== undefined) bytes.write(body, headLength, "utf8");
-    return bytes;
   }
 
-  #connect(target: URL, key: string, signal?: AbortSignal): Promise<tls.TLSSocket> {
+  #connect(target: URL, key: string, cancel: Cancellation): Promise<tls.TLSSocket> {
     const host = target.hostname.replace(/^\[|\]$/g, "");
     return new Promise((resolve, reject) => {
       const socket = tls.connect({
@@ -138,15 +168,13 @@ export class Http1Client {
         rejectUnauthorized: false,
       });
       const fail = (error: unknown): void => {
-        signal?.removeEventListener("abort", abort);
+        cancel.clear();
         socket.destroy();
         reject(error);
       };
-      const abort = (): void => fail(signal?.reason);
-      signal?.addEventListener("abort", abort, { once: true });
       socket.once("error", fail);
       socket.once("secureConnect", () => {
-        signal?.removeEventListener("abort", abort);
+        cancel.clear();
         socket.off("error", fail);
         // an idle connection the server closes leaves the pool; errors of idle ones are moot
         socket.on("error", () => {});
@@ -164,39 +192,40 @@ export class Http1Client {
         }
         resolve(socket);
       });
+      cancel.listen(fail);
     });
   }
 
   #exchange(
     socket: tls.TLSSocket,
-    options: { request: Buffer; key: string; head: boolean; signal?: AbortSignal },
-  ): Promise<Parsed> {
+    options: { request: Buffer; key: string; head: boolean; cancel: Cancellation },
+  ): Promise<ParsedAnswer> {
     return new Promise((resolve, reject) => {
       let received: Buffer = Buffer.alloc(0);
       let settled = false;
-      const finish = (error: unknown, parsed?: Parsed): void => {
+      const finish = (error: unknown, parsed?: ParsedAnswer): void => {
         if (settled) return;
         settled = true;
         socket.off("data", onData);
         socket.off("error", onError);
         socket.off("close", onClose);
-        options.signal?.removeEventListener("abort", onAbort);
+        options.cancel.clear();
         if (error !== undefined) {
           socket.destroy();
           reject(error);
           return;
         }
         if (parsed!.keepAlive && !this.#closed && !socket.destroyed) {
-          const idle = this.#idle.get(options.key) ?? [];
-          idle.push(socket);
-          this.#idle.set(options.key, idle);
+          const idle = this.#idle.get(options.key);
+          if (idle === undefined) this.#idle.set(options.key, [socket]);
+          else idle.push(socket);
         } else socket.destroy();
         resolve(parsed!);
       };
       const onData = (chunk: Buffer): void => {
         received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
         try {
-          const parsed = parseResponse(received, { head: options.head, ended: false });
+          const parsed = parseAnswer(received, { head: options.head, ended: false });
           if (parsed) finish(undefined, parsed);
         } catch (error) {
           finish(error);
@@ -208,7 +237,7 @@ export class Http1Client {
           return;
         }
         try {
-          const parsed = parseResponse(received, { head: options.head, ended: true });
+          const parsed = parseAnswer(received, { head: options.head, ended: true });
           finish(parsed ? undefined : new Error("connection closed in mid-answer"), parsed);
         } catch (error) {
           finish(error);
@@ -219,107 +248,67 @@ export class Http1Client {
           received.length === 0 ? new StaleConnection(error.message, { cause: error }) : error,
         );
       };
-      const onAbort = (): void => finish(options.signal?.reason);
       socket.on("data", onData);
       socket.on("error", onError);
       socket.on("close", onClose);
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-      socket.write(options.request);
+      options.cancel.listen((reason) => finish(reason));
+      if (!settled) socket.write(options.request);
     });
   }
 }
 
-/** The name-value pairs of a request's headers, whichever form they were given in. */
-function headerEntries(headers: HeadersInit | undefined): Iterable<[string, string]> {
-  if (headers === undefined) return [];
-  if (headers instanceof Headers) return headers;
-  if (Array.isArray(headers)) return headers as [string, string][];
-  return Object.entries(headers);
+/** The one way a request is given up (a timer or an abort signal), without an `AbortSignal`. */
+class Cancellation {
+  fired = false;
+  reason: unknown = undefined;
+  #listener: ((reason: unknown) => void) | undefined;
+
+  /** Gives up: tells the current listener, and any later one. */
+  fire(reason: unknown): void {
+    if (this.fired) return;
+    this.fired = true;
+    this.reason = reason;
+    this.#listener?.(reason);
+  }
+
+  /** Whom to tell (one at a time: the connect, then the exchange); at once when fired. */
+  listen(listener: (reason: unknown) => void): void {
+    this.#listener = listener;
+    if (this.fired) listener(this.reason);
+  }
+
+  /** Forgets the listener. */
+  clear(): void {
+    this.#listener = undefined;
+  }
 }
 
 /** A reused connection that failed before any answer: the request may be sent again. */
 class StaleConnection extends Error {}
 
-function toResponse(parsed: Parsed): Response {
+function toResponse(parsed: ParsedAnswer): Response {
   const empty = parsed.status === 204 || parsed.status === 304 || parsed.status < 200;
   return new Response(empty ? null : parsed.body, {
     status: parsed.status,
     statusText: parsed.statusText,
-    headers: parsed.headers,
+    headers: [...parsed.headers.entries()],
   });
 }
 
-const HEAD_END = Buffer.from("\r\n\r\n");
-
-/** The whole answer in `data`, or undefined while it is incomplete. */
-function parseResponse(
-  data: Buffer,
-  options: { head: boolean; ended: boolean },
-): Parsed | undefined {
-  const end = data.indexOf(HEAD_END);
-  if (end < 0) {
-    if (options.ended) throw new Error("connection closed in mid-answer");
-    return undefined;
-  }
-  const lines = data.subarray(0, end).toString("latin1").split("\r\n");
-  const status = /^HTTP\/(\d\.\d) (\d{3}) ?(.*)$/.exec(lines[0]);
-  if (!status) throw new Error(`not an HTTP answer: ${JSON.stringify(lines[0].slice(0, 60))}`);
-  const headers = new Headers();
-  for (const line of lines.slice(1)) {
-    const colon = line.indexOf(":");
-    if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
-  }
-  const code = Number(status[2]);
-  const connection = headers.get("connection")?.toLowerCase() ?? "";
-  let keepAlive = status[1] === "1.1" ? connection !== "close" : connection === "keep-alive";
-  const rest = data.subarray(end + 4);
-  const base = { status: code, statusText: status[3], headers };
-  if (options.head || code === 204 || code === 304 || code < 200) {
-    return { ...base, body: new Uint8Array(), keepAlive };
-  }
-  if (/chunked/i.test(headers.get("transfer-encoding") ?? "")) {
-    const body = dechunk(rest);
-    if (body === undefined) {
-      if (options.ended) throw new Error("connection closed in mid-answer");
-      return undefined;
-    }
-    return { ...base, body, keepAlive };
-  }
-  const length = headers.get("content-length");
-  if (length !== null) {
-    const size = Number(length);
-    if (rest.length < size) {
-      if (options.ended) throw new Error("connection closed in mid-answer");
-      return undefined;
-    }
-    return { ...base, body: new Uint8Array(rest.subarray(0, size)), keepAlive };
-  }
-  // no framing: the body runs to the end of the connection
-  if (!options.ended) return undefined;
-  keepAlive = false;
-  return { ...base, body: new Uint8Array(rest), keepAlive };
-}
-
-/** The body of a complete chunked encoding, or undefined while chunks are missing. */
-function dechunk(data: Buffer): Uint8Array<ArrayBuffer> | undefined {
-  const parts: Buffer[] = [];
-  let at = 0;
-  for (;;) {
-    const lineEnd = data.indexOf("\r\n", at);
-    if (lineEnd < 0) return undefined;
-    const size = parseInt(data.subarray(at, lineEnd).toString("latin1").split(";")[0], 16);
-    if (Number.isNaN(size)) throw new Error("malformed chunked answer");
-    const start = lineEnd + 2;
-    if (size === 0) {
-      // trailers end with an empty line
-      return data.indexOf(HEAD_END, lineEnd) >= 0 || data.subarray(start, start + 2).equals(
-          Buffer.from("\r\n"),
-        )
-        ? new Uint8Array(Buffer.concat(parts))
-        : undefined;
-    }
-    if (data.length < start + size + 2) return undefined;
-    parts.push(data.subarray(start, start + size));
-    at = start + size + 2;
-  }
+/**
+ * {@linkcode Http1Client.request}'s contract over the global `fetch` (or `send`): the whole
+ * answer as text, a `TimeoutError` after `timeoutMs`.
+ */
+export async function fetchAnswer(
+  url: string,
+  request: TransportRequest,
+  send: (url: string, init: RequestInit) => Promise<Response> = fetch,
+): Promise<TransportAnswer> {
+  const response = await send(url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    signal: request.timeoutMs === undefined ? undefined : AbortSignal.timeout(request.timeoutMs),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
 }

@@ -12,9 +12,16 @@
  * @module
  */
 
-import { Http1Client } from "./http1.ts";
+import { fetchAnswer, Http1Client, type TransportAnswer, type TransportRequest } from "./http1.ts";
 
-export { certificatePin, Http1Client, PinMismatchError } from "./http1.ts";
+export {
+  certificatePin,
+  fetchAnswer,
+  Http1Client,
+  PinMismatchError,
+  type TransportAnswer,
+  type TransportRequest,
+} from "./http1.ts";
 export { type CertificateInfo, inspectCertificate } from "./certificate.ts";
 export { describeTlsFailure, isTlsFailure } from "./failure.ts";
 
@@ -37,6 +44,12 @@ export interface Transport {
   readonly verification: Verification;
   /** Sends a request; the same contract as the global `fetch`. */
   fetch(url: string, init?: RequestInit): Promise<Response>;
+  /**
+   * Sends a request and reads its whole answer as text; rejects with a `TimeoutError`
+   * `DOMException` after `timeoutMs`. The registration's path: no Fetch objects where the
+   * transport is ours.
+   */
+  request(url: string, request: TransportRequest): Promise<TransportAnswer>;
   /** Releases connections and clients. */
   close(): void;
 }
@@ -77,15 +90,19 @@ export function createTransport(settings: TlsSettings): Transport {
     return {
       verification,
       fetch: (url, init) => client.fetch(url, init),
+      request: (url, request) => client.request(url, request),
       close: () => client.close(),
     };
   }
   const client = verification === "ca_file"
     ? Deno.createHttpClient({ caCerts: [Deno.readTextFileSync(settings.caFile!)] })
     : undefined;
+  const send = (url: string, init?: RequestInit): Promise<Response> =>
+    fetch(url, client ? { ...init, client } : init);
   return {
     verification,
-    fetch: (url, init) => fetch(url, client ? { ...init, client } : init),
+    fetch: send,
+    request: (url, request) => fetchAnswer(url, request, send),
     close: () => client?.close(),
   };
 }

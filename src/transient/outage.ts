@@ -59,7 +59,9 @@ export function parseRetryAfter(
  * The cause to give a transient error of an HTTP answer that carries `Retry-After`
  * (`{ retryAfterMs }`), for {@linkcode retryAfterOf} to find; undefined without one.
  */
-export function retryAfterCause(headers: Headers): { retryAfterMs: number } | undefined {
+export function retryAfterCause(
+  headers: Pick<Headers, "get">,
+): { retryAfterMs: number } | undefined {
   const ms = parseRetryAfter(headers.get("retry-after"));
   return ms === undefined ? undefined : { retryAfterMs: ms };
 }

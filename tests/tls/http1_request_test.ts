@@ -3,7 +3,7 @@
  * an object, a `Headers` or pairs arrive alike; a UTF-8 body is framed by its byte length;
  * Host and Content-Length are always the client's; a line break in a header is refused
  * before anything is sent. Against a Deno HTTPS server with a self-signed certificate made
- * by openssl, pinned.
+ * by openssl, pinned. `request()` hands back a plain answer and times out by its own timer.
  */
 
 import assert from "node:assert/strict";
@@ -97,6 +97,79 @@ Deno.test("http1: headers in every form, a UTF-8 body by its byte length, Host a
     );
     assert.equal(seen.length, 4, "nothing was sent");
   } finally {
+    client.close();
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("http1: request() hands back status, headers in any case and UTF-8 text; a stalled answer times out and the next request goes through", async () => {
+  const dir = await Deno.makeTempDir();
+  await openssl(dir, [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "key.pem",
+    "-out",
+    "cert.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=anonymous",
+  ]);
+  const cert = await Deno.readTextFile(join(dir, "cert.pem"));
+  const stalled = Promise.withResolvers<void>();
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    cert,
+    key: await Deno.readTextFile(join(dir, "key.pem")),
+    onListen(): void {},
+  }, async (request) => {
+    if (new URL(request.url).pathname === "/slow") {
+      await stalled.promise;
+      return new Response("late");
+    }
+    const body = await request.text();
+    return new Response(`${request.method} ${body} – ☃`, {
+      status: 201,
+      headers: { "Retry-After": "7", "Content-Type": "text/plain; charset=utf-8" },
+    });
+  });
+  const base = `https://127.0.0.1:${server.addr.port}`;
+  const client = new Http1Client({ pin: await pinOf(cert) });
+  try {
+    const answer = await client.request(`${base}/put`, {
+      method: "PUT",
+      headers: { "Content-Type": "text/plain" },
+      body: "Ü",
+      timeoutMs: 5000,
+    });
+    assert.equal(answer.status, 201);
+    assert.equal(answer.text, "PUT Ü – ☃");
+    assert.equal(answer.headers.get("retry-after"), "7");
+    assert.equal(answer.headers.get("RETRY-AFTER"), "7");
+    assert.equal(answer.headers.get("x-none"), null);
+
+    const started = performance.now();
+    await assert.rejects(
+      client.request(`${base}/slow`, { method: "GET", timeoutMs: 300 }),
+      (error: unknown) => error instanceof DOMException && error.name === "TimeoutError",
+    );
+    const waited = performance.now() - started;
+    assert.ok(waited >= 290 && waited < 3000, `gave up after ${waited} ms`);
+
+    const again = await client.request(`${base}/put`, {
+      method: "PUT",
+      body: "x",
+      timeoutMs: 5000,
+    });
+    assert.equal(again.text, "PUT x – ☃");
+  } finally {
+    stalled.resolve();
     client.close();
     await server.shutdown();
     await Deno.remove(dir, { recursive: true });
