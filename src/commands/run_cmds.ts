@@ -8,7 +8,6 @@ import { getLogger } from "@logtape/logtape";
 import type { Outcome } from "../events/mod.ts";
 import { EXIT } from "../exit/mod.ts";
 import { expandPaths, fileEvents, retryEvents, STDIN } from "../inputs/mod.ts";
-import { openKafkaInput } from "../kafka/mod.ts";
 import type { RunResult } from "../pipeline/mod.ts";
 import { isDryRun } from "../runner/mod.ts";
 import type { RunOptions } from "../runner/run_monitor.ts";
@@ -73,7 +72,7 @@ export async function consumeCommand(
       context,
       options,
       async ({ signal, onGroup, eventsInFlight, eventsHeld }) =>
-        await openKafkaInput({
+        await (await loadKafka()).openKafkaInput({
           kafka: config.kafka,
           topic: config.consumer.topic,
           idleTimeoutMs: options.idleTimeout !== undefined ? options.idleTimeout * 1000 : undefined,
@@ -193,4 +192,12 @@ export async function retryCommand(
   } finally {
     await context.logging.close();
   }
+}
+
+/**
+ * The Kafka clients, loaded when a command reads a topic: importing them costs about
+ * 0.25 CPU-s and 45 MiB, which `map`, `retry` and the others do not pay.
+ */
+function loadKafka(): Promise<typeof import("../kafka/mod.ts")> {
+  return import("../kafka/mod.ts");
 }

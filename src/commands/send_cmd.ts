@@ -14,13 +14,7 @@
 
 import { ConfigurationError, TransientError } from "../errors/mod.ts";
 import { expandPaths, type FileEvent, readEventFile } from "../inputs/mod.ts";
-import {
-  describeSendError,
-  isRecordError,
-  isTooLarge,
-  openProducer,
-  type TopicProducer,
-} from "../kafka/mod.ts";
+import type { TopicProducer } from "../kafka/mod.ts";
 import { ExitError, type GlobalOptions, openContext, printError } from "./context.ts";
 
 /** Options of `send`. */
@@ -44,6 +38,10 @@ export async function sendCommand(
   const { config, logging } = await openContext(globals);
   const topic = options.topic ?? config.consumer.topic;
   const files = await expandPaths(paths);
+  // loaded here: the other commands do not pay for the Kafka clients (see `run_cmds.ts`)
+  const { describeSendError, isRecordError, isTooLarge, openProducer } = await import(
+    "../kafka/mod.ts"
+  );
   let producer: TopicProducer;
   try {
     producer = await openProducer(config.kafka, { topic });

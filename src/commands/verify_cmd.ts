@@ -25,7 +25,6 @@ import {
   isClean,
   type ProfileClient,
   readInputFiles,
-  readTopic,
   reportLines,
   summarize,
   summaryLine,
@@ -79,6 +78,8 @@ export async function verifyCommand(
     if (options.topic) {
       const topic = typeof options.topic === "string" ? options.topic : config.consumer.topic;
       try {
+        // loaded here: a verify of files does not pay for the Kafka clients
+        const { readTopic } = await import("../kafka/mod.ts");
         inputs.push(...await readTopic({ kafka: config.kafka, topic, since }));
       } catch (error) {
         if (error instanceof ConfigurationError) {

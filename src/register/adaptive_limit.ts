@@ -42,6 +42,16 @@ export interface AdaptiveLimitOptions {
   now?: () => number;
 }
 
+/** What a task run under the limit may tell it about its turn. */
+export interface LimitTurn {
+  /**
+   * Takes `ms` of this turn out of its latency: time that was not the server's answer,
+   * e.g. opening a new connection (a TLS handshake is no sign of a slower server, and slow
+   * start would otherwise end at the first handshake).
+   */
+  exclude(ms: number): void;
+}
+
 /** Bounds concurrent work by a limit that follows the latency and errors it sees. */
 export class AdaptiveLimit {
   readonly #o: Required<Omit<AdaptiveLimitOptions, "onChange">> & {
@@ -91,8 +101,11 @@ export class AdaptiveLimit {
     return Math.min(this.#windowMin, this.#previousMin);
   }
 
-  /** Runs `task` once the number in flight is below the limit, and learns from it. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` once the number in flight is below the limit, and learns from it: its
+   * latency is the time the task took, less what it {@linkcode LimitTurn.exclude}s.
+   */
+  async run<T>(task: (turn: LimitTurn) => Promise<T>): Promise<T> {
     if (this.#inFlight >= this.#limit || this.#waiting.length > 0) {
       // #release counts the task in flight when it lets it go.
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
@@ -101,12 +114,18 @@ export class AdaptiveLimit {
     }
     const started = this.#o.now();
     const busy = this.#inFlight * 2 >= this.#limit;
+    let excluded = 0;
+    const turn: LimitTurn = {
+      exclude: (ms) => {
+        if (ms > 0) excluded += ms;
+      },
+    };
     try {
-      const result = await task();
-      this.#sample(started, busy, false);
+      const result = await task(turn);
+      this.#sample(started, { busy, overload: false, excluded });
       return result;
     } catch (error) {
-      this.#sample(started, busy, this.#o.isOverload(error));
+      this.#sample(started, { busy, overload: this.#o.isOverload(error), excluded });
       throw error;
     } finally {
       this.#inFlight--;
@@ -114,9 +133,13 @@ export class AdaptiveLimit {
     }
   }
 
-  #sample(started: number, busy: boolean, overload: boolean): void {
+  #sample(
+    started: number,
+    sample: { busy: boolean; overload: boolean; excluded: number },
+  ): void {
     if (this.#o.fixed) return;
-    const latency = this.#o.now() - started;
+    const { busy, overload } = sample;
+    const latency = Math.max(0, this.#o.now() - started - sample.excluded);
     if (!overload) this.#learn(latency);
     const held = latency <= this.baselineMs * this.#o.tolerance + this.#o.slackMs;
     if (overload || !held) {

@@ -21,7 +21,7 @@ export {
   parseDryRunLine,
   RECORD_MARKS,
 } from "./dry_run_line.ts";
-export { AdaptiveLimit, type AdaptiveLimitOptions } from "./adaptive_limit.ts";
+export { AdaptiveLimit, type AdaptiveLimitOptions, type LimitTurn } from "./adaptive_limit.ts";
 export {
   AmendingRegistrar,
   type AmendingRegistrarOptions,

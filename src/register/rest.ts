@@ -18,7 +18,7 @@ import {
   type Transport,
   type TransportAnswer,
 } from "../tls/mod.ts";
-import { AdaptiveLimit } from "./adaptive_limit.ts";
+import { AdaptiveLimit, type LimitTurn } from "./adaptive_limit.ts";
 import { fetchFailure } from "./fetch_failure.ts";
 import { HandleSession, plainHttpHint } from "./session.ts";
 import type { RegisterContext, Registrar } from "./types.ts";
@@ -164,7 +164,7 @@ export class HandleRestClient {
         // the session is opened before the request takes its turn: waiting for the login
         // is no latency of the request for the adaptive limit
         const auth = method === "GET" ? undefined : await this.#session.header();
-        return this.#limit.run(() => this.#once(method, handle, { ...options, auth }));
+        return this.#limit.run((turn) => this.#once(method, handle, { ...options, auth, turn }));
       },
       policy,
       {
@@ -183,6 +183,7 @@ export class HandleRestClient {
       allow404?: boolean;
       auth?: string;
       renewed?: boolean;
+      turn?: LimitTurn;
     },
   ): Promise<Answer | undefined> {
     const url = `${this.#base}${handlePath(handle)}${options.query ?? ""}`;
@@ -212,6 +213,8 @@ export class HandleRestClient {
       const timeout = error instanceof DOMException && error.name === "TimeoutError";
       throw timeout ? new OverloadError(failure.message) : failure;
     }
+    // a new connection's handshake is no latency of the server's answer
+    options.turn?.exclude(response.connectMs ?? 0);
     const { status, text } = response;
     report(status);
     if (status >= 200 && status < 300) return { status, body: text ? safeJson(text) : undefined };

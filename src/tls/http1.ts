@@ -22,34 +22,14 @@ import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import * as tls from "node:tls";
+import type { TransportAnswer, TransportRequest } from "./answer.ts";
+import { fetchAnswer } from "./answer.ts";
 import { encodeRequest, parseAnswer, type ParsedAnswer } from "./http1_wire.ts";
 
 /** How a connection's certificate is accepted. */
 export interface PeerCheck {
   /** Lowercase hex SHA-256 of the DER certificate to accept; undefined: accept any. */
   pin?: string;
-}
-
-/** A request for {@linkcode Http1Client.request}. */
-export interface TransportRequest {
-  /** The method, e.g. `PUT`. */
-  method: string;
-  /** Request headers; `Host` and `Content-Length` are the client's. */
-  headers?: Record<string, string>;
-  /** A body, sent as UTF-8. */
-  body?: string;
-  /** Fails with a `TimeoutError` `DOMException` when no whole answer came in this time. */
-  timeoutMs?: number;
-}
-
-/** A whole answer, its body read as UTF-8 text. */
-export interface TransportAnswer {
-  /** The HTTP status. */
-  status: number;
-  /** The answer's headers (`get` takes any case). */
-  headers: { get(name: string): string | null };
-  /** The body as text. */
-  text: string;
 }
 
 /** Raised when the server's certificate is not the pinned one. */
@@ -101,7 +81,12 @@ export class Http1Client {
     );
     try {
       const parsed = await this.#send(target, request, cancel);
-      return { status: parsed.status, headers: parsed.headers, text: UTF8.decode(parsed.body) };
+      return {
+        status: parsed.status,
+        headers: parsed.headers,
+        text: UTF8.decode(parsed.body),
+        connectMs: parsed.connectMs,
+      };
     } finally {
       clearTimeout(timer);
     }
@@ -142,19 +127,27 @@ export class Http1Client {
     target: URL,
     request: { method: string; headers?: HeadersInit; body?: string },
     cancel: Cancellation,
-  ): Promise<ParsedAnswer> {
+  ): Promise<ParsedAnswer & { connectMs: number }> {
     if (cancel.fired) throw cancel.reason;
     const bytes = encodeRequest(target, request);
     const key = `${target.hostname}:${target.port || "443"}`;
     const head = request.method.toUpperCase() === "HEAD";
     const reused = this.#idle.get(key)?.pop();
+    let connectMs = 0;
+    const connect = async (): Promise<tls.TLSSocket> => {
+      const started = performance.now();
+      const socket = await this.#connect(target, key, cancel);
+      connectMs += performance.now() - started;
+      return socket;
+    };
     try {
-      const socket = reused ?? await this.#connect(target, key, cancel);
-      return await this.#exchange(socket, { request: bytes, key, head, cancel });
+      const socket = reused ?? await connect();
+      const parsed = await this.#exchange(socket, { request: bytes, key, head, cancel });
+      return { ...parsed, connectMs };
     } catch (error) {
       if (reused === undefined || !(error instanceof StaleConnection)) throw error;
-      const socket = await this.#connect(target, key, cancel);
-      return await this.#exchange(socket, { request: bytes, key, head, cancel });
+      const parsed = await this.#exchange(await connect(), { request: bytes, key, head, cancel });
+      return { ...parsed, connectMs };
     }
   }
 
@@ -293,22 +286,4 @@ function toResponse(parsed: ParsedAnswer): Response {
     statusText: parsed.statusText,
     headers: [...parsed.headers.entries()],
   });
-}
-
-/**
- * {@linkcode Http1Client.request}'s contract over the global `fetch` (or `send`): the whole
- * answer as text, a `TimeoutError` after `timeoutMs`.
- */
-export async function fetchAnswer(
-  url: string,
-  request: TransportRequest,
-  send: (url: string, init: RequestInit) => Promise<Response> = fetch,
-): Promise<TransportAnswer> {
-  const response = await send(url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    signal: request.timeoutMs === undefined ? undefined : AbortSignal.timeout(request.timeoutMs),
-  });
-  return { status: response.status, headers: response.headers, text: await response.text() };
 }

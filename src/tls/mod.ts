@@ -12,16 +12,11 @@
  * @module
  */
 
-import { fetchAnswer, Http1Client, type TransportAnswer, type TransportRequest } from "./http1.ts";
+import { fetchAnswer, type TransportAnswer, type TransportRequest } from "./answer.ts";
+import { Http1Client } from "./http1.ts";
 
-export {
-  certificatePin,
-  fetchAnswer,
-  Http1Client,
-  PinMismatchError,
-  type TransportAnswer,
-  type TransportRequest,
-} from "./http1.ts";
+export { certificatePin, Http1Client, PinMismatchError } from "./http1.ts";
+export { fetchAnswer, type TransportAnswer, type TransportRequest } from "./answer.ts";
 export { type CertificateInfo, inspectCertificate } from "./certificate.ts";
 export { describeTlsFailure, isTlsFailure } from "./failure.ts";
 

@@ -19,7 +19,6 @@ export {
   type ExpectOptions,
   type InputText,
 } from "./expected.ts";
-export { readTopic, type ReadTopicOptions } from "../kafka/topic_reader.ts";
 export { isClean, reportLines, summarize, summaryLine, type VerifySummary } from "./report.ts";
 
 /** What a verify run found. */

@@ -177,6 +177,29 @@ Deno.test("AdaptiveLimit: one per answer until the first decrease, then about on
   assert.ok(limit.limit <= after + 10, `at most one per round trip: ${after} -> ${limit.limit}`);
 });
 
+Deno.test("AdaptiveLimit: time a turn excludes (opening a connection) is no latency", async () => {
+  let now = 0;
+  const limit = new AdaptiveLimit({ initial: 4, max: 100, now: () => now });
+  for (let i = 0; i < 4; i++) {
+    await limit.run(() => {
+      now += 1; // answers of 1 ms: the baseline
+      return Promise.resolve();
+    });
+  }
+  const before = limit.limit;
+  await limit.run((turn) => {
+    now += 100; // 99 ms of it a TLS handshake
+    turn.exclude(99);
+    return Promise.resolve();
+  });
+  assert.equal(limit.limit, before, "a slow handshake did not shrink the limit");
+  await limit.run(() => {
+    now += 100;
+    return Promise.resolve();
+  });
+  assert.ok(limit.limit < before, `a slow answer did: ${before} -> ${limit.limit}`);
+});
+
 Deno.test("AdaptiveLimit: a fixed limit never moves", async () => {
   const limit = new AdaptiveLimit({ initial: 3, max: 3, fixed: true });
   let running = 0;

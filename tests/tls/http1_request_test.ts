@@ -153,6 +153,9 @@ Deno.test("http1: request() hands back status, headers in any case and UTF-8 tex
     assert.equal(answer.headers.get("retry-after"), "7");
     assert.equal(answer.headers.get("RETRY-AFTER"), "7");
     assert.equal(answer.headers.get("x-none"), null);
+    assert.ok((answer.connectMs ?? 0) > 0, "the first request opened the connection");
+    const reused = await client.request(`${base}/put`, { method: "PUT", body: "y" });
+    assert.equal(reused.connectMs, 0, "the second one reused it");
 
     const started = performance.now();
     await assert.rejects(
