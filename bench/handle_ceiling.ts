@@ -81,6 +81,8 @@ export async function http1Ceiling(
   options: { concurrency: number },
 ): Promise<number> {
   const client = new Http1Client({ pin: server.pin });
+  // the clock runs from before the login, as ours runs from its start (login included)
+  const started = performance.now();
   try {
     const opened = await client.fetch(`${server.url}/api/sessions`, {
       method: "POST",
@@ -97,7 +99,6 @@ export async function http1Ceiling(
       Accept: "application/json",
     };
     let next = 0;
-    const started = performance.now();
     const worker = async (): Promise<void> => {
       while (next < puts.length) {
         const put = puts[next++];
@@ -130,6 +131,8 @@ export async function bareCeiling(
 ): Promise<number> {
   const base = new URL(server.url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  // the clock runs from before the login, as ours runs from its start (login included)
+  const started = performance.now();
   try {
     const opened = await send(agent, base, {
       method: "POST",
@@ -146,7 +149,6 @@ export async function bareCeiling(
       Accept: "application/json",
     };
     let next = 0;
-    const started = performance.now();
     const worker = async (): Promise<void> => {
       while (next < puts.length) {
         const put = puts[next++];

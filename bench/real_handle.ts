@@ -160,11 +160,14 @@ async function dryRunRecords(
 }
 
 /** Rounds of the ceiling and ours, taken in turns (the machine's load moves). */
-const ROUNDS = 5;
+const ROUNDS = 7;
+
+/** Bare-client runs that warm the server up before anything is measured. */
+const WARM_ROUNDS = 40;
 
 /**
  * `events` events of 10 files into one real Handle.Net server, after a warm-up of the
- * server's JIT and a concurrency sweep of the bare client: in each of five rounds the bare
+ * server's JIT (40 bare-client runs) and a concurrency sweep of the bare client: in each of seven rounds the bare
  * clients' ceiling (the better of `node:https` and our HTTP/1.1 transport alone, each in a
  * fresh process as ours runs) and ours at default settings, in turns; the medians, peak RSS,
  * and pyhandle once.
@@ -183,7 +186,26 @@ export async function realHandleRegistration(report: Report, events: number): Pr
       `files (${handles} handles), ${ROUNDS} rounds`,
   );
   const dir = await Deno.makeTempDir({ prefix: "bench-real-handle-" });
-  await using server = await startRealHandleServer({ prefix: PREFIX });
+  // the server as start.sh deploys it (its default heap, both JIT compilers), not the
+  // fast-starting JVM of the tests; `HSJ_JAVA_OPTS` overrides
+  const javaOpts = Deno.env.get("HSJ_JAVA_OPTS") ?? "-Xmx256m";
+  // its storage in memory where there is a tmpfs: on this VM's disk the BDB-JE writes stall
+  // every few thousand handles, for any client, and the medians measure those stalls
+  const shm = await Deno.stat("/dev/shm").then((s) => s.isDirectory, () => false);
+  const storage = shm
+    ? await Deno.makeTempDir({ dir: "/dev/shm", prefix: "bench-hs-" })
+    : undefined;
+  // removed after the server stopped (disposed in reverse order)
+  await using _storage = {
+    [Symbol.asyncDispose]: async (): Promise<void> => {
+      if (storage !== undefined) await Deno.remove(storage, { recursive: true }).catch(() => {});
+    },
+  };
+  await using server = await startRealHandleServer({
+    prefix: PREFIX,
+    javaOpts,
+    dir: storage === undefined ? undefined : join(storage, "hs"),
+  });
   try {
     const stem = `real${Date.now().toString(36)}`;
     const eventsFile = join(dir, "events.jsonl");
@@ -194,9 +216,15 @@ export async function realHandleRegistration(report: Report, events: number): Pr
     }
     const puts = (tag: string): PreparedPut[] => preparePuts(records, { prefix: PREFIX, tag });
 
-    for (const tag of ["-warm1", "-warm2"]) {
-      await bareCeiling(server, puts(tag), { concurrency: 32 });
+    // the server's JIT (C2) takes some 60,000 writes to reach its speed
+    const warm: number[] = [];
+    for (let i = 0; i < WARM_ROUNDS; i++) {
+      warm.push(await bareCeiling(server, puts(`-warm${i}`), { concurrency: 32 }));
     }
+    console.log(
+      `  server warm-up (JVM ${javaOpts}, storage ${storage ?? "on disk"}): ` +
+        warm.map((r) => fmt(r)).join(" "),
+    );
     const sweep = new Map<number, number>();
     for (const n of SWEEP) {
       sweep.set(n, await bareCeiling(server, puts(`-c${n}`), { concurrency: n }));

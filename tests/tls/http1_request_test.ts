@@ -129,7 +129,9 @@ Deno.test("http1: request() hands back status, headers in any case and UTF-8 tex
     key: await Deno.readTextFile(join(dir, "key.pem")),
     onListen(): void {},
   }, async (request) => {
-    if (new URL(request.url).pathname === "/slow") {
+    const target = new URL(request.url);
+    if (target.pathname.startsWith("/echo")) return new Response(target.pathname + target.search);
+    if (target.pathname === "/slow") {
       await stalled.promise;
       return new Response("late");
     }
@@ -156,6 +158,13 @@ Deno.test("http1: request() hands back status, headers in any case and UTF-8 tex
     assert.ok((answer.connectMs ?? 0) > 0, "the first request opened the connection");
     const reused = await client.request(`${base}/put`, { method: "PUT", body: "y" });
     assert.equal(reused.connectMs, 0, "the second one reused it");
+
+    // the path as given when it is plain ASCII; what a URL would rewrite, rewritten
+    const echo = async (path: string): Promise<string> =>
+      (await client.request(`${base}${path}`, { method: "GET" })).text;
+    assert.equal(await echo("/echo/21.T/a%2Fb?overwrite=true"), "/echo/21.T/a%2Fb?overwrite=true");
+    assert.equal(await echo("/echo/ü y"), "/echo/%C3%BC%20y");
+    assert.equal(await echo("/echo/a/../b"), "/echo/b");
 
     const started = performance.now();
     await assert.rejects(

@@ -76,6 +76,12 @@ export interface RealHandleServerOptions {
   dir?: string;
   /** The HTTP(S) port (PORT+1 must be free too); a free pair in 40000-60000 by default. */
   port?: number;
+  /**
+   * The server JVM's options; by default `$HSJ_JAVA_OPTS`, else what starts fast for tests
+   * (`-Xmx128m -XX:TieredStopAtLevel=1`: no C2 compiler). A benchmark passes `-Xmx256m`,
+   * start.sh's own default, to measure the server as it is deployed.
+   */
+  javaOpts?: string;
 }
 
 const START_TIMEOUT_MS = 120_000;
@@ -104,7 +110,8 @@ export async function startRealHandleServer(
   const ownDir = options.dir === undefined;
   const parent = ownDir ? await Deno.makeTempDir({ prefix: "real-handle-" }) : undefined;
   const dir = options.dir ?? join(parent!, "hs");
-  const javaOpts = Deno.env.get("HSJ_JAVA_OPTS") ?? "-Xmx128m -XX:TieredStopAtLevel=1";
+  const javaOpts = options.javaOpts ?? Deno.env.get("HSJ_JAVA_OPTS") ??
+    "-Xmx128m -XX:TieredStopAtLevel=1";
   const env = {
     HSJ_LIB: lib,
     HSJ_PREFIX: options.prefix,
