@@ -7,157 +7,31 @@
  * writes fresh handles: the records of one event file, each run's suffixes tagged.
  * Without `../shared/handle-net` the part says so and records nothing.
  *
+ * The server runs as start.sh deploys it (its default heap, both JIT compilers), warmed up,
+ * its storage on a tmpfs where there is one. The rounds run twice: with the server and the
+ * clients sharing the machine's CPUs, and split, the server pinned to one CPU and every
+ * client process to another (`taskset`), as a server on its own host would be: there the
+ * ceiling is the server's and not how little CPU the bare client takes from it.
+ *
  * @module
  */
 
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { HandleRecord } from "../src/records/mod.ts";
 import { handleNetHome, startRealHandleServer } from "../tools/handle_net/mod.ts";
-import { ensurePyhandle } from "../tools/pyhandle/venv.ts";
-import { MAIN } from "../tests/helpers.ts";
-import { cliV8Flags, timedCli, writeJsonl } from "./cli_run.ts";
+import { writeJsonl } from "./cli_run.ts";
 import { bareCeiling, type CeilingJob, type PreparedPut, preparePuts } from "./handle_ceiling.ts";
+import {
+  ceilingProcess,
+  dryRunRecords,
+  type OurRun,
+  ourRun,
+  PREFIX,
+  pyhandleRun,
+} from "./real_handle_runs.ts";
 import { fmt, median, type Report } from "./report.ts";
 
-const PREFIX = "21.TEST";
 const FILES = 10;
 const SWEEP = [16, 32, 64];
-const PYHANDLE_SCRIPT = fileURLToPath(new URL("./pyhandle_register.py", import.meta.url));
-
-/** A run's rate (handles per second), peak RSS and CPU time (user + system). */
-interface OurRun {
-  rate: number;
-  rssMb: number;
-  cpuSeconds: number;
-}
-
-/** A process run under `/usr/bin/time`: its output, peak RSS (MiB) and CPU seconds. */
-async function measured(
-  command: string,
-  args: string[],
-  options: { dir: string; env?: Record<string, string> },
-): Promise<{ code: number; stdout: string; stderr: string; rssMb: number; cpuSeconds: number }> {
-  const timeFile = join(options.dir, `time-${crypto.randomUUID()}.txt`);
-  const output = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%M %U %S", "-o", timeFile, command, ...args],
-    cwd: options.dir,
-    clearEnv: options.env !== undefined,
-    env: options.env ?? { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const [rssKb, user, system] = (await Deno.readTextFile(timeFile)).trim().split("\n").at(-1)!
-    .split(" ").map(Number);
-  return {
-    code: output.code,
-    stdout: new TextDecoder().decode(output.stdout),
-    stderr: new TextDecoder().decode(output.stderr),
-    rssMb: rssKb / 1024,
-    cpuSeconds: user + system,
-  };
-}
-
-async function ourRun(
-  server: { url: string; username: string; password: string; pin: string },
-  events: string,
-  dir: string,
-): Promise<OurRun & { handles: number; wallRate: number }> {
-  const config = join(dir, "ours.toml");
-  await Deno.writeTextFile(
-    config,
-    [
-      "[handle]",
-      `server_url = "${server.url}"`,
-      `prefix = "${PREFIX}"`,
-      `username = "${server.username}"`,
-      `password = "${server.password}"`,
-      `tls_pin_sha256 = "${server.pin}"`,
-      "[stats]",
-      "interval_seconds = 0",
-      "summary_interval = 0",
-    ].join("\n"),
-  );
-  const started = performance.now();
-  const run = await measured(
-    Deno.execPath(),
-    ["run", "--allow-all", ...await cliV8Flags(), MAIN, "-c", config, "map", events],
-    { dir },
-  );
-  const seconds = (performance.now() - started) / 1000;
-  // `summary: ... handles=N (R/s)`: the pipeline's rate, from its start to its end
-  const summary = /handles=(\d+) \(([\d.]+)\/s\)/.exec(run.stderr);
-  const handles = Number(summary?.[1] ?? 0);
-  const errors = Number(/errors=(\d+)/.exec(run.stderr)?.[1] ?? -1);
-  if (run.code !== 0 || errors !== 0) {
-    throw new Error(`map into the real server: exit ${run.code}\n${run.stderr.slice(-2000)}`);
-  }
-  return {
-    rate: Number(summary?.[2] ?? 0),
-    wallRate: handles / seconds,
-    rssMb: run.rssMb,
-    cpuSeconds: run.cpuSeconds,
-    handles,
-  };
-}
-
-async function pyhandleRun(
-  server: { url: string; username: string; password: string },
-  records: string,
-  dir: string,
-): Promise<OurRun> {
-  const python = await ensurePyhandle();
-  const run = await measured(
-    python,
-    [PYHANDLE_SCRIPT, server.url, server.username, server.password, records],
-    { dir, env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: dir, NO_PROXY: "*" } },
-  );
-  if (run.code !== 0) throw new Error(`pyhandle: exit ${run.code}\n${run.stderr.slice(-2000)}`);
-  const result = JSON.parse(run.stdout) as { handles: number; seconds: number };
-  return { rate: result.handles / result.seconds, rssMb: run.rssMb, cpuSeconds: run.cpuSeconds };
-}
-
-const CEILING_SCRIPT = fileURLToPath(new URL("./handle_ceiling.ts", import.meta.url));
-
-/** One bare-client measurement in a fresh process (cold, like ours). */
-async function ceilingProcess(job: CeilingJob, dir: string): Promise<OurRun> {
-  const jobFile = join(dir, `ceiling-${job.tag}.json`);
-  await Deno.writeTextFile(jobFile, JSON.stringify(job));
-  const run = await measured(
-    Deno.execPath(),
-    ["run", "--allow-all", ...await cliV8Flags(), CEILING_SCRIPT, jobFile],
-    { dir },
-  );
-  if (run.code !== 0) throw new Error(`bare client: exit ${run.code}\n${run.stderr.slice(-2000)}`);
-  const { rate } = JSON.parse(run.stdout) as { rate: number };
-  return { rate, rssMb: run.rssMb, cpuSeconds: run.cpuSeconds };
-}
-
-/** The records `map --dry-run` writes for an event file. */
-async function dryRunRecords(
-  events: string,
-  dir: string,
-): Promise<{ path: string; records: HandleRecord[] }> {
-  const config = join(dir, "dry.toml");
-  await Deno.writeTextFile(
-    config,
-    `[handle]\nprefix = "${PREFIX}"\n[stats]\ninterval_seconds = 0\nsummary_interval = 0\n`,
-  );
-  const run = await timedCli(["-c", config, "map", "--dry-run", events], dir);
-  if (run.code !== 0) {
-    throw new Error(`map --dry-run: exit ${run.code}\n${run.stderr.slice(-2000)}`);
-  }
-  const folder = join(dir, "outputs", "handles");
-  const [name] = [...Deno.readDirSync(folder)].map((e) => e.name).filter((n) =>
-    n.endsWith(".jsonl")
-  );
-  const path = join(folder, name);
-  const records = (await Deno.readTextFile(path)).trim().split("\n").map((line) =>
-    JSON.parse(line) as HandleRecord
-  );
-  return { path, records };
-}
 
 /** Rounds of the ceiling and ours, taken in turns (the machine's load moves). */
 const ROUNDS = 7;
@@ -165,12 +39,51 @@ const ROUNDS = 7;
 /** Bare-client runs that warm the server up before anything is measured. */
 const WARM_ROUNDS = 40;
 
+/** Where the server and the clients run: sharing the CPUs, or on CPUs of their own. */
+interface Placement {
+  name: string;
+  /** The CPU list of every client process (`taskset -c`); undefined: any. */
+  clientCpu?: string;
+  /** The server's CPU list; undefined: any. */
+  serverCpu?: string;
+}
+
+const SHARED: Placement = { name: "shared CPUs" };
+const SPLIT: Placement = {
+  name: "server on CPU 1, clients on CPU 0",
+  clientCpu: "0",
+  serverCpu: "1",
+};
+
+/** Pins every thread of process `pid` to `cpus` (`taskset -a -p -c`). */
+async function pinProcess(pid: number, cpus: string): Promise<void> {
+  const out = await new Deno.Command("taskset", {
+    args: ["-a", "-p", "-c", cpus, String(pid)],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(`taskset ${cpus} ${pid}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+}
+
+/** Whether the split placement can run: `taskset` and at least two CPUs. */
+async function canSplit(): Promise<boolean> {
+  if (navigator.hardwareConcurrency < 2) return false;
+  try {
+    return (await new Deno.Command("taskset", { args: ["-V"], stdout: "null", stderr: "null" })
+      .output()).success;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `events` events of 10 files into one real Handle.Net server, after a warm-up of the
- * server's JIT (40 bare-client runs) and a concurrency sweep of the bare client: in each of seven rounds the bare
- * clients' ceiling (the better of `node:https` and our HTTP/1.1 transport alone, each in a
- * fresh process as ours runs) and ours at default settings, in turns; the medians, peak RSS,
- * and pyhandle once.
+ * server's JIT (40 bare-client runs) and a concurrency sweep of the bare client: for each
+ * placement, in each of seven rounds the bare clients' ceiling (the better of `node:https`
+ * and our HTTP/1.1 transport alone, each in a fresh process as ours runs) and ours at
+ * default settings, in turns; the medians, peak RSS, and pyhandle once.
  */
 export async function realHandleRegistration(report: Report, events: number): Promise<void> {
   if (handleNetHome() === undefined) {
@@ -183,7 +96,7 @@ export async function realHandleRegistration(report: Report, events: number): Pr
   const handles = events * (FILES + 1);
   console.log(
     `\n== registration into a real Handle.Net 9.2.0 server: ${events} events of ${FILES} ` +
-      `files (${handles} handles), ${ROUNDS} rounds`,
+      `files (${handles} handles), ${ROUNDS} rounds per placement`,
   );
   const dir = await Deno.makeTempDir({ prefix: "bench-real-handle-" });
   // the server as start.sh deploys it (its default heap, both JIT compilers), not the
@@ -233,62 +146,27 @@ export async function realHandleRegistration(report: Report, events: number): Pr
     const sweepText = [...sweep].map(([n, r]) => `${n}:${fmt(r)}`).join(" ");
     console.log(`  bare client sweep (concurrency:handles/s, warm process): ${sweepText}`);
 
-    const job = (transport: CeilingJob["transport"], tag: string): CeilingJob => ({
-      server,
-      records: recordsFile,
-      prefix: PREFIX,
-      tag,
-      concurrency: best,
-      transport,
-    });
-    const nodeRuns: OurRun[] = [];
-    const http1Runs: OurRun[] = [];
-    const ours: Array<OurRun & { handles: number; wallRate: number }> = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const node = await ceilingProcess(job("node", `-n${round}`), dir);
-      const http1 = await ceilingProcess(job("http1", `-h${round}`), dir);
-      nodeRuns.push(node);
-      http1Runs.push(http1);
-      const file = join(dir, `ours-${round}.jsonl`);
-      await writeJsonl(file, events, FILES, `${stem}o${round}`);
-      const run = await ourRun(server, file, dir);
-      ours.push(run);
-      console.log(
-        `  round ${round + 1}: bare node:https ${fmt(node.rate)}/s, bare http1 ` +
-          `${fmt(http1.rate)}/s, ours ${fmt(run.rate)}/s (${fmt(run.rssMb)} MiB)`,
-      );
+    const placements = await canSplit() ? [SHARED, SPLIT] : [SHARED];
+    let ceilingShared = 0;
+    for (const placement of placements) {
+      if (placement.serverCpu !== undefined) await pinProcess(server.pid!, placement.serverCpu);
+      const ceiling = await rounds(report, placement, {
+        server,
+        recordsFile,
+        dir,
+        handles,
+        events,
+        stem,
+        concurrency: best,
+        sweepText,
+      });
+      if (placement === SHARED) ceilingShared = ceiling;
     }
-    const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
-    // the better transport's median (not the better of each round: two noisy samples
-    // against one of ours would raise the ceiling by the noise)
-    const nodeRate = median(nodeRuns.map((r) => r.rate));
-    const http1Rate = median(http1Runs.map((r) => r.rate));
-    const bare = nodeRate >= http1Rate ? nodeRuns : http1Runs;
-    const ceiling = Math.max(nodeRate, http1Rate);
-    const perK = (runs: OurRun[]): string =>
-      `${fmt((1000 * median(runs.map((r) => r.cpuSeconds))) / handles, 2)} CPU-s`;
-    const rate = median(ours.map((r) => r.rate));
-    const wall = median(ours.map((r) => r.wallRate));
-    const rss = Math.max(...ours.map((r) => r.rssMb));
-    const bareRss = Math.max(...bare.map((r) => r.rssMb));
-    report.row(
-      "real server ceiling: bare client, one session, keep-alive HTTPS",
-      `${fmt(ceiling)} handles/s (${bare === nodeRuns ? "node:https" : "our HTTP/1.1"}; ` +
-        `medians of ${ROUNDS} fresh processes: node:https ${fmt(nodeRate)}, our HTTP/1.1 ` +
-        `${fmt(http1Rate)}; concurrency ${best}; ${perK(bare)} per 1,000 handles; peak RSS ` +
-        `${fmt(bareRss)} MiB; warm sweep ${sweepText}; load ${load})`,
-    );
-    report.row(
-      "real server, ours (map, default settings, pinned)",
-      `${fmt(rate)} handles/s = ${fmt((100 * rate) / ceiling)}% of the ceiling (median; ` +
-        `process wall time incl. start: ${fmt(wall)}/s; ${perK(ours)} per 1,000 handles)`,
-      { target: ">= 80%", ok: rate >= 0.8 * ceiling },
-    );
-    report.row(
-      "real server, ours: peak RSS",
-      `${fmt(rss)} MiB for ${fmt(handles)} handles (max of ${ROUNDS})`,
-      { target: "<= 150 MiB", ok: rss <= 150 },
-    );
+    if (placements.length === 1) {
+      report.row(`real server, ${SPLIT.name}`, "not run: no taskset or fewer than 2 CPUs");
+    }
+    await pinProcess(server.pid!, `0-${navigator.hardwareConcurrency - 1}`).catch(() => {});
+
     const tagged = join(dir, "pyhandle-records.jsonl");
     await Deno.writeTextFile(
       tagged,
@@ -296,12 +174,90 @@ export async function realHandleRegistration(report: Report, events: number): Pr
     );
     const py = await pyhandleRun(server, tagged, dir);
     report.row(
-      "real server, pyhandle (register_handle_kv, overwrite, one by one)",
-      `${fmt(py.rate)} handles/s = ${fmt((100 * py.rate) / ceiling)}% of the ceiling, ` +
+      "real server, pyhandle (register_handle_kv, overwrite, one by one; shared CPUs)",
+      `${fmt(py.rate)} handles/s = ${fmt((100 * py.rate) / ceilingShared)}% of the ceiling, ` +
         `${fmt((1000 * py.cpuSeconds) / handles, 2)} CPU-s per 1,000 handles, peak RSS ` +
         `${fmt(py.rssMb)} MiB`,
     );
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+/** The rounds of one placement and their rows; resolves to the ceiling. */
+async function rounds(
+  report: Report,
+  placement: Placement,
+  context: {
+    server: CeilingJob["server"];
+    recordsFile: string;
+    dir: string;
+    handles: number;
+    events: number;
+    stem: string;
+    concurrency: number;
+    sweepText: string;
+  },
+): Promise<number> {
+  const { server, dir, handles } = context;
+  console.log(`  -- ${placement.name}`);
+  const job = (transport: CeilingJob["transport"], tag: string): CeilingJob => ({
+    server,
+    records: context.recordsFile,
+    prefix: PREFIX,
+    tag,
+    concurrency: context.concurrency,
+    transport,
+  });
+  const cpu = placement.clientCpu;
+  const key = placement.serverCpu ?? "s";
+  const nodeRuns: OurRun[] = [];
+  const http1Runs: OurRun[] = [];
+  const ours: Array<OurRun & { handles: number; wallRate: number }> = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const node = await ceilingProcess(job("node", `-n${key}${round}`), { dir, cpu });
+    const http1 = await ceilingProcess(job("http1", `-h${key}${round}`), { dir, cpu });
+    nodeRuns.push(node);
+    http1Runs.push(http1);
+    const file = join(dir, `ours-${key}${round}.jsonl`);
+    await writeJsonl(file, context.events, FILES, `${context.stem}o${key}${round}`);
+    const run = await ourRun(server, file, { dir, cpu });
+    ours.push(run);
+    console.log(
+      `  round ${round + 1}: bare node:https ${fmt(node.rate)}/s, bare http1 ` +
+        `${fmt(http1.rate)}/s, ours ${fmt(run.rate)}/s (${fmt(run.rssMb)} MiB)`,
+    );
+  }
+  const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+  // the better transport's median (not the better of each round: two noisy samples
+  // against one of ours would raise the ceiling by the noise)
+  const nodeRate = median(nodeRuns.map((r) => r.rate));
+  const http1Rate = median(http1Runs.map((r) => r.rate));
+  const bare = nodeRate >= http1Rate ? nodeRuns : http1Runs;
+  const ceiling = Math.max(nodeRate, http1Rate);
+  const perK = (runs: OurRun[]): string =>
+    `${fmt((1000 * median(runs.map((r) => r.cpuSeconds))) / handles, 2)} CPU-s`;
+  const rate = median(ours.map((r) => r.rate));
+  const wall = median(ours.map((r) => r.wallRate));
+  const rss = Math.max(...ours.map((r) => r.rssMb));
+  const bareRss = Math.max(...bare.map((r) => r.rssMb));
+  report.row(
+    `real server ceiling (${placement.name}): bare client, one session, keep-alive HTTPS`,
+    `${fmt(ceiling)} handles/s (${bare === nodeRuns ? "node:https" : "our HTTP/1.1"}; ` +
+      `medians of ${ROUNDS} fresh processes: node:https ${fmt(nodeRate)}, our HTTP/1.1 ` +
+      `${fmt(http1Rate)}; concurrency ${context.concurrency}; ${perK(bare)} per 1,000 ` +
+      `handles; peak RSS ${fmt(bareRss)} MiB; warm sweep ${context.sweepText}; load ${load})`,
+  );
+  report.row(
+    `real server, ours (${placement.name}; map, default settings, pinned)`,
+    `${fmt(rate)} handles/s = ${fmt((100 * rate) / ceiling)}% of the ceiling (median; ` +
+      `process wall time incl. start: ${fmt(wall)}/s; ${perK(ours)} per 1,000 handles)`,
+    { target: ">= 80%", ok: rate >= 0.8 * ceiling },
+  );
+  report.row(
+    `real server, ours (${placement.name}): peak RSS`,
+    `${fmt(rss)} MiB for ${fmt(handles)} handles (max of ${ROUNDS})`,
+    { target: "<= 150 MiB", ok: rss <= 150 },
+  );
+  return ceiling;
 }

@@ -56,6 +56,8 @@ export interface RealHandleServer {
   dir: string;
   /** The HTTP(S) port; the native hdl-TCP/UDP port is the next one. */
   port: number;
+  /** The server JVM's process id while it runs. */
+  readonly pid: number | undefined;
   /** Stops the server (SIGTERM) and waits for it to exit. */
   stop(): Promise<void>;
   /** Starts it again on the same folder and port, keeping the stored handles. */
@@ -165,6 +167,9 @@ export async function startRealHandleServer(
     pin,
     dir,
     port,
+    get pid(): number | undefined {
+      return process?.pid;
+    },
     stop,
     start,
     async [Symbol.asyncDispose](): Promise<void> {

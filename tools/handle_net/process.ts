@@ -30,6 +30,8 @@ export interface ReadyOptions {
 
 /** A running server process. */
 export interface JavaProcess {
+  /** The process id (start.sh execs into the JVM: the server's). */
+  pid: number;
   /** SIGTERM, then wait for the exit. */
   stop(): Promise<void>;
 }
@@ -102,7 +104,7 @@ export async function launch(spec: CommandSpec, ready: ReadyOptions): Promise<Ja
       await stop();
       throw new Error(`Handle.Net server not ready after ${ready.timeoutMs} ms: ${output}`);
     }
-    if (sawReady && await answers(ready.probe)) return { stop };
+    if (sawReady && await answers(ready.probe)) return { pid: child.pid, stop };
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
 }
