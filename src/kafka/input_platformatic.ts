@@ -28,6 +28,7 @@ import type { KafkaInputOptions, KafkaPartitionState } from "./input_kafkajs.ts"
 import { utf8Fault } from "./utf8_fault.ts";
 import { Delivery } from "./delivery.ts";
 import { BatchGate } from "./batches.ts";
+import { bounded, BROKER_CALL_TIMEOUT_MS } from "./bounded.ts";
 import type { PartitionTracker } from "./offsets.ts";
 import { PlatformaticOffsets } from "./platformatic_offsets.ts";
 
@@ -150,13 +151,32 @@ export class PlatformaticKafkaInput implements AsyncIterableIterator<KeyedEvent>
 
   async #close(): Promise<void> {
     this.#delivery.close();
-    await this.#offsets.commit();
     const warn = (error: unknown): void => {
       this.#log.warn("disconnect: {error}", { error: String(error) });
     };
-    await this.#stream?.close().catch(warn);
-    await this.#offsets.commit(); // what was acknowledged while the stream closed
-    await this.#consumer.close(true).catch(warn);
+    // One bound for the whole close: a broker gone for good (the run failed for it, or
+    // ends idle or stopped meanwhile) is waited on at most this long, then the run ends;
+    // what was not committed is read again.
+    const deadline = Date.now() + BROKER_CALL_TIMEOUT_MS;
+    const skipped: string[] = [];
+    const within = async (call: () => Promise<unknown>, what: string): Promise<void> => {
+      const ms = deadline - Date.now();
+      if (ms > 0) return void await bounded(call(), { what, ms }).catch(warn);
+      skipped.push(what);
+      call().catch(() => {}); // started all the same, not waited for
+    };
+    await within(() => this.#offsets.commit(), "the last offset commit");
+    const stream = this.#stream;
+    if (stream) await within(() => stream.close(), "closing the stream");
+    // what was acknowledged while the stream closed
+    await within(() => this.#offsets.commit(), "the last offset commit");
+    await within(() => this.#consumer.close(true), "leaving the group");
+    if (skipped.length > 0) {
+      warn(
+        `${skipped.join(", ")} not waited for: the broker did not answer within ` +
+          `${BROKER_CALL_TIMEOUT_MS / 1000} s`,
+      );
+    }
   }
 
   #onJoin(assignments: Array<{ topic: string; partitions: number[] }>): void {

@@ -9,6 +9,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { Consumer } from "@platformatic/kafka";
 import type { KafkaPartitionState } from "./input_kafkajs.ts";
+import { bounded } from "./bounded.ts";
 import { PartitionTracker } from "./offsets.ts";
 
 /** How old the high watermarks may be before {@linkcode PlatformaticOffsets.states} asks again, ms. */
@@ -33,6 +34,8 @@ export class PlatformaticOffsets {
   readonly #trackers = new Map<number, PartitionTracker>();
   #chain: Promise<void> = Promise.resolve();
   #lastCommitAt = 0;
+  /** Whether the last commit failed (the next failure goes to the debug log). */
+  #failing = false;
   #watermarksAt = 0;
 
   /** Offsets of `consumer`'s partitions of `options.topic`. */
@@ -95,20 +98,29 @@ export class PlatformaticOffsets {
       }
       if (offsets.length === 0) return;
       try {
-        await this.#consumer.commit({
-          offsets: offsets.map(({ tracker, offset }) => ({
-            topic: tracker.topic,
-            partition: tracker.partition,
-            offset: BigInt(offset),
-            leaderEpoch: -1,
-          })),
-        });
+        // bounded: against a broker gone for good the client retries for ever, and the
+        // commits behind this one (the last one at close) would wait on it
+        await bounded(
+          this.#consumer.commit({
+            offsets: offsets.map(({ tracker, offset }) => ({
+              topic: tracker.topic,
+              partition: tracker.partition,
+              offset: BigInt(offset),
+              leaderEpoch: -1,
+            })),
+          }),
+          { what: "offset commit" },
+        );
         for (const { tracker, offset } of offsets) tracker.committed(offset);
+        if (this.#failing) this.#log.info("offset commits go through again");
+        this.#failing = false;
       } catch (error) {
-        // e.g. a rebalance took the partition: its events are read again by the next owner.
-        this.#log.warn("offset commit failed, the events will be read again: {error}", {
-          error: String(error),
-        });
+        // e.g. a rebalance took the partition: its events are read again by the next owner;
+        // a broker away fails every commit until it is back: said once, then in the debug log
+        const message = "offset commit failed, the events will be read again: {error}";
+        if (this.#failing) this.#log.debug(message, { error: String(error) });
+        else this.#log.warn(message, { error: String(error) });
+        this.#failing = true;
       }
     });
     this.#chain = next.catch(() => {});

@@ -86,12 +86,17 @@ export function startConsume(
       return await (await get("/metrics"))?.text() ?? "";
     },
     async stop(): Promise<{ code: number; stderr: string }> {
-      if (!ended) {
+      // SIGTERM, and SIGKILL when that did not end it in 30 s (a test's failure, not a hang)
+      for (const [signal, waitMs] of [["SIGTERM", 30_000], ["SIGKILL", 0]] as const) {
+        if (ended) break;
         try {
-          child.kill("SIGTERM");
+          child.kill(signal);
         } catch {
           // ended meanwhile
         }
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([done, new Promise((resolve) => timer = setTimeout(resolve, waitMs))]);
+        clearTimeout(timer);
       }
       return await done;
     },
