@@ -26,19 +26,7 @@ export async function makeSiteCertificates(
   options: { subject: string; san?: string },
 ): Promise<void> {
   await openssl(dir, [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=piddiplatsch test CA",
+    ...selfSignedArgs({ key: "ca.key", cert: "ca.pem", subject: "/CN=piddiplatsch test CA" }),
     "-addext",
     "basicConstraints=critical,CA:TRUE",
     "-addext",
@@ -83,4 +71,38 @@ export async function makeSiteCertificates(
 export async function opensslPin(dir: string, pem: string): Promise<string> {
   const text = await openssl(dir, ["x509", "-in", pem, "-noout", "-fingerprint", "-sha256"]);
   return normalizePin(text.split("=")[1])!;
+}
+
+/**
+ * A self-signed certificate without names (`CN=anonymous`, no subjectAltName), as a
+ * Handle.Net server makes for itself: `cert.pem` and `key.pem` in `dir`, and their texts.
+ */
+export async function makeSelfSigned(dir: string): Promise<{ cert: string; key: string }> {
+  await openssl(
+    dir,
+    selfSignedArgs({ key: "key.pem", cert: "cert.pem", subject: "/CN=anonymous" }),
+  );
+  return {
+    cert: await Deno.readTextFile(join(dir, "cert.pem")),
+    key: await Deno.readTextFile(join(dir, "key.pem")),
+  };
+}
+
+/** openssl's arguments for a self-signed certificate (RSA 2048, two days) and its key. */
+function selfSignedArgs(files: { key: string; cert: string; subject: string }): string[] {
+  return [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    files.key,
+    "-out",
+    files.cert,
+    "-days",
+    "2",
+    "-subj",
+    files.subject,
+  ];
 }

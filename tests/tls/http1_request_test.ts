@@ -7,47 +7,24 @@
  */
 
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { Http1Client } from "../../src/tls/http1.ts";
+import { certificatePin, Http1Client } from "../../src/tls/http1.ts";
+import { makeSelfSigned } from "../support/certificates.ts";
 
-async function openssl(cwd: string, args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, cwd, stdout: "null", stderr: "piped" })
-    .output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-}
-
-/** The lowercase hex SHA-256 of the DER certificate in a PEM text. */
-async function pinOf(pem: string): Promise<string> {
+/** The pin of a PEM certificate. */
+function pinOf(pem: string): string {
   const base64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, "").replace(/\s+/g, "");
-  const der = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", der));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  return certificatePin(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
 }
 
 Deno.test("http1: headers in every form, a UTF-8 body by its byte length, Host and Content-Length ours; a line break refused", async () => {
   const dir = await Deno.makeTempDir();
-  await openssl(dir, [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "key.pem",
-    "-out",
-    "cert.pem",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=anonymous",
-  ]);
-  const cert = await Deno.readTextFile(join(dir, "cert.pem"));
+  const { cert, key } = await makeSelfSigned(dir);
   const seen: Array<Record<string, string | null>> = [];
   const server = Deno.serve({
     hostname: "127.0.0.1",
     port: 0,
     cert,
-    key: await Deno.readTextFile(join(dir, "key.pem")),
+    key,
     onListen(): void {},
   }, async (request) => {
     const body = await request.text();
@@ -61,7 +38,7 @@ Deno.test("http1: headers in every form, a UTF-8 body by its byte length, Host a
     return new Response("ok");
   });
   const url = `https://127.0.0.1:${server.addr.port}/api/handles/21.T/x`;
-  const client = new Http1Client({ pin: await pinOf(cert) });
+  const client = new Http1Client({ pin: pinOf(cert) });
   try {
     const body = JSON.stringify({ value: "Überseeämter – ☃" });
     const forms: HeadersInit[] = [
@@ -105,28 +82,13 @@ Deno.test("http1: headers in every form, a UTF-8 body by its byte length, Host a
 
 Deno.test("http1: request() hands back status, headers in any case and UTF-8 text; a stalled answer times out and the next request goes through", async () => {
   const dir = await Deno.makeTempDir();
-  await openssl(dir, [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "key.pem",
-    "-out",
-    "cert.pem",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=anonymous",
-  ]);
-  const cert = await Deno.readTextFile(join(dir, "cert.pem"));
+  const { cert, key } = await makeSelfSigned(dir);
   const stalled = Promise.withResolvers<void>();
   const server = Deno.serve({
     hostname: "127.0.0.1",
     port: 0,
     cert,
-    key: await Deno.readTextFile(join(dir, "key.pem")),
+    key,
     onListen(): void {},
   }, async (request) => {
     const target = new URL(request.url);
@@ -142,7 +104,7 @@ Deno.test("http1: request() hands back status, headers in any case and UTF-8 tex
     });
   });
   const base = `https://127.0.0.1:${server.addr.port}`;
-  const client = new Http1Client({ pin: await pinOf(cert) });
+  const client = new Http1Client({ pin: pinOf(cert) });
   try {
     const answer = await client.request(`${base}/put`, {
       method: "PUT",
