@@ -26,6 +26,5 @@ export function bounded<T>(
       ms,
     );
   });
-  call.catch(() => {}); // a failure after the bound is moot
   return Promise.race([call, late]).finally(() => clearTimeout(timer));
 }

@@ -24,8 +24,8 @@ Deno.test("bounded: a call that never answers is given up after its bound, namin
   assert.ok(waited >= 190 && waited < 2000, `gave up after ${waited} ms`);
 });
 
-Deno.test("bounded: a failure after the bound is no unhandled rejection", async () => {
+Deno.test("bounded: the bound's rejection stands when the call fails later", async () => {
   const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("late")), 50));
   await assert.rejects(bounded(late, { what: "leaving the group", ms: 10 }), /leaving the group/);
-  await new Promise((resolve) => setTimeout(resolve, 100)); // the late rejection comes and goes
+  await new Promise((resolve) => setTimeout(resolve, 100)); // the late failure changes nothing
 });
